@@ -1,0 +1,93 @@
+"""Every error treu raises on purpose.
+
+    TreuError
+    ├── PolicyError            the policy file cannot be used; carries all problems at once
+    ├── NoticeError            a notice cannot be read or rendered
+    ├── InputError             a file given on the command line cannot be read
+    └── DependencyMissing      an optional extra (e.g. ``[pdf]``) is not installed
+
+User-facing edges (CLI, web) catch ``TreuError`` and show ``str(error)``; anything
+else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "DependencyMissing",
+    "InputError",
+    "NoticeError",
+    "PolicyError",
+    "Problem",
+    "TreuError",
+]
+
+
+class TreuError(Exception):
+    """Something went wrong that the user can fix."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or (self.__doc__ or "").strip())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file, pinned to where it is."""
+
+    message: str
+    path: str = ""  # dotted field path, e.g. ``activities[2].retention``
+    file: Path | None = None
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    hint: str | None = None
+    severity: str = "error"
+    item: str | None = None  # LEGAL.md item, e.g. "N3"
+
+    def where(self) -> str:
+        parts = [str(self.file) if self.file else "<policy>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        head = f"{self.where()}: {self.severity}"
+        if self.item:
+            head += f" [{self.item}]"
+        text = f"{head}: {self.path}: {self.message}" if self.path else f"{head}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+@dataclass
+class PolicyError(TreuError):
+    """The policy file has problems; all of them are listed, not only the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+    file: Path | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        errors = [p for p in self.problems if p.severity == "error"]
+        name = str(self.file) if self.file else "policy"
+        lines = [f"{name}: {len(errors)} problem(s) found"]
+        lines += [str(p) for p in self.problems]
+        return "\n".join(lines)
+
+
+class NoticeError(TreuError):
+    """The notice could not be read or rendered."""
+
+
+class InputError(TreuError):
+    """A file given to treu could not be read."""
+
+
+class DependencyMissing(TreuError):
+    """An optional dependency is not installed."""
