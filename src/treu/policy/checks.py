@@ -1,0 +1,393 @@
+"""Checks that look across the whole policy: references, languages and the law.
+
+Each check names the LEGAL.md item it enforces, so a failing policy points at
+the rule it breaks.  Errors stop the notice from being rendered; warnings are
+shown by ``treu lint`` and on load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from treu.policy.durations import START_EVENTS, Duration
+from treu.policy.model import EEA_COUNTRIES, Activity, Policy, Recipient, Retention
+from treu.policy.reference import authorities, retention_presets
+from treu.policy.taxonomy import Kind, fideslang_keys, is_special_category, suggest
+
+__all__ = ["ADEQUATE_COUNTRIES", "Issue", "check_policy"]
+
+Path = tuple[str | int, ...]
+
+# Countries with an EU adequacy decision (Art. 45). The USA counts only for
+# recipients certified under the EU-US Data Privacy Framework (mechanism "dpf").
+ADEQUATE_COUNTRIES = frozenset("AD AR CA CH FO GB GG IL IM JE JP KR NZ UY".split())
+GDPR_START = date(2018, 5, 25)
+
+_VAGUE_RETENTION = re.compile(
+    r"(solange|so lange)\s+(wie\s+)?(es\s+)?(erforderlich|notwendig|nötig)|"
+    r"as long as (is\s+)?(necessary|needed|required)|eine gewisse zeit|a certain time",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Issue:
+    path: Path
+    message: str
+    hint: str | None = None
+    severity: str = "error"
+    item: str | None = None
+
+
+def check_policy(policy: Policy) -> list[Issue]:
+    """All cross-field problems of a structurally valid policy."""
+    issues: list[Issue] = []
+    issues += _languages(policy)
+    issues += _unique_ids(policy)
+    issues += _references(policy)
+    issues += _taxonomy(policy)
+    for i, activity in enumerate(policy.activities):
+        issues += _activity(policy, activity, ("activities", i))
+    for i, recipient in enumerate(policy.recipients):
+        issues += _recipient(recipient, ("recipients", i))
+    issues += _cookies(policy)
+    issues += _controller(policy)
+    return issues
+
+
+def _walk_texts(value: Any, path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
+    if isinstance(value, dict):
+        if value and set(value) <= {"de", "en"} and all(isinstance(v, str) for v in value.values()):
+            yield path, value
+            return
+        for key, sub in value.items():
+            yield from _walk_texts(sub, (*path, key))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            yield from _walk_texts(sub, (*path, index))
+
+
+def _languages(policy: Policy) -> Iterator[Issue]:
+    wanted = policy.notice.languages
+    for path, text in _walk_texts(policy.model_dump(exclude={"taxonomy"}), ()):
+        missing = [lang for lang in wanted if lang not in text]
+        if missing:
+            yield Issue(
+                path,
+                f"text has no {' and no '.join(missing)} version; the notice is published in "
+                f"{', '.join(wanted)}",
+                hint="write it as {de: '...', en: '...'}",
+                item="N16",
+            )
+
+
+def _unique_ids(policy: Policy) -> Iterator[Issue]:
+    for section, items in (("activities", policy.activities), ("recipients", policy.recipients)):
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                yield Issue((section, index, "id"), f"id '{item.id}' is used twice")
+            seen.add(item.id)
+    names = Counter((c.name, c.provider) for c in policy.cookies)
+    for index, cookie in enumerate(policy.cookies):
+        if names[(cookie.name, cookie.provider)] > 1:
+            yield Issue(
+                ("cookies", index, "name"),
+                f"cookie '{cookie.name}' of '{cookie.provider}' is listed twice",
+            )
+
+
+def _ref(value: str, known: set[str], path: Path, what: str) -> Iterator[Issue]:
+    if value not in known:
+        near = suggest(value, known)
+        yield Issue(
+            path,
+            f"unknown {what} '{value}'",
+            hint=f"did you mean '{near}'?" if near else f"known: {', '.join(sorted(known)) or '-'}",
+        )
+
+
+def _references(policy: Policy) -> Iterator[Issue]:
+    recipients = {r.id for r in policy.recipients}
+    activities = {a.id for a in policy.activities}
+    for i, activity in enumerate(policy.activities):
+        for j, rid in enumerate(activity.recipients):
+            yield from _ref(rid, recipients, ("activities", i, "recipients", j), "recipient")
+    for i, cookie in enumerate(policy.cookies):
+        if cookie.provider != "self":
+            yield from _ref(
+                cookie.provider, recipients | {"self"}, ("cookies", i, "provider"), "provider"
+            )
+        if cookie.activity is not None:
+            yield from _ref(cookie.activity, activities, ("cookies", i, "activity"), "activity")
+    hosting = policy.security.hosting.provider
+    if hosting is not None:
+        yield from _ref(hosting, recipients, ("security", "hosting", "provider"), "recipient")
+    known_authorities = set(authorities())
+    yield from _ref(policy.authority, known_authorities, ("authority",), "supervisory authority")
+    used = {rid for a in policy.activities for rid in a.recipients}
+    for i, recipient in enumerate(policy.recipients):
+        if recipient.id not in used:
+            yield Issue(
+                ("recipients", i, "id"),
+                f"recipient '{recipient.id}' is not named by any activity",
+                hint="add it to the 'recipients' of the activities that disclose data to it",
+                severity="warning",
+                item="V1",
+            )
+
+
+def _taxonomy(policy: Policy) -> Iterator[Issue]:
+    extra_categories = {e.key for e in policy.taxonomy.data_categories}
+    extra_subjects = {e.key for e in policy.taxonomy.data_subjects}
+    for kind, section, extensions in (
+        ("data_category", "data_categories", policy.taxonomy.data_categories),
+        ("data_subject", "data_subjects", policy.taxonomy.data_subjects),
+    ):
+        base = fideslang_keys(kind)  # type: ignore[arg-type]
+        for index, ext in enumerate(extensions):
+            parent = ext.key.rpartition(".")[0]
+            if ext.key in base:
+                yield Issue(
+                    ("taxonomy", section, index, "key"),
+                    f"'{ext.key}' is already a fideslang key; remove the extension",
+                    severity="warning",
+                )
+            elif kind == "data_category" and parent not in base | extra_categories:
+                yield Issue(
+                    ("taxonomy", section, index, "key"),
+                    f"'{ext.key}' must sit below an existing data category",
+                    hint="e.g. user.content.private.chat_message",
+                )
+
+    def key_issue(kind: Kind, key: str, extra: set[str], path: Path) -> Iterator[Issue]:
+        known = fideslang_keys(kind) | extra
+        if key not in known:
+            near = suggest(key, known)
+            yield Issue(
+                path,
+                f"'{key}' is not a fideslang {kind.replace('_', ' ')} key",
+                hint=(f"did you mean '{near}'? " if near else "")
+                + "or declare it under 'taxonomy:' with its labels",
+            )
+
+    for i, activity in enumerate(policy.activities):
+        for j, key in enumerate(activity.data_categories):
+            path = ("activities", i, "data_categories", j)
+            yield from key_issue("data_category", key, extra_categories, path)
+        for j, key in enumerate(activity.data_subjects):
+            path = ("activities", i, "data_subjects", j)
+            yield from key_issue("data_subject", key, extra_subjects, path)
+        for j, purpose in enumerate(activity.purposes):
+            if purpose.data_use is not None:
+                path = ("activities", i, "purposes", j, "data_use")
+                yield from key_issue("data_use", purpose.data_use, set(), path)
+
+
+def _words(text: dict[str, str]) -> int:
+    return min(len(v.split()) for v in text.values())
+
+
+def _activity(policy: Policy, activity: Activity, here: Path) -> Iterator[Issue]:
+    special = [k for k in activity.data_categories if is_special_category(k)]
+    for j, purpose in enumerate(activity.purposes):
+        at = (*here, "purposes", j)
+        if special and purpose.special_category_basis is None:
+            yield Issue(
+                (*at, "special_category_basis"),
+                f"special categories ({', '.join(special)}) need an Art. 9(2) basis per purpose",
+                hint="e.g. special_category_basis: art9_2_a (explicit consent)",
+                item="N3",
+            )
+        if not special and purpose.special_category_basis is not None:
+            yield Issue(
+                (*at, "special_category_basis"),
+                "an Art. 9(2) basis is given but no special category of data is listed",
+                severity="warning",
+                item="N3",
+            )
+        if purpose.legal_basis == "legitimate_interests":
+            if purpose.legitimate_interest is None:
+                yield Issue(
+                    (*at, "legitimate_interest"),
+                    "Art. 6(1)(f) needs the concrete legitimate interest spelled out",
+                    hint="say whose interest in what, e.g. 'keeping our servers safe from attacks'",
+                    item="N4",
+                )
+            elif _words(purpose.legitimate_interest) < 5:
+                yield Issue(
+                    (*at, "legitimate_interest"),
+                    "the legitimate interest is too short to be concrete (CJEU C-252/21)",
+                    severity="warning",
+                    item="N4",
+                )
+        elif purpose.legitimate_interest is not None:
+            yield Issue(
+                (*at, "legitimate_interest"),
+                f"a legitimate interest is given but the legal basis is '{purpose.legal_basis}'",
+                severity="warning",
+                item="N4",
+            )
+    yield from _retention(activity.retention, (*here, "retention"))
+    if "job_applicant" in activity.data_subjects:
+        period = activity.retention.period
+        if period is not None and period.approx_days > Duration(6, "months").approx_days + 1:
+            yield Issue(
+                (*here, "retention", "period"),
+                f"applicant data kept {period}; about 6 months after rejection is the norm "
+                "(§ 15(4) AGG, § 61b ArbGG)",
+                hint="use 'preset: applicants' or ask the applicants' consent for longer",
+                severity="warning",
+                item="R8",
+            )
+
+
+def _retention(retention: Retention, here: Path) -> Iterator[Issue]:
+    if retention.preset is not None:
+        presets = set(retention_presets())
+        yield from _ref(retention.preset, presets, (*here, "preset"), "retention preset")
+    if retention.after is not None and retention.after not in START_EVENTS:
+        near = suggest(retention.after, set(START_EVENTS))
+        yield Issue(
+            (*here, "after"),
+            f"'{retention.after}' is not a start event",
+            hint=(f"did you mean '{near}'? " if near else "")
+            + f"known: {', '.join(START_EVENTS)}; or describe it in 'after_text'",
+        )
+    if retention.criteria is not None:
+        for lang, text in retention.criteria.items():
+            if _VAGUE_RETENTION.search(text) and len(text.split()) < 15:
+                yield Issue(
+                    (*here, "criteria", lang),
+                    "'as long as necessary' is not a storage period (Art. 13(2)(a))",
+                    hint="name the period or the event that ends it",
+                    item="N7",
+                )
+
+
+def _recipient(recipient: Recipient, here: Path) -> Iterator[Issue]:
+    if recipient.role == "processor" and recipient.contract_date is None:
+        yield Issue(
+            (*here, "contract_date"),
+            "a processor needs a data-processing agreement (AV-Vertrag, Art. 28(3))",
+            hint="give the date it was signed: contract_date: 2024-03-01",
+            item="S1",
+        )
+    if recipient.role == "joint_controller" and recipient.arrangement is None:
+        yield Issue(
+            (*here, "arrangement"),
+            "joint controllers must publish the essence of their arrangement (Art. 26(2))",
+            item="N1",
+        )
+    covered = {t.country for t in recipient.transfers}
+    if recipient.country not in EEA_COUNTRIES and recipient.country not in covered:
+        yield Issue(
+            (*here, "transfers"),
+            f"data go to {recipient.country}, a third country, without a transfer mechanism",
+            hint=f"add transfers: [{{country: {recipient.country}, mechanism: scc}}] "
+            "(or adequacy, dpf, bcr, art49)",
+            item="N6",
+        )
+    for j, transfer in enumerate(recipient.transfers):
+        at = (*here, "transfers", j)
+        if transfer.country in EEA_COUNTRIES:
+            yield Issue(
+                (*at, "country"),
+                f"{transfer.country} is in the EEA; no transfer mechanism is needed",
+                severity="warning",
+                item="N6",
+            )
+        elif transfer.mechanism == "none":
+            yield Issue(
+                (*at, "mechanism"),
+                f"a transfer to {transfer.country} needs a Chapter V mechanism",
+                hint="adequacy, dpf (USA, certified recipients), scc, bcr or art49",
+                item="N6",
+            )
+        elif transfer.mechanism == "adequacy" and transfer.country not in ADEQUATE_COUNTRIES:
+            hint = (
+                "for the USA use 'dpf' if the recipient is certified, otherwise 'scc'"
+                if transfer.country == "US"
+                else f"countries with adequacy: {', '.join(sorted(ADEQUATE_COUNTRIES))}"
+            )
+            yield Issue(
+                (*at, "mechanism"),
+                f"{transfer.country} has no EU adequacy decision",
+                hint=hint,
+                item="N6",
+            )
+        elif transfer.mechanism == "dpf" and transfer.country != "US":
+            yield Issue(
+                (*at, "mechanism"),
+                "the Data Privacy Framework covers only recipients in the USA",
+                item="N6",
+            )
+        elif transfer.mechanism == "art49" and transfer.derogation is None:
+            yield Issue(
+                (*at, "derogation"),
+                "an Art. 49 transfer must name its derogation",
+                hint="e.g. explicit consent after being told of the risks (Art. 49(1)(a))",
+                item="N6",
+            )
+
+
+def _cookies(policy: Policy) -> Iterator[Issue]:
+    for i, cookie in enumerate(policy.cookies):
+        at: Path = ("cookies", i)
+        if cookie.category in {"analytics", "marketing"} and not cookie.consent_required:
+            yield Issue(
+                (*at, "consent_required"),
+                f"{cookie.category} cookie '{cookie.name}' is not strictly necessary and needs "
+                "consent (§ 25(1) TDDDG)",
+                hint="set consent_required: true",
+                item="B2",
+            )
+        if cookie.category == "necessary" and cookie.consent_required:
+            yield Issue(
+                (*at, "category"),
+                f"'{cookie.name}' is marked necessary yet asks consent; pick one",
+                severity="warning",
+                item="B2",
+            )
+        if cookie.consent_required and cookie.activity is not None:
+            known = {a.id for a in policy.activities}
+            if cookie.activity in known:
+                activity = policy.activity(cookie.activity)
+                if not any(p.legal_basis == "consent" for p in activity.purposes):
+                    yield Issue(
+                        (*at, "activity"),
+                        f"cookie '{cookie.name}' needs consent but activity '{activity.id}' "
+                        "claims no consent basis",
+                        hint="base that activity's purpose on consent (Art. 6(1)(a)); "
+                        "§ 25 TDDDG knows no legitimate-interest route",
+                        item="B5",
+                    )
+
+
+def _controller(policy: Policy) -> Iterator[Issue]:
+    controller = policy.controller
+    if controller.address.country not in EEA_COUNTRIES and controller.representative is None:
+        yield Issue(
+            ("controller", "representative"),
+            "a controller outside the EU needs a representative in the Union (Art. 27)",
+            hint="add representative: {name, address, email}",
+            item="N1",
+        )
+    staff = controller.staff_processing_personal_data
+    if not policy.dpo.appointed and staff is not None and staff >= 20:
+        yield Issue(
+            ("dpo", "appointed"),
+            f"{staff} people process personal data; from 20 a DPO is required (BDSG § 38(1))",
+            item="S3",
+        )
+    if policy.notice.valid_from < GDPR_START:
+        yield Issue(
+            ("notice", "valid_from"),
+            "the notice predates the GDPR (25 May 2018)",
+            item="N17",
+        )

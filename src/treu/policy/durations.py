@@ -1,0 +1,136 @@
+"""Periods and start events: the grammar of retention promises.
+
+Notices promise periods in words ("12 months after creation", "14 Tage"), so the
+policy accepts them in words too and keeps a structured form that code can
+compare (``treu notice diff`` must tell whether a period got longer) and that the
+retention engine can execute later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "START_EVENTS",
+    "Duration",
+    "DurationUnit",
+    "parse_duration",
+    "parse_retention_shorthand",
+]
+
+DurationUnit = Literal["hours", "days", "weeks", "months", "years"]
+
+_UNIT_WORDS: dict[str, DurationUnit] = {
+    "h": "hours", "hour": "hours", "hours": "hours", "stunde": "hours", "stunden": "hours",
+    "d": "days", "day": "days", "days": "days", "tag": "days", "tage": "days", "tagen": "days",
+    "w": "weeks", "week": "weeks", "weeks": "weeks", "woche": "weeks", "wochen": "weeks",
+    "m": "months", "month": "months", "months": "months", "monat": "months", "monate": "months",
+    "monaten": "months",
+    "y": "years", "year": "years", "years": "years", "jahr": "years", "jahre": "years",
+    "jahren": "years",
+}  # fmt: skip
+
+_APPROX_DAYS: dict[DurationUnit, float] = {
+    "hours": 1 / 24,
+    "days": 1,
+    "weeks": 7,
+    "months": 30.4375,
+    "years": 365.25,
+}
+
+_ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_WORDS = re.compile(r"^(\d+)\s*([A-Za-zÄÖÜäöü]+)$")
+
+# Start events a period can run from. Keys are what policy.yaml uses; the notice
+# renders them through the phrase tables in ``treu.notice``.
+START_EVENTS: tuple[str, ...] = (
+    "collection",
+    "creation",
+    "last_activity",
+    "account_deletion",
+    "contract_end",
+    "cancellation",
+    "process_end",
+    "rejection",
+    "consent_withdrawal",
+    "unsubscribe",
+    "deletion_request",
+    "unlinking",
+    "request_closed",
+    "purpose_end",
+    "session_end",
+)
+
+
+@dataclass(frozen=True, order=True)
+class Duration:
+    amount: int
+    unit: DurationUnit
+
+    @property
+    def approx_days(self) -> float:
+        return self.amount * _APPROX_DAYS[self.unit]
+
+    def __str__(self) -> str:
+        unit = self.unit[:-1] if self.amount == 1 else self.unit
+        return f"{self.amount} {unit}"
+
+
+def parse_duration(text: str) -> Duration:
+    """Parse ``12 months``, ``1 year``, ``14 Tage`` or ISO 8601 ``P12M``.
+
+    Raises ValueError with a message meant for the user.
+    """
+    raw = text.strip()
+    iso = _ISO.match(raw.upper())
+    if iso and any(iso.groups()):
+        parts = [
+            (int(v), u)
+            for v, u in zip(iso.groups(), ("years", "months", "weeks", "days"), strict=True)
+            if v
+        ]
+        if len(parts) != 1:
+            raise ValueError(f"'{text}' mixes units; write one unit, e.g. '18 months'")
+        amount, unit = parts[0]
+        return Duration(amount, unit)  # type: ignore[arg-type]
+    words = _WORDS.match(raw)
+    if not words:
+        raise ValueError(
+            f"'{text}' is not a period; write a number and a unit, e.g. '12 months' or '30 days'"
+        )
+    amount = int(words.group(1))
+    unit = _UNIT_WORDS.get(words.group(2).lower())
+    if unit is None:
+        raise ValueError(
+            f"'{words.group(2)}' is not a unit; use hours, days, weeks, months or years"
+        )
+    if amount <= 0:
+        raise ValueError(f"'{text}' must be longer than zero")
+    return Duration(amount, unit)
+
+
+_SHORTHAND = re.compile(
+    r"^(?P<period>\d+\s*\w+)\s+(?:after|from|nach|ab)\s+(?P<event>(?:end of year of\s+)?[a-z_ ]+)$",
+    re.IGNORECASE,
+)
+
+
+def parse_retention_shorthand(text: str) -> dict[str, object]:
+    """Turn ``12 months after creation`` into the structured retention fields.
+
+    ``end of year of <event>`` sets ``from_year_end`` (§ 257(5) HGB style periods).
+    """
+    match = _SHORTHAND.match(text.strip())
+    if not match:
+        raise ValueError(
+            f"'{text}' is not a retention rule; write '<period> after <event>', e.g. "
+            "'12 months after creation', or use 'preset:' or 'criteria:'"
+        )
+    event = match.group("event").strip().lower()
+    from_year_end = event.startswith("end of year of")
+    if from_year_end:
+        event = event.removeprefix("end of year of").strip()
+    event = event.replace(" ", "_")
+    return {"period": match.group("period"), "after": event, "from_year_end": from_year_end}

@@ -1,0 +1,271 @@
+"""Load ``policy.yaml`` and report every problem with file, line and field.
+
+YAML is parsed with ruamel.yaml because it keeps line numbers; pydantic checks
+the structure and reports all structural errors at once; ``checks.py`` then
+looks across the file.  The user sees one list, sorted by line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from treu.errors import InputError, PolicyError, Problem
+from treu.policy.checks import Issue, check_policy
+from treu.policy.model import Policy
+from treu.policy.taxonomy import suggest
+
+__all__ = ["LoadedPolicy", "load_policy", "parse_policy"]
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    policy: Policy
+    path: Path | None
+    warnings: tuple[Problem, ...]
+    digest: str
+    """SHA-256 of the policy's content; printed in the notice to tie it to its source."""
+
+
+def load_policy(path: str | Path) -> LoadedPolicy:
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{file}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"{file}: cannot read it ({exc.strerror})") from None
+    return parse_policy(text, file)
+
+
+def parse_policy(text: str, path: Path | None = None) -> LoadedPolicy:
+    tree = _parse_yaml(text, path)
+    if not isinstance(tree, dict):
+        raise PolicyError(
+            [Problem("the file must be a YAML mapping starting with 'treu: 1'", file=path, line=1)],
+            file=path,
+        )
+    positions = _Positions(tree)
+    data = _plain(tree)
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        problems = _unique(_from_pydantic(err, positions, path) for err in exc.errors())
+        raise PolicyError(sorted(problems, key=_order), file=path) from None
+    problems = [_from_issue(issue, positions, path) for issue in check_policy(policy)]
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise PolicyError(sorted(problems, key=_order), file=path)
+    return LoadedPolicy(
+        policy=policy,
+        path=path,
+        warnings=tuple(sorted(problems, key=_order)),
+        digest=_digest(policy),
+    )
+
+
+def _unique(problems: Iterable[Problem]) -> list[Problem]:
+    """One problem per field: pydantic may report a bad key and its value separately."""
+    seen: dict[str, Problem] = {}
+    for problem in problems:
+        seen.setdefault(f"{problem.line}:{problem.column}:{problem.path}", problem)
+    return list(seen.values())
+
+
+def _digest(policy: Policy) -> str:
+    canonical = json.dumps(policy.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _order(problem: Problem) -> tuple[int, int, str]:
+    return (problem.line or 0, problem.column or 0, problem.path)
+
+
+def _parse_yaml(text: str, path: Path | None) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        raise PolicyError(
+            [
+                Problem(
+                    f"not valid YAML: {message}",
+                    file=path,
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                    hint="check indentation and quote values that contain ': ' or start with '*'",
+                )
+            ],
+            file=path,
+        ) from None
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's comment-carrying containers → plain dicts and lists."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+class _Positions:
+    """Line and column of every key and list item, by field path."""
+
+    def __init__(self, tree: Any) -> None:
+        self._at: dict[Loc, tuple[int, int]] = {(): (0, 0)}
+        self._walk(tree, ())
+
+    def _walk(self, node: Any, loc: Loc) -> None:
+        if isinstance(node, CommentedMap):
+            for key, value in node.items():
+                line, col = node.lc.key(key)
+                self._at[(*loc, str(key))] = (line, col)
+                self._walk(value, (*loc, str(key)))
+        elif isinstance(node, CommentedSeq):
+            for index, value in enumerate(node):
+                line, col = node.lc.item(index)
+                self._at[(*loc, index)] = (line, col)
+                self._walk(value, (*loc, index))
+
+    def find(self, loc: Loc) -> tuple[int, int]:
+        best: Loc = ()
+        current: Loc = ()
+        for part in loc:
+            candidate = (*current, part)
+            if candidate in self._at:
+                current = best = candidate
+        line, col = self._at[best]
+        return line + 1, col + 1
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+    """Drop pydantic's internal tags (``function-after[...]``) from an error path."""
+    return tuple(p for p in loc if isinstance(p, int) or ("[" not in p and "-" not in p))
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _fields_at(loc: Loc) -> set[str]:
+    """Field names the model allows at ``loc``, to suggest the one a typo meant."""
+    annotation: Any = Policy
+    for part in loc:
+        annotation = _unwrap(annotation, index=isinstance(part, int))
+        if isinstance(part, int):
+            continue
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(part)
+            if field is None:
+                return set()
+            annotation = field.annotation
+        else:
+            return set()
+    annotation = _unwrap(annotation, index=False)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return set(annotation.model_fields)
+    return set()
+
+
+def _unwrap(annotation: Any, *, index: bool) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0], index=index)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0], index=index) if len(args) == 1 else annotation
+    if index and origin is list:
+        return typing.get_args(annotation)[0]
+    return annotation
+
+
+_PATTERN_MESSAGES = {
+    "^[a-z][a-z0-9_-]*$": "ids are lower-case letters, digits, '_' and '-', starting with a letter",
+    "^[A-Z]{2}$": "countries are ISO 3166 two-letter codes in capitals, e.g. DE, US, CH",
+    "^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$": "not an e-mail address",
+    "^https?://[^\\s]+$": "URLs start with https://",
+}
+
+
+def _from_pydantic(err: Any, positions: _Positions, path: Path | None) -> Problem:
+    loc = _clean_loc(tuple(err["loc"]))
+    kind = err["type"]
+    value = err.get("input")
+    hint: str | None = None
+    message = str(err["msg"])
+    if kind == "missing":
+        message = f"required field '{loc[-1]}' is missing"
+        hint = "see docs/policy.md for what it holds"
+    elif kind == "extra_forbidden":
+        allowed = _fields_at(loc[:-1])
+        near = suggest(str(loc[-1]), allowed)
+        message = f"unknown field '{loc[-1]}'"
+        hint = f"did you mean '{near}'?" if near else f"allowed here: {', '.join(sorted(allowed))}"
+    elif kind == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", ""))
+        options = {o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()}
+        near = suggest(str(value), options)
+        message = f"'{value}' is not allowed here; use one of {expected}"
+        hint = f"did you mean '{near}'?" if near else None
+        if options == {"de", "en"}:
+            message = f"'{value}' is not a language; a text has the keys de and en"
+            hint = "inside {...} quote a text that contains a comma: {de: \"a, b\", en: \"...\"}"
+    elif kind == "string_pattern_mismatch":
+        pattern = str(err.get("ctx", {}).get("pattern", ""))
+        message = f"'{value}': {_PATTERN_MESSAGES.get(pattern, message)}"
+    elif kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    elif kind in ("dict_type", "model_type") and isinstance(value, str):
+        message = f"expected a mapping here, got the text '{_short(value)}'"
+        hint = "a translated text is written {de: '...', en: '...'}"
+    elif kind == "list_type":
+        message = f"expected a list here, got {_short(repr(value))}"
+        hint = "write items on lines starting with '- ' or as [a, b]"
+    elif kind == "too_short":
+        message = "must not be empty"
+    if loc and loc[-1] in ("de", "en") and kind == "missing":
+        message = f"text has no '{loc[-1]}' version"
+    line, column = positions.find(loc)
+    return Problem(message, _dotted(loc), path, line, column, hint)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _from_issue(issue: Issue, positions: _Positions, path: Path | None) -> Problem:
+    line, column = positions.find(issue.path)
+    return Problem(
+        issue.message,
+        _dotted(issue.path),
+        path,
+        line,
+        column,
+        issue.hint,
+        issue.severity,
+        issue.item,
+    )

@@ -1,0 +1,364 @@
+"""The policy model: everything a notice, a record or a request needs to know.
+
+The structure checks live here (types, required fields, allowed values); the
+checks that look across the file (references, language coverage, legal rules)
+live in ``checks.py`` so that a broken file still gets all of them reported.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from treu.policy.durations import Duration, parse_duration, parse_retention_shorthand
+
+__all__ = [
+    "EEA_COUNTRIES",
+    "Activity",
+    "Address",
+    "AutomatedDecision",
+    "Controller",
+    "Cookie",
+    "Dpo",
+    "Hosting",
+    "Lang",
+    "LegalBasis",
+    "Measure",
+    "NoticeMeta",
+    "Policy",
+    "Provision",
+    "Purpose",
+    "Recipient",
+    "RequestChannels",
+    "Retention",
+    "Security",
+    "Source",
+    "TaxonomyExtension",
+    "Text",
+    "Transfer",
+]
+
+Lang = Literal["de", "en"]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = dict[Lang, NonEmpty]
+"""A user-visible text in every language the notice is published in."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")]
+
+LegalBasis = Literal[
+    "consent",  # Art. 6(1)(a)
+    "contract",  # Art. 6(1)(b)
+    "legal_obligation",  # Art. 6(1)(c)
+    "vital_interests",  # Art. 6(1)(d)
+    "public_task",  # Art. 6(1)(e)
+    "legitimate_interests",  # Art. 6(1)(f)
+]
+SpecialCategoryBasis = Literal[
+    "art9_2_a", "art9_2_b", "art9_2_c", "art9_2_d", "art9_2_e",
+    "art9_2_f", "art9_2_g", "art9_2_h", "art9_2_i", "art9_2_j",
+]  # fmt: skip
+NationalBasis = Literal[
+    "tdddg_25_1",  # consent for terminal equipment access
+    "tdddg_25_2_1",  # transmission of a message
+    "tdddg_25_2_2",  # strictly necessary for a service the user asked for
+    "bdsg_26",  # employment relationships
+    "uwg_7_3",  # existing-customer e-mail exception
+]
+
+# EU member states plus Iceland, Liechtenstein, Norway: no Chapter V transfer.
+EEA_COUNTRIES = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE "
+    "IS LI NO".split()
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Address(_Model):
+    street: NonEmpty
+    postal_code: NonEmpty
+    city: NonEmpty
+    country: CountryCode = "DE"
+
+
+class Representative(_Model):
+    """Art. 27 representative of a controller established outside the Union."""
+
+    name: NonEmpty
+    address: Address
+    email: Email
+
+
+class Controller(_Model):
+    name: NonEmpty
+    address: Address
+    email: Email
+    phone: NonEmpty | None = None
+    website: Url | None = None
+    represented_by: list[NonEmpty] = Field(default_factory=list)
+    representative: Representative | None = None
+    commercial_register: NonEmpty | None = None  # e.g. "Amtsgericht Köln, HRB 12345"
+    staff_processing_personal_data: int | None = Field(default=None, ge=0)
+
+
+class Dpo(_Model):
+    """The data-protection officer, or why none is appointed (BDSG § 38)."""
+
+    appointed: bool = True
+    name: NonEmpty | None = None
+    organisation: NonEmpty | None = None
+    email: Email | None = None
+    phone: NonEmpty | None = None
+    address: Address | None = None
+    reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _appointed_needs_contact(self) -> Dpo:
+        if self.appointed and self.email is None:
+            raise ValueError("an appointed DPO needs an 'email' (Art. 37(7)); a role mailbox is fine")
+        if not self.appointed and self.reason is None:
+            raise ValueError(
+                "without a DPO, give the 'reason' none is required (Art. 37(1), BDSG § 38)"
+            )
+        return self
+
+
+class RequestChannels(_Model):
+    """Where data subjects send requests; defaults to the controller's e-mail."""
+
+    email: Email | None = None
+    web_form: Url | None = None
+    postal: bool = True
+
+
+class NoticeMeta(_Model):
+    version: NonEmpty
+    valid_from: date
+    languages: list[Lang] = Field(default_factory=lambda: ["de", "en"], min_length=1)
+    url: Url | None = None
+    change_notification: Text | None = None
+
+
+class Provision(_Model):
+    """Art. 13(2)(e): must the person provide the data, and what if not."""
+
+    requirement: Literal["statutory", "contractual", "contract_prerequisite", "voluntary"]
+    consequences: Text
+    mandatory_fields: list[NonEmpty] = Field(default_factory=list)
+
+
+class AutomatedDecision(_Model):
+    """Art. 22 decisions and profiling; absent means neither happens."""
+
+    exists: bool = False
+    profiling: bool = False
+    logic: Text | None = None
+    significance: Text | None = None
+
+    @model_validator(mode="after")
+    def _explained(self) -> AutomatedDecision:
+        if (self.exists or self.profiling) and (self.logic is None or self.significance is None):
+            raise ValueError(
+                "automated decisions or profiling need 'logic' and 'significance' (Art. 13(2)(f))"
+            )
+        return self
+
+
+class Source(_Model):
+    """Art. 14: where data come from when not from the person."""
+
+    description: Text
+    publicly_available: bool = False
+
+
+class Purpose(_Model):
+    description: Text
+    legal_basis: LegalBasis
+    legitimate_interest: Text | None = None
+    special_category_basis: SpecialCategoryBasis | None = None
+    national_basis: list[NationalBasis] = Field(default_factory=list)
+    data_use: NonEmpty | None = None
+    withdrawal: Text | None = None  # how to withdraw, when more than the general channels
+
+
+class Retention(_Model):
+    """How long data stay: a period from a start event, a legal preset, or criteria.
+
+    Accepts the shorthand ``"12 months after creation"``.
+    """
+
+    period: Duration | None = None
+    after: NonEmpty | None = None
+    after_text: Text | None = None
+    from_year_end: bool = False
+    preset: NonEmpty | None = None
+    criteria: Text | None = None
+    note: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_retention_shorthand(value)
+        return value
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_duration(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Retention:
+        kinds = [k for k in ("period", "preset", "criteria") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "give exactly one of 'period' (with 'after'), 'preset' or 'criteria'"
+                + (f"; found {', '.join(kinds)}" if kinds else "")
+            )
+        if self.period is not None and self.after is None and self.after_text is None:
+            raise ValueError("a 'period' needs a start event: 'after: creation' or 'after_text'")
+        return self
+
+
+class Activity(_Model):
+    id: Slug
+    name: Text
+    description: Text | None = None
+    purposes: list[Purpose] = Field(min_length=1)
+    data_categories: list[NonEmpty] = Field(min_length=1)
+    data_subjects: list[NonEmpty] = Field(min_length=1)
+    source: Source | None = None
+    provision: Provision
+    automated_decision: AutomatedDecision = Field(default_factory=AutomatedDecision)
+    recipients: list[Slug] = Field(default_factory=list)
+    retention: Retention
+    direct_marketing: bool = False  # Art. 21(2): objection is absolute
+
+
+Mechanism = Literal["adequacy", "dpf", "scc", "bcr", "art49", "none"]
+
+
+class Transfer(_Model):
+    """A transfer to a third country (Chapter V) and what makes it lawful."""
+
+    country: CountryCode
+    mechanism: Mechanism
+    derogation: Text | None = None  # which Art. 49 derogation
+    copy_from: Text | None = None  # where to get a copy of the safeguards
+    note: Text | None = None
+
+
+class Recipient(_Model):
+    id: Slug
+    name: NonEmpty
+    role: Literal["processor", "controller", "joint_controller", "authority", "other"]
+    category: Text
+    service: Text
+    country: CountryCode
+    address: NonEmpty | None = None
+    contract_date: date | None = None  # AV-Vertrag (Art. 28(3)) or Art. 26 arrangement
+    arrangement: Text | None = None  # essence of a joint-controller arrangement (Art. 26(2))
+    transfers: list[Transfer] = Field(default_factory=list)
+    retention: Retention | None = None
+    certifications: list[NonEmpty] = Field(default_factory=list)
+
+
+class Cookie(_Model):
+    name: NonEmpty
+    provider: NonEmpty  # "self" or a recipient id
+    kind: Literal["cookie", "local_storage", "session_storage", "pixel", "sdk"] = "cookie"
+    category: Literal["necessary", "functional", "analytics", "marketing"]
+    purpose: Text
+    lifetime: NonEmpty  # "session" or a period such as "14 months"
+    consent_required: bool
+    activity: Slug | None = None
+
+    @field_validator("lifetime")
+    @classmethod
+    def _lifetime(cls, value: str) -> str:
+        if value.lower() not in {"session", "persistent"}:
+            parse_duration(value)
+        return value
+
+    @property
+    def lifetime_duration(self) -> Duration | None:
+        if self.lifetime.lower() in {"session", "persistent"}:
+            return None
+        return parse_duration(self.lifetime)
+
+
+class Measure(_Model):
+    area: Literal[
+        "confidentiality", "integrity", "availability", "resilience", "encryption",
+        "pseudonymisation", "access_control", "recovery", "testing", "organisation",
+    ]  # fmt: skip
+    description: Text
+
+
+class Hosting(_Model):
+    location: Text
+    provider: Slug | None = None
+    countries: list[CountryCode] = Field(default_factory=lambda: ["DE"])
+    certifications: list[NonEmpty] = Field(default_factory=list)
+
+
+class Security(_Model):
+    """Art. 32 measures and hosting, summarised for the notice and the record."""
+
+    hosting: Hosting
+    measures: list[Measure] = Field(min_length=1)
+
+
+class TaxonomyExtension(_Model):
+    """A key the organisation adds below an existing fideslang key."""
+
+    key: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")]
+    name: Text
+
+
+class Taxonomy(_Model):
+    data_categories: list[TaxonomyExtension] = Field(default_factory=list)
+    data_subjects: list[TaxonomyExtension] = Field(default_factory=list)
+
+
+
+
+class Policy(_Model):
+    treu: Literal[1] = Field(description="schema version of this file")
+    notice: NoticeMeta
+    controller: Controller
+    dpo: Dpo
+    authority: NonEmpty
+    requests: RequestChannels = Field(default_factory=RequestChannels)
+    activities: list[Activity] = Field(min_length=1)
+    recipients: list[Recipient] = Field(default_factory=list)
+    cookies: list[Cookie] = Field(default_factory=list)
+    security: Security
+    taxonomy: Taxonomy = Field(default_factory=Taxonomy)
+
+    def activity(self, activity_id: str) -> Activity:
+        return next(a for a in self.activities if a.id == activity_id)
+
+    def recipient(self, recipient_id: str) -> Recipient:
+        return next(r for r in self.recipients if r.id == recipient_id)
+
+    @property
+    def request_email(self) -> str:
+        return self.requests.email or self.controller.email

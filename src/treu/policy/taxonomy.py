@@ -1,0 +1,45 @@
+"""Keys of the fideslang taxonomy, and the ones an organisation adds.
+
+fideslang gives shared vocabulary for data categories, uses and subjects, so a
+policy's "user.contact.email" means the same in the notice, the data map and the
+retention rules.  Organisations may add keys below an existing one (e.g.
+``user.content.private.chat_message``) with their own labels.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+from typing import Literal
+
+from fideslang.default_taxonomy import DEFAULT_TAXONOMY
+
+__all__ = ["Kind", "fideslang_keys", "is_special_category", "suggest"]
+
+Kind = Literal["data_category", "data_use", "data_subject"]
+
+# Art. 9(1) special categories as far as fideslang names them.
+_SPECIAL_PREFIXES = (
+    "user.health_and_medical",
+    "user.biometric",
+    "user.authorization.biometric",
+    "user.demographic.race_ethnicity",
+    "user.demographic.political_opinion",
+    "user.demographic.religious_belief",
+    "user.demographic.sexual_orientation",
+)
+
+
+@cache
+def fideslang_keys(kind: Kind) -> frozenset[str]:
+    items = getattr(DEFAULT_TAXONOMY, kind)
+    return frozenset(str(item.fides_key) for item in items)
+
+
+def is_special_category(key: str) -> bool:
+    return any(key == p or key.startswith(p + ".") for p in _SPECIAL_PREFIXES)
+
+
+def suggest(value: str, options: set[str] | frozenset[str]) -> str | None:
+    match = difflib.get_close_matches(value, sorted(options), n=1, cutoff=0.6)
+    return match[0] if match else None
