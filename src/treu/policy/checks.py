@@ -105,11 +105,12 @@ def _unique_ids(policy: Policy) -> Iterator[Issue]:
 def _ref(value: str, known: set[str], path: Path, what: str) -> Iterator[Issue]:
     if value not in known:
         near = suggest(value, known)
-        yield Issue(
-            path,
-            f"unknown {what} '{value}'",
-            hint=f"did you mean '{near}'?" if near else f"known: {', '.join(sorted(known)) or '-'}",
-        )
+        hint = f"did you mean '{near}'?" if near else f"known: {', '.join(sorted(known))}"
+        if not near and not known - {"self"}:
+            hint = f"declare '{value}' under 'recipients:' first" + (
+                " or use 'self'" if "self" in known else ""
+            )
+        yield Issue(path, f"unknown {what} '{value}'", hint=hint)
 
 
 def _references(policy: Policy) -> Iterator[Issue]:
@@ -325,6 +326,7 @@ def _recipient(recipient: Recipient, here: Path) -> Iterator[Issue]:
             yield Issue(
                 (*at, "mechanism"),
                 "the Data Privacy Framework covers only recipients in the USA",
+                hint="elsewhere use adequacy, scc, bcr or art49",
                 item="N6",
             )
         elif transfer.mechanism == "art49" and transfer.derogation is None:
@@ -383,6 +385,7 @@ def _controller(policy: Policy) -> Iterator[Issue]:
         yield Issue(
             ("dpo", "appointed"),
             f"{staff} people process personal data; from 20 a DPO is required (BDSG § 38(1))",
+            hint="appoint one: dpo: {appointed: true, email: datenschutz@...}",
             item="S3",
         )
     if policy.notice.valid_from < GDPR_START:

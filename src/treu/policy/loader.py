@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from treu.errors import InputError, PolicyError, Problem
@@ -66,7 +68,7 @@ def parse_policy(text: str, path: Path | None = None) -> LoadedPolicy:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
         problems = _unique(_from_pydantic(err, positions, path) for err in exc.errors())
-        raise PolicyError(sorted(problems, key=_order), file=path) from None
+        raise PolicyError(sorted(_drop_typo_twins(problems), key=_order), file=path) from None
     problems = [_from_issue(issue, positions, path) for issue in check_policy(policy)]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -87,6 +89,18 @@ def _unique(problems: Iterable[Problem]) -> list[Problem]:
     return list(seen.values())
 
 
+def _drop_typo_twins(problems: list[Problem]) -> list[Problem]:
+    """A typo such as ``legal_bassis`` yields "unknown field" *and* "required field
+    'legal_basis' is missing"; keep only the first, whose hint names the fix."""
+    meant: set[str] = set()
+    for p in problems:
+        if p.message.startswith("unknown field") and (p.hint or "").startswith("did you mean"):
+            parent = p.path.rpartition(".")[0]
+            name = (p.hint or "").split("'")[1]
+            meant.add(f"{parent}.{name}" if parent else name)
+    return [p for p in problems if not (p.message.startswith("required field") and p.path in meant)]
+
+
 def _digest(policy: Policy) -> str:
     canonical = json.dumps(policy.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -96,14 +110,30 @@ def _order(problem: Problem) -> tuple[int, int, str]:
     return (problem.line or 0, problem.column or 0, problem.path)
 
 
+class _Constructor(RoundTripConstructor):
+    """Keeps dates as text so pydantic checks them with file and line (``2026-13-01``)."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
 def _parse_yaml(text: str, path: Path | None) -> Any:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     try:
         return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        hint = "check indentation and quote values that contain ': ' or start with '*'"
+        start = exc.context_mark
+        if "duplicate key" in message:
+            message = str(exc.problem)
+            hint = "a key may appear only once in a mapping; merge or remove the second one"
+        elif mark is exc.problem_mark and start and mark and start.line != mark.line:
+            opened = str(exc.context).removeprefix("while parsing ").removeprefix("while scanning ")
+            message += f" ({opened} begins on line {start.line + 1})"
         raise PolicyError(
             [
                 Problem(
@@ -111,7 +141,7 @@ def _parse_yaml(text: str, path: Path | None) -> Any:
                     file=path,
                     line=mark.line + 1 if mark else None,
                     column=mark.column + 1 if mark else None,
-                    hint="check indentation and quote values that contain ': ' or start with '*'",
+                    hint=hint,
                 )
             ],
             file=path,
@@ -159,9 +189,15 @@ class _Positions:
         return line + 1, col + 1
 
 
+_PYDANTIC_TAG = re.compile(r"^[a-z-]*\[.*\]$")
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> Loc:
-    """Drop pydantic's internal tags (``function-after[...]``) from an error path."""
-    return tuple(p for p in loc if isinstance(p, int) or ("[" not in p and "-" not in p))
+    """Drop pydantic's internal tags (``function-after[...]``, ``[key]``) from an error path.
+
+    User keys stay, hyphens included: ``legal-basis`` is a typo to report, not a tag.
+    """
+    return tuple(p for p in loc if isinstance(p, int) or not _PYDANTIC_TAG.match(p))
 
 
 def _dotted(loc: Loc) -> str:
@@ -217,23 +253,28 @@ def _from_pydantic(err: Any, positions: _Positions, path: Path | None) -> Proble
     value = err.get("input")
     hint: str | None = None
     message = str(err["msg"])
+    item: str | None = None
     if kind == "missing":
         message = f"required field '{loc[-1]}' is missing"
         hint = "see docs/policy.md for what it holds"
+        item, hint = _MISSING.get(str(loc[-1]), (None, hint))
     elif kind == "extra_forbidden":
         allowed = _fields_at(loc[:-1])
         near = suggest(str(loc[-1]), allowed)
         message = f"unknown field '{loc[-1]}'"
         hint = f"did you mean '{near}'?" if near else f"allowed here: {', '.join(sorted(allowed))}"
+    elif kind == "literal_error" and loc == ("treu",):
+        message = f"schema version '{value}' is not supported; this treu reads version 1"
+        hint = "write 'treu: 1' as the first line"
     elif kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", ""))
         options = {o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()}
         near = suggest(str(value), options)
         message = f"'{value}' is not allowed here; use one of {expected}"
         hint = f"did you mean '{near}'?" if near else None
-        if options == {"de", "en"}:
+        if options == {"de", "en"} and not isinstance(loc[-1], int):
             message = f"'{value}' is not a language; a text has the keys de and en"
-            hint = "inside {...} quote a text that contains a comma: {de: \"a, b\", en: \"...\"}"
+            hint = 'inside {...} quote a text that contains a comma: {de: "a, b", en: "..."}'
     elif kind == "string_pattern_mismatch":
         pattern = str(err.get("ctx", {}).get("pattern", ""))
         message = f"'{value}': {_PATTERN_MESSAGES.get(pattern, message)}"
@@ -247,10 +288,27 @@ def _from_pydantic(err: Any, positions: _Positions, path: Path | None) -> Proble
         hint = "write items on lines starting with '- ' or as [a, b]"
     elif kind == "too_short":
         message = "must not be empty"
+    elif kind == "string_type":
+        message = f"expected text here, got {_short(repr(value))}"
+        hint = 'put the value in quotes, e.g. postal_code: "01067"'
+    elif kind.startswith("date_"):
+        message = f"'{value}' is not a date"
+        hint = "write dates as YYYY-MM-DD, e.g. 2026-01-31"
+    elif kind in ("bool_parsing", "bool_type"):
+        message = f"expected true or false, got {_short(repr(value))}"
     if loc and loc[-1] in ("de", "en") and kind == "missing":
         message = f"text has no '{loc[-1]}' version"
     line, column = positions.find(loc)
-    return Problem(message, _dotted(loc), path, line, column, hint)
+    return Problem(message, _dotted(loc), path, line, column, hint, item=item)
+
+
+_BASES = "consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests"
+_MISSING: dict[str, tuple[str | None, str]] = {
+    "treu": (None, "write 'treu: 1' as the first line"),
+    "legal_basis": ("N3", f"every purpose needs its Art. 6(1) basis: one of {_BASES}"),
+    "retention": ("N7", "e.g. retention: 12 months after collection, or 'preset:' / 'criteria:'"),
+    "provision": ("N12", "say if the data are required: provision: {requirement, consequences}"),
+}
 
 
 def _short(text: str, limit: int = 40) -> str:

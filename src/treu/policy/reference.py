@@ -1,10 +1,9 @@
 """Reference data shipped with treu: authorities, retention presets, taxonomy labels.
 
-Legal facts (addresses, periods, citations) and plain-language wording live in YAML
-under ``treu/policy/data/`` so counsel and translators can review them without
-reading Python. This module loads them once per process into frozen objects and
-fails loudly on a malformed file: broken shipped data is a bug in treu, not a user
-error, so it raises ``ValueError`` rather than a ``TreuError``.
+Legal facts and plain-language wording live in YAML under ``treu/policy/data/`` so
+counsel and translators can review them without reading Python. This module loads
+them once per process into frozen objects; broken shipped data is a bug in treu,
+not a user error, so it raises ``ValueError`` rather than a ``TreuError``.
 """
 
 from __future__ import annotations
@@ -106,13 +105,12 @@ def authorities() -> dict[str, Authority]:
     result: dict[str, Authority] = {}
     for key, entry in raw.items():
         where, e = f"authorities.{key}", _mapping(entry, f"authorities.{key}")
-        complaint = e.get("complaint_url")
         result[str(key)] = Authority(
             key=str(key),
             name=_text(e.get("name"), f"{where}.name"),
             responsible_for=_text(e.get("responsible_for"), f"{where}.responsible_for"),
             scope=_choice(e.get("scope"), _SCOPES, f"{where}.scope"),
-            complaint_url=None if complaint is None else _str(complaint, f"{where}.complaint_url"),
+            complaint_url=_str(e["complaint_url"], where) if "complaint_url" in e else None,
             **{f: _str(e.get(f), f"{where}.{f}") for f in _AUTHORITY_STRINGS},
         )
     return result
