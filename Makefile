@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml | .debs
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m treu.demo
+	$(BIN)/treu demo --examples examples --out out
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

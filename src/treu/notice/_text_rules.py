@@ -350,6 +350,6 @@ TRACKER = rx(
     r"|sitzungsaufzeichnung|heatmap",
 )
 ANALYTICS_WORD = rx(r"analyse|analytics|tracking|statistik|reichweitenmessung|marketing")
-DEVICE_WORD = rx(r"cookie|pixel|local ?storage|endgerät|device|fingerprint|tracking")
+DEVICE_WORD = rx(r"cookie|pixel|local ?storage|fingerprint|tracking")
 LEGITIMATE_INTEREST = rx(r"berechtigte[nsm]?\s+interesse", r"legitimate interest")
 CONSENT_BASIS = rx(r"einwilligung|zustimmung|opt-in", r"\bconsent", r"§\s*25\s*abs\.?\s*1")

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from treu.policy.durations import Duration
-from treu.policy.model import Policy, Retention
+from treu.policy.model import Policy, Purpose, Retention
 from treu.policy.reference import RetentionPreset, retention_presets, taxonomy_labels
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "mechanism_citation",
     "mechanism_label",
     "national_basis_citation",
+    "purpose_basis_text",
     "quote",
     "retention_text",
     "role_label",
@@ -255,7 +257,7 @@ def _pick(pair: _Pair, lang: str) -> str:
     return pair[0] if lang == "de" else pair[1]
 
 
-def localized(text: Mapping[str, str] | None, lang: str) -> str:
+def localized(text: Mapping[Any, str] | None, lang: str) -> str:
     """A policy text in ``lang``, else in any language it has; ``""`` for none.
 
     A policy published only in German still renders an English record rather
@@ -300,6 +302,19 @@ def national_basis_citation(basis: str, lang: str) -> str:
     return _pick(pair, lang) if pair else basis
 
 
+def purpose_basis_text(purpose: Purpose, lang: str) -> str:
+    """``Art. 6 Abs. 1 lit. f DSGVO (berechtigtes Interesse); § 25 Abs. 2 Nr. 2 TDDDG``."""
+    parts = [
+        f"{legal_basis_citation(purpose.legal_basis, lang)} "
+        f"({legal_basis_label(purpose.legal_basis, lang)})"
+    ]
+    if purpose.special_category_basis:
+        basis = purpose.special_category_basis
+        parts.append(f"{special_basis_citation(basis, lang)} ({special_basis_label(basis, lang)})")
+    parts += [national_basis_citation(n, lang) for n in purpose.national_basis]
+    return "; ".join(parts)
+
+
 def mechanism_label(mechanism: str, lang: str) -> str:
     """The Chapter V transfer tool in words, e.g. ``EU-US Data Privacy Framework``."""
     entry = _MECHANISMS.get(mechanism)
@@ -322,9 +337,11 @@ def start_event_label(event: str, lang: str) -> str:
 
 def _year_end_clause(event: str, lang: str) -> str:
     entry = _START_EVENTS.get(event)
+    if not event:
+        return ""
     if entry is None:
         word = event.replace("_", " ")
-        return f"(Beginn: {word})" if lang == "de" else f"(start: {word})"
+        return f" (Beginn: {word})" if lang == "de" else f" (start: {word})"
     return f", {entry[2]}" if lang == "de" else f" {entry[3]}"
 
 

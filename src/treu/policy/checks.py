@@ -234,6 +234,21 @@ def _activity(policy: Policy, activity: Activity, here: Path) -> Iterator[Issue]
                 severity="warning",
                 item="N4",
             )
+    cookie_gated = {c.activity for c in policy.cookies if c.consent_required}
+    for j, purpose in enumerate(activity.purposes):
+        if (
+            purpose.legal_basis == "consent"
+            and purpose.withdrawal is None
+            and activity.id not in cookie_gated
+        ):
+            yield Issue(
+                (*here, "purposes", j, "withdrawal"),
+                "say how to withdraw this consent where it was given (Art. 7(3): as easy as "
+                "giving it), e.g. the unsubscribe link or a switch in the settings",
+                hint="withdrawal: {de: '...', en: '...'}",
+                severity="warning",
+                item="N10",
+            )
     yield from _retention(activity.retention, (*here, "retention"))
     if "job_applicant" in activity.data_subjects:
         period = activity.retention.period

@@ -1,0 +1,7 @@
+"""The ``treu`` command line: thin commands over the domain packages."""
+
+from __future__ import annotations
+
+from treu.cli.app import app, main
+
+__all__ = ["app", "main"]

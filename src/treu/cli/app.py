@@ -1,0 +1,273 @@
+"""Commands of the ``treu`` CLI.
+
+Each command reads its inputs, calls one domain function and writes the result.
+User errors (``TreuError``) end in a readable message and exit code 1; usage
+errors in exit code 2; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from treu import __version__
+from treu.errors import TreuError
+from treu.findings import has_errors
+from treu.notice.diff import diff_policies, diff_to_dict, render_diff_text
+from treu.notice.lint import lint_path
+from treu.notice.record import (
+    build_record,
+    record_to_csv,
+    record_to_html,
+    record_to_markdown,
+    record_to_xlsx,
+)
+from treu.notice.render import render_notice
+from treu.pdf import html_to_pdf
+from treu.policy.loader import load_policy
+from treu.policy.reference import authorities
+
+__all__ = ["app", "main"]
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+class Lang(str, Enum):
+    de = "de"
+    en = "en"
+
+
+class NoticeFormat(str, Enum):
+    html = "html"
+    md = "md"
+    pdf = "pdf"
+
+
+class RecordFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+    md = "md"
+    html = "html"
+    pdf = "pdf"
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class _DefaultToRender(TyperGroup):
+    """``treu notice POLICY`` renders; ``treu notice diff OLD NEW`` compares."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["render", *args]
+        return super().resolve_command(ctx, args)
+
+
+app = typer.Typer(
+    name="treu",
+    help="Privacy as code: policy.yaml → privacy notice, Art. 30 record, lint.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+notice_app = typer.Typer(
+    cls=_DefaultToRender,
+    help="Render the privacy notice (treu notice POLICY) or compare versions (treu notice diff).",
+    no_args_is_help=True,
+)
+app.add_typer(notice_app, name="notice")
+
+PolicyArg = Annotated[
+    Path, typer.Argument(help="The policy.yaml file.", metavar="POLICY", show_default=False)
+]
+OutOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
+
+
+def _write(data: str | bytes, output: Path | None, what: str) -> None:
+    if output is None:
+        if isinstance(data, bytes):
+            if sys.stdout.isatty():
+                raise TreuError(f"{what} is binary; write it to a file with -o FILE")
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        output.write_bytes(data)
+    else:
+        output.write_text(data, encoding="utf-8")
+    err.print(f"wrote {what} to {output}")
+
+
+@app.command()
+def validate(policy: PolicyArg) -> None:
+    """Check a policy file and list its warnings."""
+    loaded = load_policy(policy)
+    for warning in loaded.warnings:
+        err.print(str(warning), markup=False)
+    p = loaded.policy
+    out.print(
+        f"{policy}: valid · {len(p.activities)} activities, {len(p.recipients)} recipients, "
+        f"{len(p.cookies)} cookies · {len(loaded.warnings)} warning(s) · digest "
+        f"{loaded.digest[:12]}",
+        markup=False,
+    )
+
+
+@notice_app.command("render")
+def notice_render(
+    policy: PolicyArg,
+    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the notice.")] = Lang.de,
+    fmt: Annotated[NoticeFormat, typer.Option("--format", "-f")] = NoticeFormat.html,
+    output: OutOpt = None,
+) -> None:
+    """Render the privacy notice of POLICY."""
+    loaded = load_policy(policy)
+    _write(render_notice(loaded, lang.value, fmt.value), output, f"{lang.value} notice")
+
+
+@notice_app.command("diff")
+def notice_diff(
+    old: Annotated[Path, typer.Argument(help="The earlier policy.yaml.")],
+    new: Annotated[Path, typer.Argument(help="The new policy.yaml.")],
+    lang: Annotated[Lang, typer.Option("--lang", "-l")] = Lang.de,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+) -> None:
+    """Say what changed between two policy versions, and whether it is material."""
+    diff = diff_policies(load_policy(old).policy, load_policy(new).policy, lang.value)
+    if fmt is OutputFormat.json:
+        out.print(json.dumps(diff_to_dict(diff), ensure_ascii=False, indent=2), markup=False)
+    else:
+        out.print(render_diff_text(diff, lang.value), markup=False)
+
+
+@app.command()
+def record(
+    policy: PolicyArg,
+    fmt: Annotated[RecordFormat, typer.Option("--format", "-f")] = RecordFormat.md,
+    lang: Annotated[Lang, typer.Option("--lang", "-l")] = Lang.de,
+    output: OutOpt = None,
+) -> None:
+    """The record of processing activities (Art. 30(1) GDPR), one row per activity."""
+    rec = build_record(load_policy(policy), lang.value)
+    data: str | bytes
+    if fmt is RecordFormat.csv:
+        data = record_to_csv(rec)
+    elif fmt is RecordFormat.xlsx:
+        data = record_to_xlsx(rec)
+    elif fmt is RecordFormat.html:
+        data = record_to_html(rec)
+    elif fmt is RecordFormat.pdf:
+        data = html_to_pdf(record_to_html(rec))
+    else:
+        data = record_to_markdown(rec)
+    _write(data, output, "record")
+
+
+@app.command()
+def lint(
+    path: Annotated[Path, typer.Argument(help="A policy.yaml or a notice (.html, .md, .txt).")],
+    lang: Annotated[Lang | None, typer.Option("--lang", "-l", help="Message language.")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+) -> None:
+    """Check a policy or any privacy notice for Art. 13/14 completeness. Exit 1 on errors."""
+    findings = lint_path(path, lang.value if lang else None)
+    if fmt is OutputFormat.json:
+        out.print(
+            json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2),
+            markup=False,
+        )
+    else:
+        for f in findings:
+            where = f" ({f.location})" if f.location else ""
+            out.print(f"{f.severity.upper():7} {f.id:6} {f.message}{where}", markup=False)
+            if f.evidence:
+                out.print(f"        » {f.evidence}", markup=False)
+        errors = sum(f.severity == "error" for f in findings)
+        out.print(
+            f"{path}: {errors} error(s), {len(findings) - errors} warning(s)", markup=False
+        )
+    if has_errors(findings):
+        raise typer.Exit(1)
+
+
+@app.command("authorities")
+def list_authorities() -> None:
+    """The German supervisory authorities a policy can name (key for 'authority:')."""
+    for key, authority in authorities().items():
+        out.print(f"{key:10} {authority.short:12} {authority.name['de']}", markup=False)
+
+
+@app.command()
+def demo(
+    examples: Annotated[Path, typer.Option(help="Folder with one sub-folder per example.")] = Path(
+        "examples"
+    ),
+    output: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("out"),
+) -> None:
+    """Render every example's notices (de/en; HTML, Markdown, PDF) and Art. 30 records."""
+    policies = sorted(examples.glob("*/policy.yaml"))
+    if not policies:
+        raise TreuError(f"{examples}: no */policy.yaml found")
+    for policy_file in policies:
+        name = policy_file.parent.name
+        loaded = load_policy(policy_file)
+        target = output / name
+        target.mkdir(parents=True, exist_ok=True)
+        for language in loaded.policy.notice.languages:
+            for fmt in ("html", "md", "pdf"):
+                data = render_notice(loaded, language, fmt)  # type: ignore[arg-type]
+                path = target / f"notice.{language}.{fmt}"
+                if isinstance(data, bytes):
+                    path.write_bytes(data)
+                else:
+                    path.write_text(data, encoding="utf-8")
+            rec = build_record(loaded, language)
+            (target / f"record.{language}.xlsx").write_bytes(record_to_xlsx(rec))
+            (target / f"record.{language}.md").write_text(record_to_markdown(rec), "utf-8")
+        findings = [f for f in lint_path(policy_file) if f.severity == "error"]
+        verdict = "lint clean" if not findings else f"{len(findings)} lint error(s)"
+        out.print(
+            f"{name:14} {loaded.policy.controller.name[:44]:44} → {target}/ ({verdict})",
+            markup=False,
+        )
+    out.print(f"\nOpen {output.resolve()}/<example>/notice.de.html in a browser.", markup=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"treu {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """treu: privacy as code under the GDPR and German law."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    try:
+        return app(args=argv, prog_name="treu")
+    except TreuError as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(1)

@@ -1,0 +1,510 @@
+"""Lint the text of any privacy notice against Art. 13/14 GDPR and outdated law.
+
+The policy checks prove what treu *generates*; this module judges what is
+*published*, whoever wrote it. It cannot understand a notice, so each rule
+looks for the wording a complete notice must contain (LEGAL.md items N1-N18,
+B5) and reports what it could not find, quoting the sentence it looked at.
+Misses are preferred to noise: a rule only complains when the words that
+would satisfy it are absent, and its message says what to add.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from treu.findings import Finding, Severity
+from treu.notice import _text_rules as r
+from treu.notice._text_messages import MESSAGES
+from treu.notice.textdoc import Section, TextDocument, split_sentences
+
+__all__ = ["lint_notice_text"]
+
+GDPR_START = date(2018, 5, 25)
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
+_QUOTES = dict.fromkeys(map(ord, "\u201e\u201c\u201d\u00ab\u00bb"), '"')
+_APOS = dict.fromkeys(map(ord, "\u201a\u2018\u2019"), "'")
+
+
+def lint_notice_text(doc: TextDocument, lang: str | None = None) -> list[Finding]:
+    """All findings for ``doc``, ordered by item id; messages in ``lang`` (default: the doc's)."""
+    language = lang or doc.language
+    if language not in ("de", "en"):
+        raise ValueError(f"lang must be 'de' or 'en', not {language!r}")
+    ctx = _Context(doc, language)
+    findings = [f for rule in _RULES for f in rule(ctx)]
+    return sorted(findings, key=_order)
+
+
+def _order(finding: Finding) -> tuple[str, int]:
+    m = re.match(r"([A-Z]+)(\d+)", finding.id)
+    return (m.group(1), int(m.group(2))) if m else (finding.id, 0)
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    text = text.translate(_DASHES).translate(_QUOTES).translate(_APOS)
+    return re.sub(r"[ \t]+", " ", text)
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+@dataclass(frozen=True)
+class _Para:
+    text: str
+    section: Section
+    sentences: tuple[str, ...]
+    is_heading: bool
+    start: int  # offset in _Context.text
+
+    @property
+    def is_list(self) -> bool:
+        return self.text.startswith(("- ", "| "))
+
+
+class _Context:
+    """The notice cut into paragraphs and sentences once, shared by all rules."""
+
+    def __init__(self, doc: TextDocument, lang: str) -> None:
+        self.doc = doc
+        self.lang = lang
+        self.paras: list[_Para] = []
+        chunks: list[str] = []
+        offset = 0
+        for section in doc.sections:
+            units = [(section.heading, True)] if section.heading else []
+            units += [(p, False) for p in section.paragraphs]
+            for raw, is_heading in units:
+                text = _normalise(raw)
+                sentences = tuple(split_sentences(text)) or (text,)
+                self.paras.append(_Para(text, section, sentences, is_heading, offset))
+                chunks.append(text)
+                offset += len(text) + 2
+        self.text = "\n\n".join(chunks)
+        self._starts = [p.start for p in self.paras]
+
+    def sentences(self) -> Iterator[tuple[_Para, str]]:
+        for para in self.paras:
+            for sentence in para.sentences:
+                yield para, sentence
+
+    def para_at(self, pos: int) -> _Para:
+        return self.paras[max(0, bisect.bisect_right(self._starts, pos) - 1)]
+
+    def sentence_at(self, pos: int) -> tuple[_Para, str]:
+        para = self.para_at(pos)
+        cursor, rel = 0, pos - para.start
+        for sentence in para.sentences:
+            found = para.text.find(sentence, cursor)
+            cursor = found + len(sentence) if found >= 0 else cursor
+            if rel < cursor:
+                return para, sentence
+        return para, para.sentences[-1]
+
+    def neighbours(self, para: _Para) -> list[_Para]:
+        i = self.paras.index(para)
+        return [p for p in self.paras[max(0, i - 1) : i + 2] if p.section is para.section]
+
+    def section_text(self, section: Section) -> str:
+        return "\n".join(p.text for p in self.paras if p.section is section)
+
+    def finding(
+        self,
+        item: str,
+        severity: Severity,
+        key: str,
+        evidence: str | None = None,
+        where: _Para | Section | None = None,
+        **values: object,
+    ) -> Finding:
+        template = MESSAGES[key][self.lang]
+        section = where.section if isinstance(where, _Para) else where
+        location = section.location if section is not None else None
+        quoted = _quote(evidence) if evidence else None
+        return Finding(item, severity, template.format(**values), quoted, location)
+
+
+def _article6_letters(text: str) -> Iterator[tuple[re.Match[str], set[str]]]:
+    for m in r.ART6.finditer(text):
+        letters = m.group("letters") or ""
+        yield m, set(re.findall(r"[a-f]", r.LETTER_NOISE.sub(" ", letters).lower()))
+
+
+# --------------------------------------------------------------------------- N1 - N7
+
+
+def _n1_controller(ctx: _Context) -> list[Finding]:
+    hits = [m.start() for m in r.CONTROLLER.finditer(ctx.text)]
+    if not hits:
+        return [ctx.finding("N1", "error", "N1.none")]
+    best: tuple[list[str], int] | None = None
+    for pos in hits:
+        window = ctx.text[max(0, pos - 300) : pos + 600]
+        missing = []
+        if not (r.POSTCODE.search(window) or r.STREET.search(window)):
+            missing.append("address")
+        if not (r.EMAIL.search(window) or r.PHONE.search(window)):
+            missing.append("contact")
+        if not missing:
+            return []
+        if best is None or len(missing) < len(best[0]):
+            best = (missing, pos)
+    assert best is not None
+    para, sentence = ctx.sentence_at(best[1])
+    names = [MESSAGES[f"N1.{m}"][ctx.lang] for m in best[0]]
+    return [ctx.finding("N1", "error", "N1.incomplete", sentence, para, missing=", ".join(names))]
+
+
+def _n2_dpo(ctx: _Context) -> list[Finding]:
+    if r.NO_DPO.search(ctx.text):
+        return []
+    hits = [m.start() for m in r.DPO.finditer(ctx.text)]
+    if not hits:
+        return [ctx.finding("N2", "warning", "N2.missing")]
+    contact = (r.EMAIL, r.PHONE, r.POSTCODE, r.STREET, r.ADDRESS_REFERENCE)
+    for pos in hits:
+        window = ctx.text[max(0, pos - 200) : pos + 400]
+        if any(p.search(window) for p in contact):
+            return []
+    para, sentence = ctx.sentence_at(hits[0])
+    return [ctx.finding("N2", "error", "N2.no_contact", sentence, para)]
+
+
+def _n3_legal_basis(ctx: _Context) -> list[Finding]:
+    if r.ART6.search(ctx.text):
+        return []
+    return [ctx.finding("N3", "error", "N3.missing")]
+
+
+def _concrete_interest(text: str) -> bool:
+    for m in r.INTEREST.finditer(text):
+        tail = re.split(r"(?<=[a-zäöüß)])\.\s|\n", text[m.end() : m.end() + 200])[0]
+        words = re.findall(r"[a-zäöüß]{3,}", tail.lower())
+        if any(w not in r.INTEREST_FILLER for w in words):
+            return True
+    return False
+
+
+def _n4_legitimate_interest(ctx: _Context) -> list[Finding]:
+    cited = [
+        (para, sentence)
+        for para, sentence in ctx.sentences()
+        if any("f" in letters for _, letters in _article6_letters(sentence))
+    ]
+    if not cited:
+        return []
+    if not r.INTEREST.search(ctx.text):
+        para, sentence = cited[0]
+        return [ctx.finding("N4", "error", "N4.none", sentence, para)]
+    out, seen = [], set()
+    for para, sentence in cited:
+        if id(para) in seen:
+            continue
+        seen.add(id(para))
+        if not any(_concrete_interest(p.text) for p in ctx.neighbours(para)):
+            out.append(ctx.finding("N4", "warning", "N4.weak", sentence, para))
+    return out
+
+
+def _n5_recipients(ctx: _Context) -> list[Finding]:
+    return [] if r.RECIPIENTS.search(ctx.text) else [ctx.finding("N5", "error", "N5.missing")]
+
+
+def _n6_third_country(ctx: _Context) -> list[Finding]:
+    positive: list[tuple[_Para, str]] = []
+    negated = False
+    for para, sentence in ctx.sentences():
+        us = r.US_ACRONYM.search(sentence) and sentence.upper() != sentence
+        if r.THIRD_COUNTRY.search(sentence) or us:
+            if r.NEGATION.search(sentence):
+                negated = True
+            else:
+                positive.append((para, sentence))
+    mechanism = r.MECHANISM.search(ctx.text)
+    if positive and not mechanism:
+        para, sentence = positive[0]
+        return [ctx.finding("N6", "error", "N6.no_mechanism", sentence, para)]
+    if not (positive or negated or mechanism or r.EEA_STATEMENT.search(ctx.text)):
+        return [ctx.finding("N6", "warning", "N6.silent")]
+    return []
+
+
+def _n7_storage_period(ctx: _Context) -> list[Finding]:
+    concrete = False
+    vague: list[tuple[_Para, str]] = []
+    for para in ctx.paras:
+        in_context = r.RETENTION.search(para.text) or r.RETENTION.search(para.section.heading)
+        has_period = bool(r.PERIOD.search(para.text) or r.CRITERIA.search(para.text))
+        if in_context and has_period:
+            concrete = True
+        m = r.VAGUE.search(para.text)
+        if m and not has_period:
+            vague.append(ctx.sentence_at(para.start + m.start()))
+    if not concrete:
+        if vague:
+            para, sentence = vague[0]
+            return [ctx.finding("N7", "error", "N7.vague", sentence, para)]
+        return [ctx.finding("N7", "error", "N7.none")]
+    return [ctx.finding("N7", "warning", "N7.vague_here", s, p) for p, s in vague]
+
+
+# --------------------------------------------------------------------------- N8 - N14
+
+
+def _rights_found(ctx: _Context) -> dict[str, tuple[_Para, str]]:
+    found: dict[str, tuple[_Para, str]] = {}
+    for para, sentence in ctx.sentences():
+        heading = r.RIGHTS_HEADING.search(para.section.heading)
+        if not (heading or r.RIGHTS_CONTEXT.search(sentence)):
+            continue
+        for right, pattern in r.RIGHTS.items():
+            if right not in found and pattern.search(sentence):
+                found[right] = (para, sentence)
+    return found
+
+
+def _rights_section(ctx: _Context) -> Section | None:
+    for section in ctx.doc.sections:
+        if r.RIGHTS_HEADING.search(_normalise(section.heading)):
+            return section
+    return None
+
+
+def _n8_rights(ctx: _Context) -> list[Finding]:
+    found = _rights_found(ctx)
+    where = _rights_section(ctx)
+    evidence = where.heading if where else None
+    return [
+        ctx.finding(
+            "N8",
+            "error",
+            "N8.missing",
+            evidence,
+            where,
+            right=r.RIGHT_NAMES[ctx.lang][right],
+            article=r.RIGHT_ARTICLES[right],
+        )
+        for right in r.RIGHTS
+        if right not in found
+    ]
+
+
+def _n9_objection_separate(ctx: _Context) -> list[Finding]:
+    if any(r.OBJECTION.search(p.text) for p in ctx.paras if p.is_heading):
+        return []
+    for para in ctx.paras:
+        if para.is_heading or para.is_list:
+            continue
+        first = para.sentences[0]
+        if r.OBJECTION.search(first):
+            others = sum(1 for k, p in r.RIGHTS.items() if k != "objection" and p.search(first))
+            if others <= 1:
+                return []
+    mention = next(((p, s) for p, s in ctx.sentences() if r.OBJECTION.search(s)), None)
+    if mention is None:
+        return [ctx.finding("N9", "error", "N9.separate", None, _rights_section(ctx))]
+    return [ctx.finding("N9", "error", "N9.separate", mention[1], mention[0])]
+
+
+def _n10_withdrawal(ctx: _Context) -> list[Finding]:
+    consent = r.CONSENT.search(ctx.text)
+    by_letter = any("a" in letters for _, letters in _article6_letters(ctx.text))
+    if not (consent or by_letter):
+        return []
+    good = [(p, s) for p, s in ctx.sentences() if r.WITHDRAW.search(s) and r.ANY_TIME.search(s)]
+    if not good:
+        pos = consent.start() if consent else next(_article6_letters(ctx.text))[0].start()
+        para, sentence = ctx.sentence_at(pos)
+        return [ctx.finding("N10", "error", "N10.missing", sentence, para)]
+    if not any(r.NO_RETROACTION.search(p.text) for p, _ in good):
+        para, sentence = good[0]
+        return [ctx.finding("N10", "warning", "N10.no_future", sentence, para)]
+    return []
+
+
+def _n11_complaint(ctx: _Context) -> list[Finding]:
+    hits = [
+        (p, s)
+        for p, s in ctx.sentences()
+        if r.COMPLAINT.search(s) and (r.AUTHORITY.search(s) or re.search(r"\b77\b", s))
+    ]
+    if not hits:
+        return [ctx.finding("N11", "error", "N11.missing")]
+    if any(r.NAMED_AUTHORITY.search(ctx.section_text(p.section)) for p, _ in hits):
+        return []
+    para, sentence = hits[0]
+    return [ctx.finding("N11", "warning", "N11.unnamed", sentence, para)]
+
+
+def _n12_requirement(ctx: _Context) -> list[Finding]:
+    return [] if r.REQUIREMENT.search(ctx.text) else [ctx.finding("N12", "error", "N12.missing")]
+
+
+def _n13_automated(ctx: _Context) -> list[Finding]:
+    return [] if r.AUTOMATED.search(ctx.text) else [ctx.finding("N13", "error", "N13.missing")]
+
+
+def _n14_source(ctx: _Context) -> list[Finding]:
+    out, seen = [], set()
+    for para, sentence in ctx.sentences():
+        if id(para) in seen or not r.INDIRECT.search(sentence):
+            continue
+        seen.add(id(para))
+        nearby = "\n".join(p.text for p in ctx.neighbours(para))
+        if not (r.SOURCE.search(nearby) or r.ORGANISATION.search(nearby)):
+            out.append(ctx.finding("N14", "warning", "N14.no_source", sentence, para))
+    return out
+
+
+# --------------------------------------------------------------------------- N16 - N18, B5
+
+
+def _n16_plain_language(ctx: _Context) -> list[Finding]:
+    sentences = [
+        (p, s, len(s.split()))
+        for p in ctx.paras
+        if not (p.is_heading or p.is_list)
+        for s in p.sentences
+        if len(s.split()) >= 3
+    ]
+    if not sentences:
+        return []
+    out = []
+    para, longest, most = max(sentences, key=lambda t: t[2])
+    average = sum(n for *_, n in sentences) / len(sentences)
+    if average > 30 or most > 80:
+        out.append(
+            ctx.finding("N16", "warning", "N16.long", longest, para, avg=round(average), max=most)
+        )
+    words = len(ctx.text.split())
+    count = len(r.LEGALESE.findall(ctx.text))
+    if words >= 300 and count * 1000 / words > 10:
+        out.append(ctx.finding("N16", "warning", "N16.legalese", None, None, count=count, words=words))
+    return out
+
+
+def _parse_date(m: re.Match[str]) -> date | None:
+    g = m.groupdict()
+    try:
+        if g["iso"]:
+            return date.fromisoformat(g["iso"])
+        if g["d"]:
+            year = int(g["y"]) if len(g["y"]) == 4 else 2000 + int(g["y"])
+            return date(year, int(g["m"]), int(g["d"]))
+        if g["mon"]:
+            year, month = int(g["my"]), r.MONTHS[g["mon"].lower()]
+            day = g["dd"] or g["md"]
+            return date(year, month, int(day) if day else calendar.monthrange(year, month)[1])
+        if g["sd"]:
+            return date(int(g["sy"]), int(g["sm"]), int(g["sd"]))
+        if g["year"]:
+            return date(int(g["year"]), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def _n17_version_date(ctx: _Context) -> list[Finding]:
+    dated = [(d, m) for m in r.VERSION_DATE.finditer(ctx.text) if (d := _parse_date(m))]
+    if not dated:
+        return [ctx.finding("N17", "error", "N17.missing")]
+    latest, m = max(dated, key=lambda t: t[0])
+    if latest < GDPR_START:
+        para, sentence = ctx.sentence_at(m.start())
+        return [ctx.finding("N17", "error", "N17.pre_gdpr", m.group(0), para, date=m.group(0))]
+    return []
+
+
+def _outdated_bdsg(sentence: str) -> Iterator[re.Match[str]]:
+    for m in r.BDSG_SECTION.finditer(sentence):
+        num = m.group("num").lower()
+        if (
+            num in r.OLD_BDSG_SECTIONS
+            or (num == "4" and not r.VIDEO.search(sentence))
+            or (num == "28" and not re.search(r"archiv", sentence, re.I))
+            or (num == "11" and re.search(r"auftrag", sentence, re.I))
+        ):
+            yield m
+
+
+def _n18_outdated(ctx: _Context) -> list[Finding]:
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(key: str, severity: Severity, match: str, para: _Para, sentence: str) -> None:
+        if (key, match.lower()) not in seen:
+            seen.add((key, match.lower()))
+            out.append(ctx.finding("N18", severity, f"N18.{key}", sentence, para, match=match))
+
+    for para, sentence in ctx.sentences():
+        for key, pattern, severity, exempt in r.OUTDATED:
+            if exempt is not None and exempt.search(sentence):
+                continue
+            for m in pattern.finditer(sentence):
+                add(key, "error" if severity == "error" else "warning", m.group(0), para, sentence)
+        for m in _outdated_bdsg(sentence):
+            add("bdsg_section", "error", m.group(0), para, sentence)
+        if (
+            r.RIGHT_WORDS_OLD.search(sentence)
+            and r.BDSG_NAME.search(sentence)
+            and not r.GDPR_NAME.search(sentence)
+        ):
+            add("rights_bdsg", "error", "BDSG", para, sentence)
+        if not r.RESTRICTION_MODERN.search(ctx.text) and (m2 := r.BLOCKING.search(sentence)):
+            add("blocking", "warning", m2.group(0), para, sentence)
+    return out
+
+
+def _b5_tracking_on_legitimate_interest(ctx: _Context) -> list[Finding]:
+    out = []
+    for section in ctx.doc.sections:
+        text = ctx.section_text(section)
+        letters: set[str] = set().union(*(ls for _, ls in _article6_letters(text)))
+        if "a" in letters or r.CONSENT_BASIS.search(text):
+            continue
+        if not ("f" in letters or r.LEGITIMATE_INTEREST.search(text)):
+            continue
+        for para in (p for p in ctx.paras if p.section is section):
+            hit = next((s for s in para.sentences if _is_tracking(s, text)), None)
+            if hit:
+                out.append(ctx.finding("B5", "error", "B5.tracking", hit, para))
+                break
+    return out
+
+
+def _is_tracking(sentence: str, section_text: str) -> bool:
+    if r.NEGATION.search(sentence):
+        return False
+    if r.TRACKER.search(sentence):
+        return True
+    return bool(r.ANALYTICS_WORD.search(sentence) and r.DEVICE_WORD.search(section_text))
+
+
+_RULES: tuple[Callable[[_Context], list[Finding]], ...] = (
+    _n1_controller,
+    _n2_dpo,
+    _n3_legal_basis,
+    _n4_legitimate_interest,
+    _n5_recipients,
+    _n6_third_country,
+    _n7_storage_period,
+    _n8_rights,
+    _n9_objection_separate,
+    _n10_withdrawal,
+    _n11_complaint,
+    _n12_requirement,
+    _n13_automated,
+    _n14_source,
+    _n16_plain_language,
+    _n17_version_date,
+    _n18_outdated,
+    _b5_tracking_on_legitimate_interest,
+)
