@@ -74,9 +74,13 @@ class PolicyError(TreuError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        errors = [p for p in self.problems if p.severity == "error"]
+        errors = sum(p.severity == "error" for p in self.problems)
+        warnings = len(self.problems) - errors
         name = str(self.file) if self.file else "policy"
-        lines = [f"{name}: {len(errors)} problem(s) found"]
+        head = f"{name}: {errors} error(s)"
+        if warnings:
+            head += f", {warnings} warning(s)"
+        lines = [head]
         lines += [str(p) for p in self.problems]
         return "\n".join(lines)
 

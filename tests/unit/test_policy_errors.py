@@ -156,6 +156,16 @@ def test_base_policy_loads_without_warnings(tmp_path: Path) -> None:
     assert loaded.policy.activities[0].retention.after == "collection"
 
 
+def test_minimal_policy_in_the_docs_loads(tmp_path: Path) -> None:
+    doc = Path(__file__).parents[2] / "docs" / "policy.md"
+    text = doc.read_text(encoding="utf-8")
+    minimal = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert minimal.startswith("treu: 1\n")
+    loaded = loads(tmp_path, minimal)
+    assert loaded.warnings == ()
+    assert [a.id for a in loaded.policy.activities] == ["contact"]
+
+
 # --- YAML and file level -----------------------------------------------------------
 
 
@@ -453,13 +463,20 @@ def test_S4_unknown_authority_suggests_NW(tmp_path: Path) -> None:
     p = only(tmp_path, text)
     assert (p.path, p.line, p.column) == ("authority", line_of(text, "NRW"), 1)
     assert p.message == "unknown supervisory authority 'NRW'"
-    assert p.hint == "did you mean 'NW'?"
+    assert p.hint is not None
+    assert p.hint.startswith("did you mean 'NW'? keys: BB, BE, BUND")
+
+
+def test_S4_authority_written_as_its_name_suggests_the_key(tmp_path: Path) -> None:
+    p = only(tmp_path, edit(("authority: BE", "authority: BfDI")))
+    assert p.hint is not None
+    assert p.hint.startswith("did you mean 'BUND'?")
 
 
 def test_S4_authority_without_near_match_lists_all_keys(tmp_path: Path) -> None:
-    p = only(tmp_path, edit(("authority: BE", "authority: BfDI")))
+    p = only(tmp_path, edit(("authority: BE", "authority: XX")))
     assert p.hint is not None
-    assert p.hint.startswith("known: BB, BE, BUND, BW, BY, BY-PUBLIC")
+    assert p.hint.startswith("keys: BB, BE, BUND, BW, BY, BY-PUBLIC")
 
 
 def test_V1_unknown_data_category_suggests_fideslang_key(tmp_path: Path) -> None:
@@ -811,9 +828,9 @@ def test_several_legal_problems_are_all_reported_sorted_by_line(tmp_path: Path) 
     found = caught.value.problems
     assert [(p.path, p.item) for p in found] == [
         ("notice.valid_from", "N17"),
-        ("authority", None),
+        ("authority", "S4"),
         ("activities[0].purposes[0].legitimate_interest", "N4"),
         ("cookies[0].consent_required", "B2"),
     ]
     assert [p.line for p in found] == sorted(p.line or 0 for p in found)
-    assert str(caught.value).splitlines()[0] == f"{file}: 4 problem(s) found"
+    assert str(caught.value).splitlines()[0] == f"{file}: 4 error(s)"

@@ -13,7 +13,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -30,6 +29,7 @@ from treu.notice.record import (
     record_to_markdown,
     record_to_xlsx,
 )
+from treu.notice.render import Format as NoticeFormatName
 from treu.notice.render import render_notice
 from treu.pdf import html_to_pdf
 from treu.policy.loader import load_policy
@@ -68,9 +68,7 @@ class OutputFormat(str, Enum):
 class _DefaultToRender(TyperGroup):
     """``treu notice POLICY`` renders; ``treu notice diff OLD NEW`` compares."""
 
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["render", *args]
         return super().resolve_command(ctx, args)
@@ -231,8 +229,9 @@ def demo(
         target = output / name
         target.mkdir(parents=True, exist_ok=True)
         for language in loaded.policy.notice.languages:
-            for fmt in ("html", "md", "pdf"):
-                data = render_notice(loaded, language, fmt)  # type: ignore[arg-type]
+            formats: tuple[NoticeFormatName, ...] = ("html", "md", "pdf")
+            for fmt in formats:
+                data = render_notice(loaded, language, fmt)
                 path = target / f"notice.{language}.{fmt}"
                 if isinstance(data, bytes):
                     path.write_bytes(data)

@@ -8,6 +8,7 @@ wording change that breaks an item fails the tests.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from treu.notice import phrases
 from treu.notice.document import Box, Facts, Items, Para, Section
@@ -21,7 +22,7 @@ def t(lang: str, de: str, en: str) -> str:
     return de if lang == "de" else en
 
 
-def tx(text: Mapping[str, str] | None, lang: str) -> str:
+def tx(text: Mapping[Any, str] | None, lang: str) -> str:
     """A policy text in ``lang`` (the loader has checked every language is there)."""
     if not text:
         return ""

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import re
 
-I = re.IGNORECASE
+_IC = re.IGNORECASE
 
 
-def rx(*alternatives: str, flags: int = I) -> re.Pattern[str]:
+def rx(*alternatives: str, flags: int = _IC) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives), flags)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 # --------------------------------------------------------------------------- N1, N2
@@ -75,14 +79,15 @@ INTEREST = rx(
     r"legitimate interests?\s*(?:is\b|are\b|lies\b|lie\b|consists?\b|in\b|:|-|being\b|here\b)",
     r"\b(?:our|an?)\s+interest\s+in\b",
 )
-INTEREST_FILLER = frozenset(
-    """an am in ist sind liegt besteht darin daran der die das den dem des einer eines ihrer
-    ihre ihren unserer unsere unseren und oder zu zur zum von mit für sich ergibt folgt aus
-    oben genannten aufgeführten zwecke zwecken zweck verarbeitung datenverarbeitung daten
-    personenbezogenen berechtigten interessen interesse verantwortlichen dritten dritter
-    is are in the of to for and or your our this these such above stated mentioned listed
-    described set out purposes purpose processing data personal legitimate interests
-    interest pursued by controller third party parties we us""".split()
+INTEREST_FILLER = _words(
+    "an am in ist sind liegt besteht darin daran der die das den dem des einer eines "
+    "ihrer ihre ihren unserer unsere unseren und oder zu zur zum von mit für sich ergibt "
+    "folgt aus oben genannten aufgeführten zwecke zwecken zweck verarbeitung "
+    "datenverarbeitung daten personenbezogenen berechtigten interessen interesse "
+    "verantwortlichen dritten dritter is are in the of to for and or your our this these "
+    "such above stated mentioned listed described set out purposes purpose processing "
+    "data personal legitimate interests interest pursued by controller third party "
+    "parties we us"
 )
 
 # --------------------------------------------------------------------------- N5, N6
@@ -172,12 +177,14 @@ VAGUE = rx(
 )
 
 # --------------------------------------------------------------------------- N8, N9
+_RIGHT_WORD = r"\brechte?\b|\brechts?\s+auf\b|\w+(?:s|en)rechte?\b|beschwerderecht|\brights?\b"
 RIGHTS_CONTEXT = rx(
-    r"\brecht|\brights?\b|anspruch|verlangen|beantragen|\brequest|entitled",
+    _RIGHT_WORD,
+    r"anspruch|verlangen|beantragen|entitled|\b(?:can|may) request\b|\brequest (?:to|that)\b",
     r"\bart(?:ikel|icle|\.)?\s*(?:1[5-8]|2[0-2])\b",
     r"können sie|sie können|haben sie|sie haben|you (?:can|may|have)",
 )
-RIGHTS_HEADING = rx(r"recht|rights?|betroffen")
+RIGHTS_HEADING = rx(_RIGHT_WORD, r"\bbetroffen")
 RIGHTS: dict[str, re.Pattern[str]] = {
     "access": rx(r"auskunft(?!ei)", r"\baccess\b"),
     "rectification": rx(r"berichtig", r"\brectif", r"\bcorrect(?:ion|ed|ing)?\b"),
@@ -269,8 +276,12 @@ SOURCE = rx(
     r"|commercial register|linkedin|xing|auskunftei|schufa|creditreform|credit (?:reference )?"
     r"agenc|öffentlich(?:en)? (?:verzeichniss|register|quelle)|public (?:register|director)"
     r"|messe|trade fair|veranstalt|event|kunde|customer|partner|verein|association|vermittler)",
+    r"\b(?:quelle|source)[^.]{0,30}\b(?:ist|sind|is|are)\s+(?:der|die|das|ihr|ihre|your|the)?"
+    r"\s*\w{4,}",
 )
-ORGANISATION = re.compile(r"\b[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+)*\s+(?:GmbH|AG|SE|KG|UG|Inc|Ltd|LLC)")
+ORGANISATION = re.compile(
+    r"\b[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+)*\s+(?:GmbH|AG|SE|KG|UG|Inc|Ltd|LLC)"
+)
 
 # --------------------------------------------------------------------------- N16, N17
 LEGALESE = rx(
@@ -305,7 +316,7 @@ VERSION_DATE = rx(
 
 # --------------------------------------------------------------------------- N18, B5
 OLD_BDSG_SECTIONS = frozenset(
-    "3a 4a 4b 4c 4d 4e 4f 4g 6a 6b 6c 28a 28b".split()
+    ["3a", "4a", "4b", "4c", "4d", "4e", "4f", "4g", "6a", "6b", "6c", "28a", "28b"]
 )  # plus § 4, § 11, § 28 by context
 BDSG_SECTION = rx(
     r"§§?\s*(?P<num>\d+[a-g]?)\b(?:\s*(?:abs(?:atz|\.)?|s(?:atz|\.)|nr\.?|ziff(?:er|\.)?|lit\.?)"
@@ -337,7 +348,12 @@ OUTDATED: list[tuple[str, re.Pattern[str], str, re.Pattern[str] | None]] = [
     ),
     ("adv", rx(r"\bADV\b", flags=0), "warning", None),
     ("adv", rx(r"auftragsdatenverarbeitung"), "warning", None),
-    ("ssl", rx(r"\bSSL\b|secure sockets layer", flags=0), "warning", rx(r"\bTLS\b(?!\s*v?1\.[01])")),
+    (
+        "ssl",
+        rx(r"\bSSL\b|secure sockets layer", flags=0),
+        "warning",
+        rx(r"\bTLS\b(?!\s*v?1\.[01])"),
+    ),
     ("tls_old", rx(r"\bTLS\s*v?1\.[01]\b"), "warning", None),
 ]
 BLOCKING = rx(r"\bsperrung\b", r"\bblocking\b(?! cookies)")

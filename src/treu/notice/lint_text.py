@@ -147,7 +147,7 @@ def _n1_controller(ctx: _Context) -> list[Finding]:
         return [ctx.finding("N1", "error", "N1.none")]
     best: tuple[list[str], int] | None = None
     for pos in hits:
-        window = ctx.text[max(0, pos - 300) : pos + 600]
+        window = _window(ctx, ctx.para_at(pos))
         missing = []
         if not (r.POSTCODE.search(window) or r.STREET.search(window)):
             missing.append("address")
@@ -163,6 +163,18 @@ def _n1_controller(ctx: _Context) -> list[Finding]:
     return [ctx.finding("N1", "error", "N1.incomplete", sentence, para, missing=", ".join(names))]
 
 
+def _window(ctx: _Context, para: _Para) -> str:
+    """A paragraph, the one before it and the rest of its section.
+
+    Bounded by the section so the DPO's mailbox in the next section does not
+    pass for the controller's contact, nor the controller's for the DPO's.
+    """
+    i = ctx.paras.index(para)
+    before = [ctx.paras[i - 1]] if i and ctx.paras[i - 1].section is para.section else []
+    after = [p for p in ctx.paras[i:] if p.section is para.section]
+    return "\n".join(p.text for p in before + after)[:1200]
+
+
 def _n2_dpo(ctx: _Context) -> list[Finding]:
     if r.NO_DPO.search(ctx.text):
         return []
@@ -171,7 +183,7 @@ def _n2_dpo(ctx: _Context) -> list[Finding]:
         return [ctx.finding("N2", "warning", "N2.missing")]
     contact = (r.EMAIL, r.PHONE, r.POSTCODE, r.STREET, r.ADDRESS_REFERENCE)
     for pos in hits:
-        window = ctx.text[max(0, pos - 200) : pos + 400]
+        window = _window(ctx, ctx.para_at(pos))
         if any(p.search(window) for p in contact):
             return []
     para, sentence = ctx.sentence_at(hits[0])
@@ -198,6 +210,7 @@ def _n4_legitimate_interest(ctx: _Context) -> list[Finding]:
         (para, sentence)
         for para, sentence in ctx.sentences()
         if any("f" in letters for _, letters in _article6_letters(sentence))
+        and not r.OBJECTION.search(sentence)  # Art. 21 text cites (f) without a purpose
     ]
     if not cited:
         return []
@@ -387,7 +400,9 @@ def _n16_plain_language(ctx: _Context) -> list[Finding]:
     words = len(ctx.text.split())
     count = len(r.LEGALESE.findall(ctx.text))
     if words >= 300 and count * 1000 / words > 10:
-        out.append(ctx.finding("N16", "warning", "N16.legalese", None, None, count=count, words=words))
+        out.append(
+            ctx.finding("N16", "warning", "N16.legalese", None, None, count=count, words=words)
+        )
     return out
 
 
@@ -418,7 +433,7 @@ def _n17_version_date(ctx: _Context) -> list[Finding]:
         return [ctx.finding("N17", "error", "N17.missing")]
     latest, m = max(dated, key=lambda t: t[0])
     if latest < GDPR_START:
-        para, sentence = ctx.sentence_at(m.start())
+        para = ctx.para_at(m.start())
         return [ctx.finding("N17", "error", "N17.pre_gdpr", m.group(0), para, date=m.group(0))]
     return []
 

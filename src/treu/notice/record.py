@@ -322,17 +322,15 @@ def _recipient(r: Recipient, lang: str) -> str:
 def _transfers(r: Recipient, lang: str) -> list[str]:
     lines = []
     for t in r.transfers:
-        tool = ph.mechanism_label(t.mechanism, lang)
         cite = ph.mechanism_citation(t.mechanism, lang)
-        text = f"{ph.country_name(t.country, lang)}: {tool}" + (f" ({cite})" if cite else "")
-        for extra in (t.derogation, t.note):
-            if extra:
-                text += f"; {ph.localized(extra, lang)}"
-        lines.append(f"{text} – {r.name}")
+        text = f"{ph.country_name(t.country, lang)} – {r.name}: "
+        text += ph.mechanism_label(t.mechanism, lang) + (f" ({cite})" if cite else "")
+        extras = [ph.localized(x, lang) for x in (t.derogation, t.note) if x]
+        lines.append("; ".join([text, *extras]))
     covered = {t.country for t in r.transfers}
     if r.country not in EEA_COUNTRIES and r.country not in covered:
         country = ph.country_name(r.country, lang)
-        lines.append(f"{country}: {_ui('no_safeguard', lang)} – {r.name}")
+        lines.append(f"{country} – {r.name}: {_ui('no_safeguard', lang)}")
     return lines
 
 

@@ -32,6 +32,11 @@ __all__ = [
     "split_sentences",
 ]
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 Format = Literal["html", "md", "txt"]
 Language = Literal["de", "en"]
 
@@ -156,13 +161,13 @@ def parse_notice(text: str, fmt: Format) -> TextDocument:
 
 # --------------------------------------------------------------------------- language
 
-_STOP_DE = frozenset(
-    "der die das und ist nicht wir sie ihre ihr ihnen mit von zu den für auf werden "
-    "eine einer des dem bei oder wenn sind wird uns unser diese auch nach im".split()
+_STOP_DE = _words(
+    "der die das und ist nicht wir sie ihre ihr ihnen mit von zu den für auf werden eine "
+    "einer des dem bei oder wenn sind wird uns unser diese auch nach im"
 )
-_STOP_EN = frozenset(
-    "the and of to is we you your with for are by or this that be our us if not "
-    "on it as will when may which from have".split()
+_STOP_EN = _words(
+    "the and of to is we you your with for are by or this that be our us if not on it as "
+    "will when may which from have"
 )
 
 
@@ -176,10 +181,10 @@ def detect_language(text: str) -> Language:
 
 # --------------------------------------------------------------------------- sentences
 
-_ABBREVIATIONS = frozenset(
-    "z.b zb d.h u.a bzw ggf dr nr art abs lit vgl str st inkl ca evtl usw sog "
-    "e.g i.e etc mr ms mrs no para sec cf incl approx vs jan feb mar apr jun jul aug "
-    "sep sept oct nov dec buchst s".split()
+_ABBREVIATIONS = _words(
+    "z.b zb d.h u.a bzw ggf dr nr art abs lit vgl str st inkl ca evtl usw sog e.g i.e etc "
+    "mr ms mrs no para sec cf incl approx vs jan feb mar apr jun jul aug sep sept oct nov "
+    "dec buchst s"
 )
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"„(\[]?[A-ZÄÖÜ])")
 
@@ -210,9 +215,9 @@ def _ends_with_abbreviation(text: str) -> bool:
 
 _HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe"})
-_PARA_TAGS = frozenset(
+_PARA_TAGS = _words(
     "p div section article header footer main aside nav ul ol table blockquote pre "
-    "address dl form fieldset figure figcaption hr details summary".split()
+    "address dl form fieldset figure figcaption hr details summary"
 )
 _LINE_TAGS = frozenset({"li", "tr", "dt", "dd", "br"})
 _PARA, _LINE = "\x00", "\x01"
@@ -227,7 +232,9 @@ class _Draft:
     chunks: list[str] = field(default_factory=list)
 
     def finish(self) -> Section:
-        return Section(self.heading, self.level, _assemble("".join(self.chunks)), self.line, self.anchor)
+        return Section(
+            self.heading, self.level, _assemble("".join(self.chunks)), self.line, self.anchor
+        )
 
 
 def _parse_html(text: str) -> tuple[list[Section], Language | None]:
@@ -242,8 +249,12 @@ def _parse_html(text: str) -> tuple[list[Section], Language | None]:
     for kind, node in _walk(soup):
         if kind == "heading" and isinstance(node, Tag):
             drafts.append(
-                _Draft(_squash(node.get_text(" ")), _heading_level(node), node.sourceline or 1,
-                       _anchor(node))
+                _Draft(
+                    _squash(node.get_text(" ")),
+                    _heading_level(node),
+                    node.sourceline or 1,
+                    _anchor(node),
+                )
             )
         else:
             drafts[-1].chunks.append(str(node))
@@ -357,9 +368,7 @@ def _parse_lines(text: str, *, markdown: bool) -> list[Section]:
                 heading = pattern.sub("", heading)
         drafts.append((_inline(heading) if markdown else heading.strip(), level, i + 1, anchor, []))
         skip_next = underlined
-    sections = [
-        Section(h, lvl, _body(body, markdown), ln, anc) for h, lvl, ln, anc, body in drafts
-    ]
+    sections = [Section(h, lvl, _body(body, markdown), ln, anc) for h, lvl, ln, anc, body in drafts]
     return [s for s in sections if s.level or s.body]
 
 

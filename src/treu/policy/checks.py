@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from treu.policy.durations import START_EVENTS, Duration
-from treu.policy.model import EEA_COUNTRIES, Activity, Policy, Recipient, Retention
+from treu.policy.model import (
+    EEA_COUNTRIES,
+    Activity,
+    Policy,
+    Recipient,
+    Retention,
+    TaxonomyExtension,
+)
 from treu.policy.reference import authorities, retention_presets
 from treu.policy.taxonomy import Kind, fideslang_keys, is_special_category, suggest
 
@@ -27,6 +34,14 @@ Path = tuple[str | int, ...]
 # recipients certified under the EU-US Data Privacy Framework (mechanism "dpf").
 ADEQUATE_COUNTRIES = frozenset("AD AR CA CH FO GB GG IL IM JE JP KR NZ UY".split())
 GDPR_START = date(2018, 5, 25)
+
+# Names people write for an authority, mapped to the key treu uses.
+_AUTHORITY_ALIASES = {
+    "BFDI": "BUND", "BUND": "BUND", "NRW": "NW", "LDINRW": "NW", "BAYLDA": "BY",
+    "BAYLFD": "BY-PUBLIC", "HMBBFDI": "HH", "BLNBDI": "BE", "HBDI": "HE", "LFDI": "BW",
+    "BAWUE": "BW", "BERLIN": "BE", "HAMBURG": "HH", "HESSEN": "HE", "BAYERN": "BY",
+    "SACHSEN": "SN", "NIEDERSACHSEN": "NI", "ULD": "SH", "UDZ": "SL",
+}  # fmt: skip
 
 _VAGUE_RETENTION = re.compile(
     r"(solange|so lange)\s+(wie\s+)?(es\s+)?(erforderlich|notwendig|nötig)|"
@@ -55,6 +70,8 @@ def check_policy(policy: Policy) -> list[Issue]:
         issues += _activity(policy, activity, ("activities", i))
     for i, recipient in enumerate(policy.recipients):
         issues += _recipient(recipient, ("recipients", i))
+        if recipient.retention is not None:
+            issues += _retention(recipient.retention, ("recipients", i, "retention"))
     issues += _cookies(policy)
     issues += _controller(policy)
     return issues
@@ -87,12 +104,16 @@ def _languages(policy: Policy) -> Iterator[Issue]:
 
 
 def _unique_ids(policy: Policy) -> Iterator[Issue]:
-    for section, items in (("activities", policy.activities), ("recipients", policy.recipients)):
+    id_lists = (
+        ("activities", [a.id for a in policy.activities]),
+        ("recipients", [r.id for r in policy.recipients]),
+    )
+    for section, ids in id_lists:
         seen: set[str] = set()
-        for index, item in enumerate(items):
-            if item.id in seen:
-                yield Issue((section, index, "id"), f"id '{item.id}' is used twice")
-            seen.add(item.id)
+        for index, item_id in enumerate(ids):
+            if item_id in seen:
+                yield Issue((section, index, "id"), f"id '{item_id}' is used twice")
+            seen.add(item_id)
     names = Counter((c.name, c.provider) for c in policy.cookies)
     for index, cookie in enumerate(policy.cookies):
         if names[(cookie.name, cookie.provider)] > 1:
@@ -130,7 +151,15 @@ def _references(policy: Policy) -> Iterator[Issue]:
     if hosting is not None:
         yield from _ref(hosting, recipients, ("security", "hosting", "provider"), "recipient")
     known_authorities = set(authorities())
-    yield from _ref(policy.authority, known_authorities, ("authority",), "supervisory authority")
+    if policy.authority not in known_authorities:
+        alias = _AUTHORITY_ALIASES.get(policy.authority.upper().replace(" ", ""))
+        yield Issue(
+            ("authority",),
+            f"unknown supervisory authority '{policy.authority}'",
+            hint=(f"did you mean '{alias}'? " if alias else "")
+            + f"keys: {', '.join(sorted(known_authorities))} (list them with 'treu authorities')",
+            item="S4",
+        )
     used = {rid for a in policy.activities for rid in a.recipients}
     for i, recipient in enumerate(policy.recipients):
         if recipient.id not in used:
@@ -146,11 +175,12 @@ def _references(policy: Policy) -> Iterator[Issue]:
 def _taxonomy(policy: Policy) -> Iterator[Issue]:
     extra_categories = {e.key for e in policy.taxonomy.data_categories}
     extra_subjects = {e.key for e in policy.taxonomy.data_subjects}
-    for kind, section, extensions in (
+    groups: tuple[tuple[Kind, str, list[TaxonomyExtension]], ...] = (
         ("data_category", "data_categories", policy.taxonomy.data_categories),
         ("data_subject", "data_subjects", policy.taxonomy.data_subjects),
-    ):
-        base = fideslang_keys(kind)  # type: ignore[arg-type]
+    )
+    for kind, section, extensions in groups:
+        base = fideslang_keys(kind)
         for index, ext in enumerate(extensions):
             parent = ext.key.rpartition(".")[0]
             if ext.key in base:
@@ -179,18 +209,18 @@ def _taxonomy(policy: Policy) -> Iterator[Issue]:
 
     for i, activity in enumerate(policy.activities):
         for j, key in enumerate(activity.data_categories):
-            path = ("activities", i, "data_categories", j)
-            yield from key_issue("data_category", key, extra_categories, path)
+            at: Path = ("activities", i, "data_categories", j)
+            yield from key_issue("data_category", key, extra_categories, at)
         for j, key in enumerate(activity.data_subjects):
-            path = ("activities", i, "data_subjects", j)
-            yield from key_issue("data_subject", key, extra_subjects, path)
+            at = ("activities", i, "data_subjects", j)
+            yield from key_issue("data_subject", key, extra_subjects, at)
         for j, purpose in enumerate(activity.purposes):
             if purpose.data_use is not None:
-                path = ("activities", i, "purposes", j, "data_use")
-                yield from key_issue("data_use", purpose.data_use, set(), path)
+                at = ("activities", i, "purposes", j, "data_use")
+                yield from key_issue("data_use", purpose.data_use, set(), at)
 
 
-def _words(text: dict[str, str]) -> int:
+def _words(text: Mapping[Any, str]) -> int:
     return min(len(v.split()) for v in text.values())
 
 
@@ -391,7 +421,7 @@ def _controller(policy: Policy) -> Iterator[Issue]:
     if controller.address.country not in EEA_COUNTRIES and controller.representative is None:
         yield Issue(
             ("controller", "representative"),
-            "a controller outside the EU needs a representative in the Union (Art. 27)",
+            "a controller outside the EEA needs a representative in the Union (Art. 27)",
             hint="add representative: {name, address, email}",
             item="N1",
         )

@@ -86,29 +86,26 @@ def parse_duration(text: str) -> Duration:
     raw = text.strip()
     iso = _ISO.match(raw.upper())
     if iso and any(iso.groups()):
-        parts = [
-            (int(v), u)
-            for v, u in zip(iso.groups(), ("years", "months", "weeks", "days"), strict=True)
-            if v
-        ]
+        units: tuple[DurationUnit, ...] = ("years", "months", "weeks", "days")
+        parts = [(int(v), u) for v, u in zip(iso.groups(), units, strict=True) if v]
         if len(parts) != 1:
             raise ValueError(f"'{text}' mixes units; write one unit, e.g. '18 months'")
         amount, unit = parts[0]
-        return Duration(amount, unit)  # type: ignore[arg-type]
+        return Duration(amount, unit)
     words = _WORDS.match(raw)
     if not words:
         raise ValueError(
             f"'{text}' is not a period; write a number and a unit, e.g. '12 months' or '30 days'"
         )
     amount = int(words.group(1))
-    unit = _UNIT_WORDS.get(words.group(2).lower())
-    if unit is None:
+    found = _UNIT_WORDS.get(words.group(2).lower())
+    if found is None:
         raise ValueError(
             f"'{words.group(2)}' is not a unit; use hours, days, weeks, months or years"
         )
     if amount <= 0:
         raise ValueError(f"'{text}' must be longer than zero")
-    return Duration(amount, unit)
+    return Duration(amount, found)
 
 
 _SHORTHAND = re.compile(

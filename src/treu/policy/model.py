@@ -146,10 +146,13 @@ class RequestChannels(_Model):
     postal: bool = True
 
 
+_BOTH: tuple[Lang, ...] = ("de", "en")
+
+
 class NoticeMeta(_Model):
     version: NonEmpty
     valid_from: date
-    languages: list[Lang] = Field(default_factory=lambda: ["de", "en"], min_length=1)
+    languages: list[Lang] = Field(default_factory=lambda: list(_BOTH), min_length=1)
     url: Url | None = None
     change_notification: Text | None = None
 
