@@ -71,7 +71,9 @@ def test_complete_german_notice_as_plain_text_lints_clean() -> None:
 
 
 def test_findings_are_ordered_by_item_id_and_deterministic() -> None:
-    broken = drop_md_section(drop_md_section(DE, "7. Automatisierte Entscheidungen"), "2. Datenschutzbeauftragter")
+    broken = drop_md_section(
+        drop_md_section(DE, "7. Automatisierte Entscheidungen"), "2. Datenschutzbeauftragter"
+    )
     broken = swap(broken, "Stand: 1. März 2025 · Version 3.2")
     first = lint_de(broken)
     assert [f.id for f in first] == ["N2", "N13", "N17"]
@@ -239,7 +241,9 @@ def test_N7_missing_storage_period_is_error() -> None:
 
 
 def test_N7_as_long_as_necessary_alone_is_error() -> None:
-    text = with_paragraph(_without_retention(DE), "Wir speichern Daten, solange dies erforderlich ist.")
+    text = with_paragraph(
+        _without_retention(DE), "Wir speichern Daten, solange dies erforderlich ist."
+    )
     f = only_item(lint_de(text), "N7", "error")
     assert f.evidence == "Wir speichern Daten, solange dies erforderlich ist."
 
@@ -300,7 +304,9 @@ def test_N9_english_box_removed_is_error() -> None:
 
 
 def test_N10_consent_without_withdrawal_is_error() -> None:
-    text = re.sub(r"Sie können eine Einwilligung jederzeit.*?bleibt davon unberührt\.", "", DE, flags=re.S)
+    text = re.sub(
+        r"Sie können eine Einwilligung jederzeit.*?bleibt davon unberührt\.", "", DE, flags=re.S
+    )
     f = only_item(lint_de(text), "N10", "error")
     assert "widerrufen" in f.message
 
@@ -352,7 +358,9 @@ def test_N16_very_long_sentence_is_warning() -> None:
 
 
 def test_N16_legalese_density_is_warning() -> None:
-    legalese = " ".join(["Gemäß Art. 5 DSGVO i. V. m. dem nachfolgend genannten Zweck gilt dies."] * 10)
+    legalese = " ".join(
+        ["Gemäß Art. 5 DSGVO i. V. m. dem nachfolgend genannten Zweck gilt dies."] * 10
+    )
     f = only_item(lint_de(with_paragraph(DE, legalese)), "N16", "warning")
     assert "gemäß" in f.message
 
@@ -362,19 +370,25 @@ def test_N17_missing_version_date_is_error() -> None:
     assert "Stand" in f.message
 
 
-@pytest.mark.parametrize("stamp", ["Stand: 12.03.2017", "Stand: April 2016", "Version vom 2015-11-30"])
+@pytest.mark.parametrize(
+    "stamp", ["Stand: 12.03.2017", "Stand: April 2016", "Version vom 2015-11-30"]
+)
 def test_N17_pre_gdpr_date_is_error(stamp: str) -> None:
     f = only_item(lint_de(swap(DE, "Stand: 1. März 2025 · Version 3.2", stamp)), "N17", "error")
     assert "25. Mai 2018" in f.message
 
 
-@pytest.mark.parametrize("stamp", ["Stand: 2024-05-14", "Zuletzt aktualisiert: Juni 2018", "Stand: 01.09.2023"])
+@pytest.mark.parametrize(
+    "stamp", ["Stand: 2024-05-14", "Zuletzt aktualisiert: Juni 2018", "Stand: 01.09.2023"]
+)
 def test_N17_date_forms_after_gdpr_are_clean(stamp: str) -> None:
     assert lint_de(swap(DE, "Stand: 1. März 2025 · Version 3.2", stamp)) == []
 
 
 def test_N17_english_last_updated_is_recognised() -> None:
-    f = only_item(lint_en(swap(EN, "Last updated: 2025-03-01", "Last updated: 1 March 2017")), "N17", "error")
+    f = only_item(
+        lint_en(swap(EN, "Last updated: 2025-03-01", "Last updated: 1 March 2017")), "N17", "error"
+    )
     assert "25 May 2018" in f.message
 
 
@@ -389,12 +403,23 @@ def test_N17_english_last_updated_is_recognised() -> None:
         ("Cookies setzen wir nach § 25 TTDSG.", "error", "TTDSG"),
         ("Die Pflichtangaben folgen aus § 5 TMG.", "error", "TMG"),
         ("Das Telemediengesetz gilt für unsere Website.", "error", "Telemediengesetz"),
-        ("Der Anbieter ist unter dem EU-US Privacy Shield zertifiziert.", "error", "Privacy Shield"),
+        (
+            "Der Anbieter ist unter dem EU-US Privacy Shield zertifiziert.",
+            "error",
+            "Privacy Shield",
+        ),
         ("Der Anbieter ist nach Safe Harbor zertifiziert.", "error", "Safe Harbor"),
-        ("Nach dem Bundesdatenschutzgesetz haben Sie ein Recht auf Auskunft.", "error",
-         "Bundesdatenschutzgesetz"),
+        (
+            "Nach dem Bundesdatenschutzgesetz haben Sie ein Recht auf Auskunft.",
+            "error",
+            "Bundesdatenschutzgesetz",
+        ),
         ("Mit dem Hoster besteht ein ADV-Vertrag.", "warning", "ADV"),
-        ("Wir haben eine Vereinbarung zur Auftragsdatenverarbeitung.", "warning", "Auftragsdatenverarbeitung"),
+        (
+            "Wir haben eine Vereinbarung zur Auftragsdatenverarbeitung.",
+            "warning",
+            "Auftragsdatenverarbeitung",
+        ),
         ("Die Seite nutzt eine SSL-Verschlüsselung.", "warning", "SSL"),
         ("Die Verbindung ist mit TLS 1.0 gesichert.", "warning", "TLS 1.0"),
     ],

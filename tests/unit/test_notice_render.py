@@ -90,7 +90,10 @@ def test_N7_every_activity_has_a_period(loaded: LoadedPolicy) -> None:
 @pytest.mark.parametrize(
     ("lang", "articles"),
     [
-        ("de", ["Art. 15 DSGVO", "Art. 16 DSGVO", "Art. 17 DSGVO", "Art. 18 DSGVO", "Art. 20 DSGVO"]),
+        (
+            "de",
+            ["Art. 15 DSGVO", "Art. 16 DSGVO", "Art. 17 DSGVO", "Art. 18 DSGVO", "Art. 20 DSGVO"],
+        ),
         ("en", ["Art. 15 GDPR", "Art. 16 GDPR", "Art. 17 GDPR", "Art. 18 GDPR", "Art. 20 GDPR"]),
     ],
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,18 +41,18 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     de = "de"
     en = "en"
 
 
-class NoticeFormat(str, Enum):
+class NoticeFormat(StrEnum):
     html = "html"
     md = "md"
     pdf = "pdf"
 
 
-class RecordFormat(str, Enum):
+class RecordFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     md = "md"
@@ -60,7 +60,7 @@ class RecordFormat(str, Enum):
     pdf = "pdf"
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -198,9 +198,7 @@ def lint(
             if f.evidence:
                 out.print(f"        » {f.evidence}", markup=False)
         errors = sum(f.severity == "error" for f in findings)
-        out.print(
-            f"{path}: {errors} error(s), {len(findings) - errors} warning(s)", markup=False
-        )
+        out.print(f"{path}: {errors} error(s), {len(findings) - errors} warning(s)", markup=False)
     if has_errors(findings):
         raise typer.Exit(1)
 

@@ -210,10 +210,16 @@ _RIGHTS = (
 
 def rights_section(policy: Policy, lang: str) -> Section:
     """N8 and D1–D3: the rights, how to use them, and how fast we answer."""
-    channels = [t(lang, f"per E-Mail an {policy.request_email}", f"by e-mail to {policy.request_email}")]
+    channels = [
+        t(lang, f"per E-Mail an {policy.request_email}", f"by e-mail to {policy.request_email}")
+    ]
     if policy.requests.web_form:
         channels.append(
-            t(lang, f"über unser Formular {policy.requests.web_form}", f"with our form at {policy.requests.web_form}")
+            t(
+                lang,
+                f"über unser Formular {policy.requests.web_form}",
+                f"with our form at {policy.requests.web_form}",
+            )
         )
     if policy.requests.postal:
         channels.append(
@@ -237,7 +243,13 @@ def rights_section(policy: Policy, lang: str) -> Section:
         "rights",
         t(lang, "Ihre Rechte", "Your rights"),
         [
-            Para(t(lang, "Sie haben gegenüber uns folgende Rechte:", "You have the following rights:")),
+            Para(
+                t(
+                    lang,
+                    "Sie haben gegenüber uns folgende Rechte:",
+                    "You have the following rights:",
+                )
+            ),
             Items(tuple(items)),
             Para(
                 t(
@@ -343,9 +355,7 @@ def objection_section(policy: Policy, lang: str) -> Section:
 
 def withdrawal_section(policy: Policy, lang: str) -> Section | None:
     """N10: consent can be withdrawn at any time, as easily as it was given."""
-    consent = [
-        a for a in policy.activities if any(p.legal_basis == "consent" for p in a.purposes)
-    ]
+    consent = [a for a in policy.activities if any(p.legal_basis == "consent" for p in a.purposes)]
     if not consent:
         return None
     ways = [
@@ -376,7 +386,7 @@ def withdrawal_section(policy: Policy, lang: str) -> Section | None:
                     lang,
                     "Ihre Cookie-Einwilligungen ändern oder widerrufen Sie jederzeit über den "
                     "Link „Cookie-Einstellungen“ am Ende jeder Seite.",
-                    'You can change or withdraw your cookie consents at any time with the '
+                    "You can change or withdraw your cookie consents at any time with the "
                     '"Cookie settings" link at the bottom of every page.',
                 )
             )
@@ -395,7 +405,10 @@ def complaint_section(policy: Policy, lang: str) -> Section:
     authority = authorities()[policy.authority]
     pairs = (
         (t(lang, "Behörde", "Authority"), authority.name[lang]),
-        (t(lang, "Anschrift", "Address"), f"{authority.street}, {authority.postal_code} {authority.city}"),
+        (
+            t(lang, "Anschrift", "Address"),
+            f"{authority.street}, {authority.postal_code} {authority.city}",
+        ),
         (t(lang, "Telefon", "Phone"), authority.phone),
         (t(lang, "E-Mail", "E-mail"), authority.email),
         (t(lang, "Website", "Website"), authority.complaint_url or authority.website),

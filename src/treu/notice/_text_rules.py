@@ -71,6 +71,10 @@ ART6 = rx(
     rf"{_ART6}(?:{_PARA1}{_SENT1}[,\s]*(?P<letters>{_LIT}?\s*{_LETTER}"
     rf"(?:\s*(?:,|und|and|or|oder|bzw\.|/|&|sowie)\s*{_LIT}?\s*{_LETTER})*))?"
 )
+NOT_A_PURPOSE = rx(
+    r"widerspruch|widersprechen|\bobject(?:ion)?\b",
+    r"\bart(?:ikel|icle|\.)?\s*17\s*(?:abs(?:atz|\.)?\s*3|\(3\))",
+)
 LETTER_NOISE = rx(_LIT, r"\b(?:und|and|oder|or|bzw|sowie)\b")
 INTEREST = rx(
     r"berechtigte[nsm]?\s+interesse[ns]?\s*(?:liegt|besteht|ist|sind|an\b|am\b|in\b|daran"
@@ -269,6 +273,11 @@ INDIRECT = rx(
     r"(?:obtain|receive|collect)(?:ed)? [^.]{0,40}from (?:third part|other sources|public)",
     r"source of (?:the|your) (?:personal )?data|from (?:the following|other|publicly "
     r"available) sources",
+)
+DIRECT = rx(
+    r"\bbei (?:ihnen|dir) selbst\b",
+    r"\b(?:erheben|erhalten|bekommen)\b[^.]{0,40}\b(?:bei|von) (?:ihnen|dir)\b",
+    r"\b(?:collect|receive|obtain)\b[^.]{0,40}\bfrom you\b",
 )
 SOURCE = rx(
     r"\b(?:von|from|durch|via|aus|über)\s+(?:der|dem|den|the|ihrem|ihrer|your)?\s*"

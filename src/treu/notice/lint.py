@@ -11,9 +11,9 @@ from pathlib import Path
 
 from treu.errors import PolicyError, Problem
 from treu.findings import Finding
+from treu.notice.document import to_markdown
 from treu.notice.lint_text import lint_notice_text
 from treu.notice.render import build_notice
-from treu.notice.document import to_markdown
 from treu.notice.textdoc import parse_notice, read_notice
 from treu.policy.loader import load_policy
 

@@ -69,6 +69,10 @@ class _Para:
     def is_list(self) -> bool:
         return self.text.startswith(("- ", "| "))
 
+    @property
+    def is_table(self) -> bool:
+        return self.text.startswith("| ")
+
 
 class _Context:
     """The notice cut into paragraphs and sentences once, shared by all rules."""
@@ -210,7 +214,6 @@ def _n4_legitimate_interest(ctx: _Context) -> list[Finding]:
         (para, sentence)
         for para, sentence in ctx.sentences()
         if any("f" in letters for _, letters in _article6_letters(sentence))
-        and not r.OBJECTION.search(sentence)  # Art. 21 text cites (f) without a purpose
     ]
     if not cited:
         return []
@@ -219,7 +222,9 @@ def _n4_legitimate_interest(ctx: _Context) -> list[Finding]:
         return [ctx.finding("N4", "error", "N4.none", sentence, para)]
     out, seen = [], set()
     for para, sentence in cited:
-        if id(para) in seen:
+        # Summary tables, the Art. 21 box and retention notes (Art. 17(3)) cite (f)
+        # for a purpose whose interest is stated where the purpose is described.
+        if id(para) in seen or para.is_table or r.NOT_A_PURPOSE.search(sentence):
             continue
         seen.add(id(para))
         if not any(_concrete_interest(p.text) for p in ctx.neighbours(para)):
@@ -370,6 +375,8 @@ def _n14_source(ctx: _Context) -> list[Finding]:
     for para, sentence in ctx.sentences():
         if id(para) in seen or not r.INDIRECT.search(sentence):
             continue
+        if r.DIRECT.search(sentence) and not r.NEGATION.search(sentence):
+            continue  # "Herkunft der Daten: wir erheben sie bei Ihnen selbst"
         seen.add(id(para))
         nearby = "\n".join(p.text for p in ctx.neighbours(para))
         if not (r.SOURCE.search(nearby) or r.ORGANISATION.search(nearby)):

@@ -149,8 +149,16 @@ def _retention_words(policy: Policy, activity: Activity, lang: str) -> str:
 
 def _provision_words(activity: Activity, lang: str) -> str:
     base = {
-        "statutory": t(lang, "Die Angabe ist gesetzlich vorgeschrieben.", "Providing the data is a statutory requirement."),
-        "contractual": t(lang, "Die Angabe ist vertraglich vorgeschrieben.", "Providing the data is a contractual requirement."),
+        "statutory": t(
+            lang,
+            "Die Angabe ist gesetzlich vorgeschrieben.",
+            "Providing the data is a statutory requirement.",
+        ),
+        "contractual": t(
+            lang,
+            "Die Angabe ist vertraglich vorgeschrieben.",
+            "Providing the data is a contractual requirement.",
+        ),
         "contract_prerequisite": t(
             lang,
             "Die Angabe ist für den Vertragsschluss erforderlich.",
@@ -197,16 +205,30 @@ def _activity_section(policy: Policy, activity: Activity, lang: str) -> Section:
     if activity.source is None:
         source = t(lang, "Wir erheben die Daten bei Ihnen selbst.", "We collect the data from you.")
     else:
-        source = tx(activity.source.description, lang) + " " + t(
-            lang,
-            "Die Quelle ist öffentlich zugänglich." if activity.source.publicly_available else "Die Quelle ist nicht öffentlich zugänglich.",
-            "The source is publicly accessible." if activity.source.publicly_available else "The source is not publicly accessible.",
+        source = (
+            tx(activity.source.description, lang)
+            + " "
+            + t(
+                lang,
+                "Die Quelle ist öffentlich zugänglich."
+                if activity.source.publicly_available
+                else "Die Quelle ist nicht öffentlich zugänglich.",
+                "The source is publicly accessible."
+                if activity.source.publicly_available
+                else "The source is not publicly accessible.",
+            )
         )
     recipients = [_recipient_words(policy.recipient(r), lang) for r in activity.recipients]
     decision = activity.automated_decision
     pairs = [
-        (t(lang, "Betroffene Personen", "Data subjects"), ", ".join(subject(k) for k in activity.data_subjects)),
-        (t(lang, "Datenkategorien", "Categories of data"), ", ".join(category(k) for k in activity.data_categories)),
+        (
+            t(lang, "Betroffene Personen", "Data subjects"),
+            ", ".join(subject(k) for k in activity.data_subjects),
+        ),
+        (
+            t(lang, "Datenkategorien", "Categories of data"),
+            ", ".join(category(k) for k in activity.data_categories),
+        ),
         (t(lang, "Herkunft der Daten", "Source of the data"), source),
         (
             t(lang, "Empfänger", "Recipients"),
@@ -218,7 +240,10 @@ def _activity_section(policy: Policy, activity: Activity, lang: str) -> Section:
             ),
         ),
         (t(lang, "Speicherdauer", "Storage period"), _retention_words(policy, activity, lang)),
-        (t(lang, "Pflicht zur Bereitstellung", "Obligation to provide"), _provision_words(activity, lang)),
+        (
+            t(lang, "Pflicht zur Bereitstellung", "Obligation to provide"),
+            _provision_words(activity, lang),
+        ),
         (
             t(lang, "Automatisierte Entscheidung", "Automated decision-making"),
             t(lang, "findet nicht statt.", "does not take place.")
@@ -402,7 +427,9 @@ def _cookies_section(policy: Policy, lang: str) -> Section:
             provider(c.provider),
             tx(c.purpose, lang),
             lifetime(c.lifetime),
-            t(lang, "ja", "yes") if c.consent_required else t(lang, "nein (unbedingt erforderlich)", "no (strictly necessary)"),
+            t(lang, "ja", "yes")
+            if c.consent_required
+            else t(lang, "nein (unbedingt erforderlich)", "no (strictly necessary)"),
         )
         for c in policy.cookies
     )
@@ -442,9 +469,13 @@ def _cookies_section(policy: Policy, lang: str) -> Section:
 
 def _automated_section(policy: Policy, lang: str) -> Section:
     used = [
-        a for a in policy.activities if a.automated_decision.exists or a.automated_decision.profiling
+        a
+        for a in policy.activities
+        if a.automated_decision.exists or a.automated_decision.profiling
     ]
-    title = t(lang, "Automatisierte Entscheidungen und Profiling", "Automated decisions and profiling")
+    title = t(
+        lang, "Automatisierte Entscheidungen und Profiling", "Automated decisions and profiling"
+    )
     if not used:
         return Section(
             "automated-decisions",
@@ -491,7 +522,11 @@ def _security_section(policy: Policy, lang: str) -> Section:
     hosting = policy.security.hosting
     text = t(lang, "Hosting: ", "Hosting: ") + tx(hosting.location, lang) + "."
     if hosting.certifications:
-        text += t(lang, " Zertifizierungen: ", " Certifications: ") + ", ".join(hosting.certifications) + "."
+        text += (
+            t(lang, " Zertifizierungen: ", " Certifications: ")
+            + ", ".join(hosting.certifications)
+            + "."
+        )
     return Section(
         "security",
         t(lang, "Datensicherheit", "Security"),
@@ -510,7 +545,9 @@ def _security_section(policy: Policy, lang: str) -> Section:
     )
 
 
-_ENV = Environment(autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+_ENV = Environment(
+    autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True
+)
 _ENV.filters["linkify"] = linkify
 _ENV.filters["kind"] = lambda block: type(block).__name__
 

@@ -26,5 +26,6 @@ __all__ = [
     "Retention",
     "Transfer",
     "load_policy",
+    "parse_duration",
     "parse_policy",
 ]

@@ -7,7 +7,6 @@ live in ``checks.py`` so that a broken file still gets all of them reported.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -130,7 +129,9 @@ class Dpo(_Model):
     @model_validator(mode="after")
     def _appointed_needs_contact(self) -> Dpo:
         if self.appointed and self.email is None:
-            raise ValueError("an appointed DPO needs an 'email' (Art. 37(7)); a role mailbox is fine")
+            raise ValueError(
+                "an appointed DPO needs an 'email' (Art. 37(7)); a role mailbox is fine"
+            )
         if not self.appointed and self.reason is None:
             raise ValueError(
                 "without a DPO, give the 'reason' none is required (Art. 37(1), BDSG § 38)"
@@ -339,8 +340,6 @@ class TaxonomyExtension(_Model):
 class Taxonomy(_Model):
     data_categories: list[TaxonomyExtension] = Field(default_factory=list)
     data_subjects: list[TaxonomyExtension] = Field(default_factory=list)
-
-
 
 
 class Policy(_Model):

@@ -1,0 +1,142 @@
+"""The command line as a user meets it: real processes, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+IDEENWERK = ROOT / "examples" / "ideenwerk" / "policy.yaml"
+
+
+def treu(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "treu", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_validate_reports_counts_and_digest() -> None:
+    run = treu("validate", IDEENWERK)
+    assert run.returncode == 0, run.stderr
+    assert "valid · 7 activities, 3 recipients, 4 cookies" in run.stdout
+
+
+def test_notice_renders_markdown_to_stdout_and_html_to_file(tmp_path: Path) -> None:
+    run = treu("notice", IDEENWERK, "--lang", "en", "--format", "md")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("# Privacy notice")
+    target = tmp_path / "n.html"
+    run = treu("notice", IDEENWERK, "-l", "de", "-o", target)
+    assert run.returncode == 0, run.stderr
+    assert '<html lang="de">' in target.read_text(encoding="utf-8")
+
+
+def test_notice_pdf_refuses_a_terminal_but_writes_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "n.pdf"
+    run = treu("notice", IDEENWERK, "-f", "pdf", "-o", target)
+    assert run.returncode == 0, run.stderr
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_record_csv_has_a_row_per_activity() -> None:
+    run = treu("record", IDEENWERK, "--format", "csv")
+    assert run.returncode == 0, run.stderr
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(run.stdout)))
+    assert len(rows) == 1 + 7
+
+
+def test_notice_diff_json_flags_material_change(tmp_path: Path) -> None:
+    newer = tmp_path / "policy.yaml"
+    newer.write_text(
+        IDEENWERK.read_text(encoding="utf-8").replace(
+            "retention: 14 months after collection", "retention: 26 months after collection"
+        ),
+        encoding="utf-8",
+    )
+    run = treu("notice", "diff", IDEENWERK, newer, "--format", "json", "--lang", "en")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["material"] is True
+
+
+def test_lint_json_findings_and_exit_code_on_broken_notice(tmp_path: Path) -> None:
+    notice = tmp_path / "notice.md"
+    notice.write_text(
+        "# Datenschutzerklärung\n\nWir verarbeiten Daten gemäß TTDSG und BDSG a.F.\n",
+        encoding="utf-8",
+    )
+    run = treu("lint", notice, "--format", "json")
+    assert run.returncode == 1
+    findings = json.loads(run.stdout)
+    ids = {f["id"] for f in findings}
+    assert {"N1", "N3", "N7", "N11", "N18"} <= ids
+    assert all(set(f) >= {"id", "severity", "message", "evidence"} for f in findings)
+
+
+def test_lint_of_example_policy_is_clean() -> None:
+    run = treu("lint", IDEENWERK)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert ": 0 error(s)" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("validate", "does-not-exist.yaml"), "does-not-exist.yaml: no such file"),
+        (("notice", "does-not-exist.yaml"), "no such file"),
+        (("lint", "does-not-exist.html"), "does-not-exist.html"),
+    ],
+)
+def test_user_errors_exit_1_without_traceback(args: tuple[str, ...], fragment: str) -> None:
+    run = treu(*args)
+    assert run.returncode == 1
+    assert fragment in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
+
+
+def test_broken_policy_points_at_file_line_field(tmp_path: Path) -> None:
+    broken = tmp_path / "policy.yaml"
+    text = IDEENWERK.read_text(encoding="utf-8").replace(
+        "legal_basis: contract", "legal_basis: contrct", 1
+    )
+    broken.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "contrct" in row)
+    run = treu("validate", broken)
+    assert run.returncode == 1
+    assert f"{broken}:{line}:" in run.stderr
+    assert "activities[0].purposes[0].legal_basis" in run.stderr
+    assert "did you mean 'contract'?" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_directory_and_binary_inputs_are_user_errors(tmp_path: Path) -> None:
+    run = treu("validate", tmp_path)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    binary = tmp_path / "policy.yaml"
+    binary.write_bytes(b"\x00\xff\xfe\x89PNG\r\n")
+    run = treu("validate", binary)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "UTF-8" in run.stderr
+
+
+def test_bad_option_value_is_a_usage_error() -> None:
+    run = treu("notice", IDEENWERK, "--lang", "fr")
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+
+
+def test_python_dash_m_and_version() -> None:
+    run = treu("--version")
+    assert run.returncode == 0 and run.stdout.startswith("treu ")
