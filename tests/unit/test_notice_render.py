@@ -168,6 +168,9 @@ def test_N16_html_is_self_contained_and_accessible(loaded: LoadedPolicy) -> None
     for table in soup.find_all("table"):
         assert table.find("caption") is not None
         assert all(th.get("scope") for th in table.find_all("th"))
+    assert "&lt;a " not in page  # links are markup, not escaped text
+    assert soup.find("a", href="mailto:kontakt@ideenwerk.example") is not None
+    assert soup.find("a", href="https://www.ldi.nrw.de") is not None
     anchors = {s.get("id") for s in soup.find_all("section")}
     for link in soup.select("nav a"):
         assert link["href"].lstrip("#") in anchors

@@ -10,25 +10,20 @@ would satisfy it are absent, and its message says what to add.
 
 from __future__ import annotations
 
-import bisect
 import calendar
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 
 from treu.findings import Finding, Severity
 from treu.notice import _text_rules as r
+from treu.notice._text_context import Context, Para, article6_letters, nearby_text, normalise
 from treu.notice._text_messages import MESSAGES
-from treu.notice.textdoc import Section, TextDocument, split_sentences
+from treu.notice.textdoc import Section, TextDocument
 
 __all__ = ["lint_notice_text"]
 
 GDPR_START = date(2018, 5, 25)
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
-_QUOTES = dict.fromkeys(map(ord, "\u201e\u201c\u201d\u00ab\u00bb"), '"')
-_APOS = dict.fromkeys(map(ord, "\u201a\u2018\u2019"), "'")
 
 
 def lint_notice_text(doc: TextDocument, lang: str | None = None) -> list[Finding]:
@@ -36,7 +31,7 @@ def lint_notice_text(doc: TextDocument, lang: str | None = None) -> list[Finding
     language = lang or doc.language
     if language not in ("de", "en"):
         raise ValueError(f"lang must be 'de' or 'en', not {language!r}")
-    ctx = _Context(doc, language)
+    ctx = Context(doc, language)
     findings = [f for rule in _RULES for f in rule(ctx)]
     return sorted(findings, key=_order)
 
@@ -46,112 +41,16 @@ def _order(finding: Finding) -> tuple[str, int]:
     return (m.group(1), int(m.group(2))) if m else (finding.id, 0)
 
 
-def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
-    text = text.translate(_DASHES).translate(_QUOTES).translate(_APOS)
-    return re.sub(r"[ \t]+", " ", text)
-
-
-def _quote(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 200 else text[:199] + "…"
-
-
-@dataclass(frozen=True)
-class _Para:
-    text: str
-    section: Section
-    sentences: tuple[str, ...]
-    is_heading: bool
-    start: int  # offset in _Context.text
-
-    @property
-    def is_list(self) -> bool:
-        return self.text.startswith(("- ", "| "))
-
-    @property
-    def is_table(self) -> bool:
-        return self.text.startswith("| ")
-
-
-class _Context:
-    """The notice cut into paragraphs and sentences once, shared by all rules."""
-
-    def __init__(self, doc: TextDocument, lang: str) -> None:
-        self.doc = doc
-        self.lang = lang
-        self.paras: list[_Para] = []
-        chunks: list[str] = []
-        offset = 0
-        for section in doc.sections:
-            units = [(section.heading, True)] if section.heading else []
-            units += [(p, False) for p in section.paragraphs]
-            for raw, is_heading in units:
-                text = _normalise(raw)
-                sentences = tuple(split_sentences(text)) or (text,)
-                self.paras.append(_Para(text, section, sentences, is_heading, offset))
-                chunks.append(text)
-                offset += len(text) + 2
-        self.text = "\n\n".join(chunks)
-        self._starts = [p.start for p in self.paras]
-
-    def sentences(self) -> Iterator[tuple[_Para, str]]:
-        for para in self.paras:
-            for sentence in para.sentences:
-                yield para, sentence
-
-    def para_at(self, pos: int) -> _Para:
-        return self.paras[max(0, bisect.bisect_right(self._starts, pos) - 1)]
-
-    def sentence_at(self, pos: int) -> tuple[_Para, str]:
-        para = self.para_at(pos)
-        cursor, rel = 0, pos - para.start
-        for sentence in para.sentences:
-            found = para.text.find(sentence, cursor)
-            cursor = found + len(sentence) if found >= 0 else cursor
-            if rel < cursor:
-                return para, sentence
-        return para, para.sentences[-1]
-
-    def neighbours(self, para: _Para) -> list[_Para]:
-        i = self.paras.index(para)
-        return [p for p in self.paras[max(0, i - 1) : i + 2] if p.section is para.section]
-
-    def section_text(self, section: Section) -> str:
-        return "\n".join(p.text for p in self.paras if p.section is section)
-
-    def finding(
-        self,
-        item: str,
-        severity: Severity,
-        key: str,
-        evidence: str | None = None,
-        where: _Para | Section | None = None,
-        **values: object,
-    ) -> Finding:
-        template = MESSAGES[key][self.lang]
-        section = where.section if isinstance(where, _Para) else where
-        location = section.location if section is not None else None
-        quoted = _quote(evidence) if evidence else None
-        return Finding(item, severity, template.format(**values), quoted, location)
-
-
-def _article6_letters(text: str) -> Iterator[tuple[re.Match[str], set[str]]]:
-    for m in r.ART6.finditer(text):
-        letters = m.group("letters") or ""
-        yield m, set(re.findall(r"[a-f]", r.LETTER_NOISE.sub(" ", letters).lower()))
-
-
 # --------------------------------------------------------------------------- N1 - N7
 
 
-def _n1_controller(ctx: _Context) -> list[Finding]:
+def _n1_controller(ctx: Context) -> list[Finding]:
     hits = [m.start() for m in r.CONTROLLER.finditer(ctx.text)]
     if not hits:
         return [ctx.finding("N1", "error", "N1.none")]
     best: tuple[list[str], int] | None = None
     for pos in hits:
-        window = _window(ctx, ctx.para_at(pos))
+        window = nearby_text(ctx, ctx.para_at(pos))
         missing = []
         if not (r.POSTCODE.search(window) or r.STREET.search(window)):
             missing.append("address")
@@ -167,19 +66,7 @@ def _n1_controller(ctx: _Context) -> list[Finding]:
     return [ctx.finding("N1", "error", "N1.incomplete", sentence, para, missing=", ".join(names))]
 
 
-def _window(ctx: _Context, para: _Para) -> str:
-    """A paragraph, the one before it and the rest of its section.
-
-    Bounded by the section so the DPO's mailbox in the next section does not
-    pass for the controller's contact, nor the controller's for the DPO's.
-    """
-    i = ctx.paras.index(para)
-    before = [ctx.paras[i - 1]] if i and ctx.paras[i - 1].section is para.section else []
-    after = [p for p in ctx.paras[i:] if p.section is para.section]
-    return "\n".join(p.text for p in before + after)[:1200]
-
-
-def _n2_dpo(ctx: _Context) -> list[Finding]:
+def _n2_dpo(ctx: Context) -> list[Finding]:
     if r.NO_DPO.search(ctx.text):
         return []
     hits = [m.start() for m in r.DPO.finditer(ctx.text)]
@@ -187,14 +74,14 @@ def _n2_dpo(ctx: _Context) -> list[Finding]:
         return [ctx.finding("N2", "warning", "N2.missing")]
     contact = (r.EMAIL, r.PHONE, r.POSTCODE, r.STREET, r.ADDRESS_REFERENCE)
     for pos in hits:
-        window = _window(ctx, ctx.para_at(pos))
+        window = nearby_text(ctx, ctx.para_at(pos))
         if any(p.search(window) for p in contact):
             return []
     para, sentence = ctx.sentence_at(hits[0])
     return [ctx.finding("N2", "error", "N2.no_contact", sentence, para)]
 
 
-def _n3_legal_basis(ctx: _Context) -> list[Finding]:
+def _n3_legal_basis(ctx: Context) -> list[Finding]:
     if r.ART6.search(ctx.text):
         return []
     return [ctx.finding("N3", "error", "N3.missing")]
@@ -209,11 +96,11 @@ def _concrete_interest(text: str) -> bool:
     return False
 
 
-def _n4_legitimate_interest(ctx: _Context) -> list[Finding]:
+def _n4_legitimate_interest(ctx: Context) -> list[Finding]:
     cited = [
         (para, sentence)
         for para, sentence in ctx.sentences()
-        if any("f" in letters for _, letters in _article6_letters(sentence))
+        if any("f" in letters for _, letters in article6_letters(sentence))
     ]
     if not cited:
         return []
@@ -232,12 +119,12 @@ def _n4_legitimate_interest(ctx: _Context) -> list[Finding]:
     return out
 
 
-def _n5_recipients(ctx: _Context) -> list[Finding]:
+def _n5_recipients(ctx: Context) -> list[Finding]:
     return [] if r.RECIPIENTS.search(ctx.text) else [ctx.finding("N5", "error", "N5.missing")]
 
 
-def _n6_third_country(ctx: _Context) -> list[Finding]:
-    positive: list[tuple[_Para, str]] = []
+def _n6_third_country(ctx: Context) -> list[Finding]:
+    positive: list[tuple[Para, str]] = []
     negated = False
     for para, sentence in ctx.sentences():
         us = r.US_ACRONYM.search(sentence) and sentence.upper() != sentence
@@ -255,9 +142,9 @@ def _n6_third_country(ctx: _Context) -> list[Finding]:
     return []
 
 
-def _n7_storage_period(ctx: _Context) -> list[Finding]:
+def _n7_storage_period(ctx: Context) -> list[Finding]:
     concrete = False
-    vague: list[tuple[_Para, str]] = []
+    vague: list[tuple[Para, str]] = []
     for para in ctx.paras:
         in_context = r.RETENTION.search(para.text) or r.RETENTION.search(para.section.heading)
         has_period = bool(r.PERIOD.search(para.text) or r.CRITERIA.search(para.text))
@@ -277,8 +164,8 @@ def _n7_storage_period(ctx: _Context) -> list[Finding]:
 # --------------------------------------------------------------------------- N8 - N14
 
 
-def _rights_found(ctx: _Context) -> dict[str, tuple[_Para, str]]:
-    found: dict[str, tuple[_Para, str]] = {}
+def _rights_found(ctx: Context) -> dict[str, tuple[Para, str]]:
+    found: dict[str, tuple[Para, str]] = {}
     for para, sentence in ctx.sentences():
         heading = r.RIGHTS_HEADING.search(para.section.heading)
         if not (heading or r.RIGHTS_CONTEXT.search(sentence)):
@@ -289,14 +176,14 @@ def _rights_found(ctx: _Context) -> dict[str, tuple[_Para, str]]:
     return found
 
 
-def _rights_section(ctx: _Context) -> Section | None:
+def _rights_section(ctx: Context) -> Section | None:
     for section in ctx.doc.sections:
-        if r.RIGHTS_HEADING.search(_normalise(section.heading)):
+        if r.RIGHTS_HEADING.search(normalise(section.heading)):
             return section
     return None
 
 
-def _n8_rights(ctx: _Context) -> list[Finding]:
+def _n8_rights(ctx: Context) -> list[Finding]:
     found = _rights_found(ctx)
     where = _rights_section(ctx)
     evidence = where.heading if where else None
@@ -315,7 +202,7 @@ def _n8_rights(ctx: _Context) -> list[Finding]:
     ]
 
 
-def _n9_objection_separate(ctx: _Context) -> list[Finding]:
+def _n9_objection_separate(ctx: Context) -> list[Finding]:
     if any(r.OBJECTION.search(p.text) for p in ctx.paras if p.is_heading):
         return []
     for para in ctx.paras:
@@ -332,14 +219,14 @@ def _n9_objection_separate(ctx: _Context) -> list[Finding]:
     return [ctx.finding("N9", "error", "N9.separate", mention[1], mention[0])]
 
 
-def _n10_withdrawal(ctx: _Context) -> list[Finding]:
+def _n10_withdrawal(ctx: Context) -> list[Finding]:
     consent = r.CONSENT.search(ctx.text)
-    by_letter = any("a" in letters for _, letters in _article6_letters(ctx.text))
+    by_letter = any("a" in letters for _, letters in article6_letters(ctx.text))
     if not (consent or by_letter):
         return []
     good = [(p, s) for p, s in ctx.sentences() if r.WITHDRAW.search(s) and r.ANY_TIME.search(s)]
     if not good:
-        pos = consent.start() if consent else next(_article6_letters(ctx.text))[0].start()
+        pos = consent.start() if consent else next(article6_letters(ctx.text))[0].start()
         para, sentence = ctx.sentence_at(pos)
         return [ctx.finding("N10", "error", "N10.missing", sentence, para)]
     if not any(r.NO_RETROACTION.search(p.text) for p, _ in good):
@@ -348,7 +235,7 @@ def _n10_withdrawal(ctx: _Context) -> list[Finding]:
     return []
 
 
-def _n11_complaint(ctx: _Context) -> list[Finding]:
+def _n11_complaint(ctx: Context) -> list[Finding]:
     hits = [
         (p, s)
         for p, s in ctx.sentences()
@@ -362,15 +249,15 @@ def _n11_complaint(ctx: _Context) -> list[Finding]:
     return [ctx.finding("N11", "warning", "N11.unnamed", sentence, para)]
 
 
-def _n12_requirement(ctx: _Context) -> list[Finding]:
+def _n12_requirement(ctx: Context) -> list[Finding]:
     return [] if r.REQUIREMENT.search(ctx.text) else [ctx.finding("N12", "error", "N12.missing")]
 
 
-def _n13_automated(ctx: _Context) -> list[Finding]:
+def _n13_automated(ctx: Context) -> list[Finding]:
     return [] if r.AUTOMATED.search(ctx.text) else [ctx.finding("N13", "error", "N13.missing")]
 
 
-def _n14_source(ctx: _Context) -> list[Finding]:
+def _n14_source(ctx: Context) -> list[Finding]:
     out, seen = [], set()
     for para, sentence in ctx.sentences():
         if id(para) in seen or not r.INDIRECT.search(sentence):
@@ -387,7 +274,7 @@ def _n14_source(ctx: _Context) -> list[Finding]:
 # --------------------------------------------------------------------------- N16 - N18, B5
 
 
-def _n16_plain_language(ctx: _Context) -> list[Finding]:
+def _n16_plain_language(ctx: Context) -> list[Finding]:
     sentences = [
         (p, s, len(s.split()))
         for p in ctx.paras
@@ -434,7 +321,7 @@ def _parse_date(m: re.Match[str]) -> date | None:
     return None
 
 
-def _n17_version_date(ctx: _Context) -> list[Finding]:
+def _n17_version_date(ctx: Context) -> list[Finding]:
     dated = [(d, m) for m in r.VERSION_DATE.finditer(ctx.text) if (d := _parse_date(m))]
     if not dated:
         return [ctx.finding("N17", "error", "N17.missing")]
@@ -457,13 +344,14 @@ def _outdated_bdsg(sentence: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-def _n18_outdated(ctx: _Context) -> list[Finding]:
+def _n18_outdated(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(key: str, severity: Severity, match: str, para: _Para, sentence: str) -> None:
-        if (key, match.lower()) not in seen:
-            seen.add((key, match.lower()))
+    def add(key: str, severity: Severity, match: str, para: Para, sentence: str) -> None:
+        """One finding per outdated term, and one per sentence ("TMG" + "Telemediengesetz")."""
+        if (key, match.lower()) not in seen and (key, sentence) not in seen:
+            seen.update({(key, match.lower()), (key, sentence)})
             out.append(ctx.finding("N18", severity, f"N18.{key}", sentence, para, match=match))
 
     for para, sentence in ctx.sentences():
@@ -485,11 +373,11 @@ def _n18_outdated(ctx: _Context) -> list[Finding]:
     return out
 
 
-def _b5_tracking_on_legitimate_interest(ctx: _Context) -> list[Finding]:
+def _b5_tracking_on_legitimate_interest(ctx: Context) -> list[Finding]:
     out = []
     for section in ctx.doc.sections:
         text = ctx.section_text(section)
-        letters: set[str] = set().union(*(ls for _, ls in _article6_letters(text)))
+        letters: set[str] = set().union(*(ls for _, ls in article6_letters(text)))
         if "a" in letters or r.CONSENT_BASIS.search(text):
             continue
         if not ("f" in letters or r.LEGITIMATE_INTEREST.search(text)):
@@ -510,7 +398,7 @@ def _is_tracking(sentence: str, section_text: str) -> bool:
     return bool(r.ANALYTICS_WORD.search(sentence) and r.DEVICE_WORD.search(section_text))
 
 
-_RULES: tuple[Callable[[_Context], list[Finding]], ...] = (
+_RULES: tuple[Callable[[Context], list[Finding]], ...] = (
     _n1_controller,
     _n2_dpo,
     _n3_legal_basis,

@@ -11,6 +11,7 @@ from importlib.resources import files
 from typing import Literal
 
 from jinja2 import Environment, select_autoescape
+from markupsafe import Markup
 
 from treu.notice import phrases
 from treu.notice._general import (
@@ -548,7 +549,7 @@ def _security_section(policy: Policy, lang: str) -> Section:
 _ENV = Environment(
     autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True
 )
-_ENV.filters["linkify"] = linkify
+_ENV.filters["linkify"] = lambda text: Markup(linkify(text))  # linkify escapes
 _ENV.filters["kind"] = lambda block: type(block).__name__
 
 

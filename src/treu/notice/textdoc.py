@@ -12,14 +12,12 @@ object is stated *separately* or hidden in a list).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-
 from treu.errors import InputError
+from treu.notice._html_text import parse_html, squash
 
 __all__ = [
     "Format",
@@ -148,7 +146,9 @@ def sniff_format(text: str) -> Format:
 
 def parse_notice(text: str, fmt: Format) -> TextDocument:
     if fmt == "html":
-        sections, declared = _parse_html(text)
+        raw, lang = parse_html(text)
+        sections = [Section(*r) for r in raw]
+        declared: Language | None = "de" if lang == "de" else "en" if lang == "en" else None
     elif fmt == "md":
         sections, declared = _parse_lines(text, markdown=True), None
     elif fmt == "txt":
@@ -209,124 +209,6 @@ def split_sentences(paragraph: str) -> list[str]:
 def _ends_with_abbreviation(text: str) -> bool:
     last = text.rstrip().rsplit(" ", 1)[-1].rstrip(".").lower()
     return last in _ABBREVIATIONS or last.isdigit() or (len(last) == 1 and last.isalpha())
-
-
-# --------------------------------------------------------------------------- html
-
-_HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe"})
-_PARA_TAGS = _words(
-    "p div section article header footer main aside nav ul ol table blockquote pre "
-    "address dl form fieldset figure figcaption hr details summary"
-)
-_LINE_TAGS = frozenset({"li", "tr", "dt", "dd", "br"})
-_PARA, _LINE = "\x00", "\x01"
-
-
-@dataclass
-class _Draft:
-    heading: str
-    level: int
-    line: int
-    anchor: str | None
-    chunks: list[str] = field(default_factory=list)
-
-    def finish(self) -> Section:
-        return Section(
-            self.heading, self.level, _assemble("".join(self.chunks)), self.line, self.anchor
-        )
-
-
-def _parse_html(text: str) -> tuple[list[Section], Language | None]:
-    soup = BeautifulSoup(text, "html.parser")
-    declared: Language | None = None
-    html = soup.find("html")
-    if isinstance(html, Tag):
-        lang = _attr(html, "lang") or _attr(html, "xml:lang") or ""
-        if lang[:2].lower() in ("de", "en"):
-            declared = "de" if lang[:2].lower() == "de" else "en"
-    drafts = [_Draft("", 0, 1, None)]
-    for kind, node in _walk(soup):
-        if kind == "heading" and isinstance(node, Tag):
-            drafts.append(
-                _Draft(
-                    _squash(node.get_text(" ")),
-                    _heading_level(node),
-                    node.sourceline or 1,
-                    _anchor(node),
-                )
-            )
-        else:
-            drafts[-1].chunks.append(str(node))
-    return _keep(d.finish() for d in drafts), declared
-
-
-def _walk(node: Tag) -> Iterator[tuple[str, object]]:
-    """Yield ('heading', tag) or ('text', str) in document order, with break markers."""
-    for child in node.children:
-        if isinstance(child, Tag):
-            name = child.name.lower()
-            if name in _SKIP_TAGS:
-                continue
-            if _heading_level(child):
-                yield "heading", child
-                continue
-            marker = _PARA if name in _PARA_TAGS else _LINE if name in _LINE_TAGS else ""
-            yield "text", marker + ("- " if name == "li" else "")
-            if name in ("td", "th"):
-                yield "text", " | "
-            yield from _walk(child)
-            yield "text", marker
-        elif type(child) is NavigableString:
-            yield "text", re.sub(r"\s+", " ", str(child))
-
-
-def _heading_level(tag: Tag) -> int:
-    name = tag.name.lower()
-    if name in _HEADING_TAGS:
-        return _HEADING_TAGS[name]
-    if _attr(tag, "role") == "heading":
-        level = _attr(tag, "aria-level") or "2"
-        return int(level) if level.isdigit() else 2
-    return 0
-
-
-def _attr(tag: Tag, name: str) -> str | None:
-    value = tag.get(name)
-    return value if isinstance(value, str) else None
-
-
-def _anchor(tag: Tag) -> str | None:
-    own = _attr(tag, "id")
-    if own:
-        return own
-    inner = tag.find("a")
-    if isinstance(inner, Tag) and (_attr(inner, "id") or _attr(inner, "name")):
-        return _attr(inner, "id") or _attr(inner, "name")
-    parent = tag.parent
-    if isinstance(parent, Tag) and parent.name in ("section", "article", "div"):
-        first = parent.find(True)
-        return _attr(parent, "id") if first is tag else None
-    return None
-
-
-def _assemble(raw: str) -> str:
-    paragraphs = []
-    for block in raw.split(_PARA):
-        lines = [_squash(line) for line in block.split(_LINE)]
-        lines = [line for line in lines if line and line != "-" and line != "|"]
-        if lines:
-            paragraphs.append("\n".join(lines))
-    return "\n\n".join(paragraphs)
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
-
-
-def _keep(sections: Iterator[Section]) -> list[Section]:
-    """Drop an empty preamble so documents starting with a heading have no ghost section."""
-    return [s for s in sections if s.level or s.body]
 
 
 # --------------------------------------------------------------------------- markdown / text
@@ -450,7 +332,7 @@ def _body(lines: list[str], markdown: bool) -> str:
             current[-1] = f"{current[-1]} {line}"
         else:
             current.append(line)
-    return "\n\n".join("\n".join(_squash(x) for x in p) for p in paragraphs if p)
+    return "\n\n".join("\n".join(squash(x) for x in p) for p in paragraphs if p)
 
 
 def _inline(text: str) -> str:
