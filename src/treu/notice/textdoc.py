@@ -208,7 +208,11 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def _ends_with_abbreviation(text: str) -> bool:
     last = text.rstrip().rsplit(" ", 1)[-1].rstrip(".").lower()
-    return last in _ABBREVIATIONS or last.isdigit() or (len(last) == 1 and last.isalpha())
+    return (
+        last in _ABBREVIATIONS
+        or (last.isdigit() and len(last) <= 2)
+        or (len(last) == 1 and last.isalpha())
+    )
 
 
 # --------------------------------------------------------------------------- markdown / text
