@@ -29,8 +29,8 @@ demo: $(STAMP)
 	$(BIN)/treu demo --examples examples --out out
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src

@@ -27,6 +27,7 @@ __all__ = [
     "detect_language",
     "parse_notice",
     "read_notice",
+    "sniff_format",
     "split_sentences",
 ]
 
@@ -71,6 +72,8 @@ class Section:
 
 @dataclass(frozen=True)
 class TextDocument:
+    """A notice reduced to what the linter needs; ``source`` is the path it came from."""
+
     sections: list[Section]
     language: Language
     fmt: Format = "txt"
@@ -136,6 +139,7 @@ def _looks_binary(text: str) -> bool:
 
 
 def sniff_format(text: str) -> Format:
+    """For files without a telling suffix (``datenschutz.php``, exports without one)."""
     head = text.lstrip()[:2000]
     if head.startswith("<") and re.search(r"<(?:!doctype|html|body|p|h[1-6]|div)\b", head, re.I):
         return "html"
@@ -145,6 +149,7 @@ def sniff_format(text: str) -> Format:
 
 
 def parse_notice(text: str, fmt: Format) -> TextDocument:
+    """Parse text already in memory (rendered notices are linted without a file)."""
     if fmt == "html":
         raw, lang = parse_html(text)
         sections = [Section(*r) for r in raw]

@@ -26,7 +26,7 @@ from treu.policy.model import (
 from treu.policy.reference import authorities, retention_presets
 from treu.policy.taxonomy import Kind, fideslang_keys, is_special_category, suggest
 
-__all__ = ["ADEQUATE_COUNTRIES", "Issue", "check_policy"]
+__all__ = ["ADEQUATE_COUNTRIES", "Issue", "RawIds", "check_policy"]
 
 Path = tuple[str | int, ...]
 
@@ -59,12 +59,25 @@ class Issue:
     item: str | None = None
 
 
-def check_policy(policy: Policy) -> list[Issue]:
-    """All cross-field problems of a structurally valid policy."""
+@dataclass(frozen=True)
+class RawIds:
+    """Ids present in the file even where their item failed the structure checks.
+
+    When a broken file is checked in part, a reference to a broken (and so
+    dropped) recipient is not "unknown"; these sets keep such noise out.
+    """
+
+    activities: frozenset[str] = frozenset()
+    recipients: frozenset[str] = frozenset()
+    referenced_recipients: frozenset[str] = frozenset()
+
+
+def check_policy(policy: Policy, raw: RawIds | None = None) -> list[Issue]:
+    """All cross-field problems of a policy (or of the valid parts of a broken one)."""
     issues: list[Issue] = []
     issues += _languages(policy)
     issues += _unique_ids(policy)
-    issues += _references(policy)
+    issues += _references(policy, raw or RawIds())
     issues += _taxonomy(policy)
     for i, activity in enumerate(policy.activities):
         issues += _activity(policy, activity, ("activities", i))
@@ -134,9 +147,9 @@ def _ref(value: str, known: set[str], path: Path, what: str) -> Iterator[Issue]:
         yield Issue(path, f"unknown {what} '{value}'", hint=hint)
 
 
-def _references(policy: Policy) -> Iterator[Issue]:
-    recipients = {r.id for r in policy.recipients}
-    activities = {a.id for a in policy.activities}
+def _references(policy: Policy, raw: RawIds) -> Iterator[Issue]:
+    recipients = {r.id for r in policy.recipients} | raw.recipients
+    activities = {a.id for a in policy.activities} | raw.activities
     for i, activity in enumerate(policy.activities):
         for j, rid in enumerate(activity.recipients):
             yield from _ref(rid, recipients, ("activities", i, "recipients", j), "recipient")
@@ -160,7 +173,7 @@ def _references(policy: Policy) -> Iterator[Issue]:
             + f"keys: {', '.join(sorted(known_authorities))} (list them with 'treu authorities')",
             item="S4",
         )
-    used = {rid for a in policy.activities for rid in a.recipients}
+    used = {rid for a in policy.activities for rid in a.recipients} | raw.referenced_recipients
     for i, recipient in enumerate(policy.recipients):
         if recipient.id not in used:
             yield Issue(

@@ -24,6 +24,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from treu.errors import InputError, PolicyError, Problem
+from treu.policy._partial import partial_issues
 from treu.policy.checks import Issue, check_policy
 from treu.policy.model import Policy
 from treu.policy.taxonomy import suggest
@@ -68,7 +69,9 @@ def parse_policy(text: str, path: Path | None = None) -> LoadedPolicy:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
         problems = _unique(_from_pydantic(err, positions, path) for err in exc.errors())
-        raise PolicyError(sorted(_drop_typo_twins(problems), key=_order), file=path) from None
+        problems += [_from_issue(issue, positions, path) for issue in partial_issues(data)]
+        problems = _drop_typo_twins(_unique(problems))
+        raise PolicyError(sorted(problems, key=_order), file=path) from None
     problems = [_from_issue(issue, positions, path) for issue in check_policy(policy)]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
