@@ -70,6 +70,14 @@ def test_complete_german_notice_as_plain_text_lints_clean() -> None:
     assert lint_notice_text(parse_notice(text, "txt")) == []
 
 
+def test_findings_are_ordered_by_item_id_with_n_before_b() -> None:
+    text = with_paragraph(
+        drop_md_section(DE, "7. Automatisierte Entscheidungen"),
+        "## 12. Tracking\n\nWir nutzen Hotjar auf Grundlage unseres berechtigten Interesses.",
+    )
+    assert [f.id for f in lint_de(text)] == ["N13", "B5"]
+
+
 def test_findings_are_ordered_by_item_id_and_deterministic() -> None:
     broken = drop_md_section(
         drop_md_section(DE, "7. Automatisierte Entscheidungen"), "2. Datenschutzbeauftragter"

@@ -32,9 +32,9 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg"
 _PARA_TAGS = frozenset(
     {"p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "ul", "ol",
      "table", "blockquote", "pre", "address", "dl", "form", "fieldset", "figure", "figcaption",
-     "hr", "details", "summary"}
+     "hr", "details", "summary", "caption"}
 )  # fmt: skip
-_LINE_TAGS = frozenset({"li", "tr", "dt", "dd", "br"})
+_LINE_TAGS = frozenset({"li", "tr", "br"})
 _PARA, _LINE = "\x00", "\x01"
 
 
@@ -85,6 +85,15 @@ def _walk(node: Tag) -> Iterator[tuple[str, object]]:
                 continue
             if _heading_level(child):
                 yield "heading", child
+                continue
+            if name == "dt":  # "Label: value" on one line, as a reader takes it
+                yield "text", _LINE
+                yield from _walk(child)
+                yield "text", ": "
+                continue
+            if name == "dd":
+                yield from _walk(child)
+                yield "text", _LINE
                 continue
             marker = _PARA if name in _PARA_TAGS else _LINE if name in _LINE_TAGS else ""
             yield "text", marker + ("- " if name == "li" else "")

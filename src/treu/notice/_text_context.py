@@ -26,18 +26,22 @@ _APOS = dict.fromkeys(map(ord, "\u201a\u2018\u2019"), "'")
 
 
 def normalise(text: str) -> str:
+    """One spelling for what word processors vary: dashes, quotes, ligatures, soft hyphens."""
     text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
     text = text.translate(_DASHES).translate(_QUOTES).translate(_APOS)
     return re.sub(r"[ \t]+", " ", text)
 
 
 def quote(text: str) -> str:
+    """Evidence fits on a terminal line or two: at most 200 characters."""
     text = " ".join(text.split())
     return text if len(text) <= 200 else text[:199] + "…"
 
 
 @dataclass(frozen=True)
 class Para:
+    """A paragraph (or heading) with its sentences; list items start with ``- ``."""
+
     text: str
     section: Section
     sentences: tuple[str, ...]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from treu.findings import Severity
+
 _IC = re.IGNORECASE
 
 
@@ -333,7 +335,7 @@ BDSG_SECTION = rx(
 )
 VIDEO = rx(r"video", r"kamera|camera|cctv")
 # (key, pattern, severity, sentence-level exemption or None)
-OUTDATED: list[tuple[str, re.Pattern[str], str, re.Pattern[str] | None]] = [
+OUTDATED: list[tuple[str, re.Pattern[str], Severity, re.Pattern[str] | None]] = [
     ("directive", rx(r"95/46/e[gc]|richtlinie 95/46|directive 95/46"), "error", None),
     ("bdsg_old", rx(r"bdsg[\s-]*(?:a\.\s?f\.|\(alt\)|alte fassung)|bdsg[- ]alt\b"), "error", None),
     ("ttdsg", rx(r"\bttdsg\b|telekommunikation-telemedien-datenschutz"), "error", None),

@@ -36,9 +36,14 @@ def lint_notice_text(doc: TextDocument, lang: str | None = None) -> list[Finding
     return sorted(findings, key=_order)
 
 
-def _order(finding: Finding) -> tuple[str, int]:
-    m = re.match(r"([A-Z]+)(\d+)", finding.id)
-    return (m.group(1), int(m.group(2))) if m else (finding.id, 0)
+_SECTION_ORDER = "NVCBUDRAXS"  # LEGAL.md's section order, so N1..N18 come before B5
+
+
+def _order(finding: Finding) -> tuple[int, int]:
+    m = re.fullmatch(r"([A-Z])(\d+)", finding.id)
+    if m is None or m.group(1) not in _SECTION_ORDER:
+        return (len(_SECTION_ORDER), 0)
+    return (_SECTION_ORDER.index(m.group(1)), int(m.group(2)))
 
 
 # --------------------------------------------------------------------------- N1 - N7
@@ -254,7 +259,12 @@ def _n12_requirement(ctx: Context) -> list[Finding]:
 
 
 def _n13_automated(ctx: Context) -> list[Finding]:
-    return [] if r.AUTOMATED.search(ctx.text) else [ctx.finding("N13", "error", "N13.missing")]
+    # The Art. 21 text names profiling ("... auch für ein darauf gestütztes Profiling")
+    # without saying whether profiling happens; it does not count as the statement.
+    for _para, sentence in ctx.sentences():
+        if r.AUTOMATED.search(sentence) and not r.NOT_A_PURPOSE.search(sentence):
+            return []
+    return [ctx.finding("N13", "error", "N13.missing")]
 
 
 def _n14_source(ctx: Context) -> list[Finding]:
@@ -359,7 +369,7 @@ def _n18_outdated(ctx: Context) -> list[Finding]:
             if exempt is not None and exempt.search(sentence):
                 continue
             for m in pattern.finditer(sentence):
-                add(key, "error" if severity == "error" else "warning", m.group(0), para, sentence)
+                add(key, severity, m.group(0), para, sentence)
         for m in _outdated_bdsg(sentence):
             add("bdsg_section", "error", m.group(0), para, sentence)
         if (
