@@ -290,7 +290,7 @@ def test_unknown_field_without_near_match_lists_allowed_fields(tmp_path: Path) -
     text = edit(("authority: BE\n", "authority: BE\nsuper-visor: x\n"))
     p = only(tmp_path, text)
     assert (p.path, p.line) == ("super-visor", line_of(text, "super-visor"))
-    assert "allowed here: activities, authority, controller" in (p.hint or "")
+    assert "allowed here: activities, authority, commitments, controller" in (p.hint or "")
 
 
 def test_N3_legal_basis_typo_suggests_contract(tmp_path: Path) -> None:

@@ -7,11 +7,9 @@ wording change that breaks an item fails the tests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from treu.notice import phrases
 from treu.notice.document import Box, Facts, Items, Para, Section
+from treu.notice.phrases import localized as tx
 from treu.policy.loader import LoadedPolicy
 from treu.policy.model import Address, Policy
 from treu.policy.reference import authorities
@@ -20,27 +18,6 @@ from treu.policy.reference import authorities
 def t(lang: str, de: str, en: str) -> str:
     """Pick the wording for ``lang``; both languages sit side by side for review."""
     return de if lang == "de" else en
-
-
-def tx(text: Mapping[Any, str] | None, lang: str) -> str:
-    """A policy text in ``lang`` (the loader has checked every language is there)."""
-    if not text:
-        return ""
-    return text.get(lang) or next(iter(text.values()))
-
-
-_ROLES = {
-    "processor": ("Auftragsverarbeiter", "processor"),
-    "controller": ("eigenständig Verantwortlicher", "independent controller"),
-    "joint_controller": ("gemeinsam Verantwortlicher", "joint controller"),
-    "authority": ("Behörde", "public authority"),
-    "other": ("sonstiger Empfänger", "other recipient"),
-}
-
-
-def role_label(role: str, lang: str) -> str:
-    de, en = _ROLES[role]
-    return t(lang, de, en)
 
 
 def address_line(address: Address, lang: str) -> str:

@@ -21,15 +21,24 @@ from treu.notice._general import (
     dpo_section,
     objection_section,
     rights_section,
-    role_label,
     t,
-    tx,
     withdrawal_section,
+)
+from treu.notice._sections import (
+    automated_section,
+    commitments_section,
+    cookies_section,
+    recipients_section,
+    retention_section,
+    retention_words,
+    security_section,
+    transfers_section,
 )
 from treu.notice.document import Block, Document, Facts, Items, Para, Section, Table, linkify
 from treu.notice.document import to_markdown as _to_markdown
+from treu.notice.phrases import localized as tx
+from treu.notice.phrases import role_label
 from treu.pdf import html_to_pdf
-from treu.policy.durations import parse_duration
 from treu.policy.loader import LoadedPolicy
 from treu.policy.model import Activity, Policy, Purpose, Recipient
 from treu.policy.reference import retention_presets, taxonomy_labels
@@ -66,6 +75,7 @@ def build_notice(loaded: LoadedPolicy, lang: str) -> Document:
         controller_section(policy, lang),
         dpo_section(policy, lang),
         _overview(policy, lang),
+        *([c] if (c := commitments_section(policy, lang)) else []),
         Section(
             "processing",
             t(lang, "Welche Daten wir wofür verarbeiten", "What data we process and why"),
@@ -83,15 +93,15 @@ def build_notice(loaded: LoadedPolicy, lang: str) -> Document:
             ],
             [_activity_section(policy, a, lang) for a in policy.activities],
         ),
-        _recipients_section(policy, lang),
-        _transfers_section(policy, lang),
-        _retention_section(policy, lang),
+        recipients_section(policy, lang),
+        transfers_section(policy, lang),
+        retention_section(policy, lang),
     ]
     if policy.cookies:
-        sections.append(_cookies_section(policy, lang))
+        sections.append(cookies_section(policy, lang))
     sections += [
-        _automated_section(policy, lang),
-        _security_section(policy, lang),
+        automated_section(policy, lang),
+        security_section(policy, lang),
         rights_section(policy, lang),
         objection_section(policy, lang),
     ]
@@ -127,25 +137,37 @@ def _basis_text(purpose: Purpose, lang: str) -> str:
     text = (
         f"{tx(purpose.description, lang)} – "
         + t(lang, "Rechtsgrundlage: ", "Legal basis: ")
-        + phrases.legal_basis_citation(purpose.legal_basis, lang)
-        + f" ({phrases.legal_basis_label(purpose.legal_basis, lang)})"
+        + phrases.purpose_basis_text(purpose, lang)
+        + "."
     )
-    if purpose.special_category_basis:
-        text += ", " + phrases.special_basis_citation(purpose.special_category_basis, lang)
-    for national in purpose.national_basis:
-        text += ", " + phrases.national_basis_citation(national, lang)
-    text += "."
+    if purpose.consent_channel is not None:
+        text += " " + _CONSENT_CHANNELS[purpose.consent_channel][0 if lang == "de" else 1]
     if purpose.legitimate_interest is not None:
         text += t(lang, " Unser berechtigtes Interesse: ", " Our legitimate interest: ")
         text += tx(purpose.legitimate_interest, lang)
     return text
 
 
-def _retention_words(policy: Policy, activity: Activity, lang: str) -> str:
-    text = phrases.retention_text(activity.retention, lang, retention_presets())
-    if activity.retention.note is not None:
-        text += ". " + tx(activity.retention.note, lang)
-    return text
+_CONSENT_CHANNELS = {
+    "banner": (
+        "Ihre Einwilligung erteilen Sie im Cookie-Banner.",
+        "You give consent in the cookie banner.",
+    ),
+    "in_product": (
+        "Ihre Einwilligung erteilen Sie in den Einstellungen des Produkts.",
+        "You give consent in the product's settings.",
+    ),
+    "email": ("Ihre Einwilligung holen wir per E-Mail ein.", "We ask for your consent by e-mail."),
+    "form": ("Ihre Einwilligung erteilen Sie im Formular.", "You give consent in the form."),
+    "double_opt_in": (
+        "Ihre Einwilligung bestätigen Sie über einen Link in einer E-Mail (Double-Opt-in).",
+        "You confirm your consent with a link in an e-mail (double opt-in).",
+    ),
+    "api": (
+        "Ihre Einwilligung wird über die Anwendung erfasst, die Sie nutzen.",
+        "Your consent is recorded through the application you use.",
+    ),
+}
 
 
 def _provision_words(activity: Activity, lang: str) -> str:
@@ -240,7 +262,7 @@ def _activity_section(policy: Policy, activity: Activity, lang: str) -> Section:
                 "no recipients outside our organisation; internally only the staff responsible",
             ),
         ),
-        (t(lang, "Speicherdauer", "Storage period"), _retention_words(policy, activity, lang)),
+        (t(lang, "Speicherdauer", "Storage period"), retention_words(policy, activity, lang)),
         (
             t(lang, "Pflicht zur Bereitstellung", "Obligation to provide"),
             _provision_words(activity, lang),
@@ -280,268 +302,6 @@ def _overview(policy: Policy, lang: str) -> Section:
                 ),
                 rows,
             )
-        ],
-    )
-
-
-def _recipients_section(policy: Policy, lang: str) -> Section:
-    if not policy.recipients:
-        blocks: list[Block] = [
-            Para(
-                t(
-                    lang,
-                    "Wir geben Ihre Daten an keine Empfänger außerhalb unseres Hauses weiter, "
-                    "außer wenn ein Gesetz uns dazu verpflichtet.",
-                    "We do not disclose your data to recipients outside our organisation unless "
-                    "the law obliges us to.",
-                )
-            )
-        ]
-    else:
-        rows = tuple(
-            (
-                r.name,
-                f"{tx(r.category, lang)} – {tx(r.service, lang)}",
-                role_label(r.role, lang),
-                phrases.country_name(r.country, lang),
-            )
-            for r in policy.recipients
-        )
-        blocks = [
-            Para(
-                t(
-                    lang,
-                    "Empfänger Ihrer Daten sind nur die hier genannten Stellen. "
-                    "Auftragsverarbeiter handeln nach unserer Weisung auf Grundlage eines "
-                    "Vertrags nach Art. 28 DSGVO. Behörden erhalten Daten nur, wenn ein Gesetz "
-                    "uns dazu verpflichtet.",
-                    "The recipients of your data are only those named here. Processors act on "
-                    "our instructions under a contract according to Art. 28 GDPR. Authorities "
-                    "receive data only where the law obliges us.",
-                )
-            ),
-            Table(
-                t(lang, "Empfänger und Auftragsverarbeiter", "Recipients and processors"),
-                (
-                    t(lang, "Empfänger", "Recipient"),
-                    t(lang, "Leistung", "Service"),
-                    t(lang, "Rolle", "Role"),
-                    t(lang, "Sitz", "Country"),
-                ),
-                rows,
-            ),
-        ]
-    return Section("recipients", t(lang, "Empfänger", "Recipients"), blocks)
-
-
-def _transfers_section(policy: Policy, lang: str) -> Section:
-    transfers = [(r, tr) for r in policy.recipients for tr in r.transfers]
-    title = t(lang, "Übermittlung in Drittländer", "Transfers to third countries")
-    if not transfers:
-        return Section(
-            "transfers",
-            title,
-            [
-                Para(
-                    t(
-                        lang,
-                        "Wir übermitteln keine personenbezogenen Daten in Länder außerhalb der "
-                        "Europäischen Union und des Europäischen Wirtschaftsraums (Drittländer).",
-                        "We do not transfer personal data to countries outside the European Union "
-                        "and the European Economic Area (third countries).",
-                    )
-                )
-            ],
-        )
-    items = []
-    for recipient, transfer in transfers:
-        country = phrases.country_name(transfer.country, lang)
-        text = t(
-            lang,
-            f"{recipient.name}: Übermittlung in das Drittland {country}. Grundlage: "
-            f"{phrases.mechanism_label(transfer.mechanism, lang)}.",
-            f"{recipient.name}: transfer to the third country {country}. Basis: "
-            f"{phrases.mechanism_label(transfer.mechanism, lang)}.",
-        )
-        if transfer.derogation is not None:
-            text += " " + tx(transfer.derogation, lang)
-        if transfer.mechanism in ("scc", "bcr"):
-            text += " " + (
-                tx(transfer.copy_from, lang)
-                if transfer.copy_from is not None
-                else t(
-                    lang,
-                    f"Eine Kopie der Garantien erhalten Sie auf Anfrage unter {policy.request_email}.",
-                    f"You can obtain a copy of the safeguards on request at {policy.request_email}.",
-                )
-            )
-        if transfer.note is not None:
-            text += " " + tx(transfer.note, lang)
-        items.append(text)
-    return Section("transfers", title, [Items(tuple(items))])
-
-
-def _retention_section(policy: Policy, lang: str) -> Section:
-    return Section(
-        "retention",
-        t(lang, "Speicherdauer", "Storage period"),
-        [
-            Para(
-                t(
-                    lang,
-                    "Wir speichern Daten nur so lange, wie der jeweilige Zweck es erfordert, und "
-                    "löschen sie nach den folgenden Fristen automatisch. Müssen wir Daten wegen "
-                    "gesetzlicher Aufbewahrungspflichten länger aufbewahren, schränken wir ihre "
-                    "Verarbeitung bis zum Ablauf der Frist ein und löschen sie danach.",
-                    "We keep data only as long as the purpose requires and delete them "
-                    "automatically after the periods below. Where the law obliges us to keep data "
-                    "longer, we restrict their processing until the period ends and delete them "
-                    "afterwards.",
-                )
-            ),
-            Table(
-                t(lang, "Löschfristen", "Deletion periods"),
-                (t(lang, "Verarbeitung", "Processing"), t(lang, "Speicherdauer", "Storage period")),
-                tuple(
-                    (tx(a.name, lang), _retention_words(policy, a, lang)) for a in policy.activities
-                ),
-            ),
-        ],
-    )
-
-
-def _cookies_section(policy: Policy, lang: str) -> Section:
-    def provider(name: str) -> str:
-        return policy.controller.name if name == "self" else policy.recipient(name).name
-
-    def lifetime(value: str) -> str:
-        low = value.lower()
-        if low == "session":
-            return t(lang, "bis zum Ende der Sitzung", "until the end of the session")
-        if low == "persistent":
-            return t(lang, "bis Sie ihn löschen", "until you delete it")
-        return phrases.duration_text(parse_duration(value), lang)
-
-    rows = tuple(
-        (
-            c.name,
-            provider(c.provider),
-            tx(c.purpose, lang),
-            lifetime(c.lifetime),
-            t(lang, "ja", "yes")
-            if c.consent_required
-            else t(lang, "nein (unbedingt erforderlich)", "no (strictly necessary)"),
-        )
-        for c in policy.cookies
-    )
-    return Section(
-        "cookies",
-        t(lang, "Cookies und ähnliche Technologien", "Cookies and similar technologies"),
-        [
-            Para(
-                t(
-                    lang,
-                    "Informationen auf Ihrem Endgerät speichern oder auslesen wir nur, wenn es "
-                    "für den von Ihnen gewünschten Dienst unbedingt erforderlich ist (§ 25 Abs. 2 "
-                    "Nr. 2 TDDDG) oder wenn Sie eingewilligt haben (§ 25 Abs. 1 TDDDG). Vor Ihrer "
-                    "Einwilligung werden keine Analyse- oder Marketing-Technologien geladen. Ihre "
-                    "Auswahl können Sie jederzeit über „Cookie-Einstellungen“ ändern.",
-                    "We store or read information on your device only where strictly necessary "
-                    "for the service you asked for (Section 25(2) no. 2 TDDDG) or where you have "
-                    "consented (Section 25(1) TDDDG). No analytics or marketing technology loads "
-                    'before your consent. You can change your choice at any time under "Cookie '
-                    'settings".',
-                )
-            ),
-            Table(
-                t(lang, "Eingesetzte Cookies und Speichertechniken", "Cookies and storage used"),
-                (
-                    t(lang, "Name", "Name"),
-                    t(lang, "Anbieter", "Provider"),
-                    t(lang, "Zweck", "Purpose"),
-                    t(lang, "Speicherdauer", "Lifetime"),
-                    t(lang, "Einwilligung nötig", "Consent needed"),
-                ),
-                rows,
-            ),
-        ],
-    )
-
-
-def _automated_section(policy: Policy, lang: str) -> Section:
-    used = [
-        a
-        for a in policy.activities
-        if a.automated_decision.exists or a.automated_decision.profiling
-    ]
-    title = t(
-        lang, "Automatisierte Entscheidungen und Profiling", "Automated decisions and profiling"
-    )
-    if not used:
-        return Section(
-            "automated-decisions",
-            title,
-            [
-                Para(
-                    t(
-                        lang,
-                        "Wir nutzen keine automatisierte Entscheidungsfindung einschließlich "
-                        "Profiling im Sinne von Art. 22 Abs. 1 und 4 DSGVO.",
-                        "We do not use automated decision-making, including profiling, within the "
-                        "meaning of Art. 22(1) and (4) GDPR.",
-                    )
-                )
-            ],
-        )
-    items = tuple(
-        f"{tx(a.name, lang)}: {tx(a.automated_decision.logic, lang)} "
-        f"{tx(a.automated_decision.significance, lang)}"
-        for a in used
-    )
-    return Section(
-        "automated-decisions",
-        title,
-        [
-            Para(
-                t(
-                    lang,
-                    "Bei folgenden Verarbeitungen setzen wir automatisierte Entscheidungen oder "
-                    "Profiling ein; Sie können verlangen, dass ein Mensch die Entscheidung "
-                    "überprüft, Ihren Standpunkt darlegen und die Entscheidung anfechten "
-                    "(Art. 22 Abs. 3 DSGVO):",
-                    "We use automated decisions or profiling in the following processing; you may "
-                    "ask for a human to review the decision, express your point of view and "
-                    "contest the decision (Art. 22(3) GDPR):",
-                )
-            ),
-            Items(items),
-        ],
-    )
-
-
-def _security_section(policy: Policy, lang: str) -> Section:
-    hosting = policy.security.hosting
-    text = t(lang, "Hosting: ", "Hosting: ") + tx(hosting.location, lang) + "."
-    if hosting.certifications:
-        text += (
-            t(lang, " Zertifizierungen: ", " Certifications: ")
-            + ", ".join(hosting.certifications)
-            + "."
-        )
-    return Section(
-        "security",
-        t(lang, "Datensicherheit", "Security"),
-        [
-            Para(
-                t(
-                    lang,
-                    "Wir schützen Ihre Daten durch technische und organisatorische Maßnahmen "
-                    "nach Art. 32 DSGVO. " + text,
-                    "We protect your data with technical and organisational measures under "
-                    "Art. 32 GDPR. " + text,
-                )
-            ),
-            Items(tuple(tx(m.description, lang) for m in policy.security.measures)),
         ],
     )
 

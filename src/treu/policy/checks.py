@@ -87,6 +87,7 @@ def check_policy(policy: Policy, raw: RawIds | None = None) -> list[Issue]:
             issues += _retention(recipient.retention, ("recipients", i, "retention"))
     issues += _cookies(policy)
     issues += _controller(policy)
+    issues += _commitments(policy)
     return issues
 
 
@@ -452,3 +453,29 @@ def _controller(policy: Policy) -> Iterator[Issue]:
             "the notice predates the GDPR (25 May 2018)",
             item="N17",
         )
+
+
+def _commitments(policy: Policy) -> Iterator[Issue]:
+    """A promise the policy itself breaks is worse than no promise (Art. 5(1)(a))."""
+    uses = fideslang_keys("data_use")
+    for i, commitment in enumerate(policy.commitments):
+        for j, forbidden in enumerate(commitment.forbids):
+            if forbidden not in uses:
+                near = suggest(forbidden, uses)
+                yield Issue(
+                    ("commitments", i, "forbids", j),
+                    f"'{forbidden}' is not a fideslang data use key",
+                    hint=f"did you mean '{near}'?" if near else None,
+                )
+                continue
+            for a, activity in enumerate(policy.activities):
+                for p, purpose in enumerate(activity.purposes):
+                    use = purpose.data_use or ""
+                    if use == forbidden or use.startswith(forbidden + "."):
+                        yield Issue(
+                            ("activities", a, "purposes", p, "data_use"),
+                            f"purpose uses '{use}', which commitment '{commitment.id}' rules out",
+                            hint="change the purpose or the commitment; the notice must not "
+                            "promise what the policy does not keep",
+                            item="N16",
+                        )

@@ -24,6 +24,8 @@ from treu.policy.durations import Duration, parse_duration, parse_retention_shor
 __all__ = [
     "EEA_COUNTRIES",
     "Activity",
+    "Commitment",
+    "ConsentChannel",
     "Address",
     "AutomatedDecision",
     "Controller",
@@ -198,6 +200,10 @@ class Purpose(_Model):
     national_basis: list[NationalBasis] = Field(default_factory=list)
     data_use: NonEmpty | None = None
     withdrawal: Text | None = None  # how to withdraw, when more than the general channels
+    consent_channel: ConsentChannel | None = None  # where consent is asked (ledger, banner)
+
+
+ConsentChannel = Literal["banner", "in_product", "email", "form", "double_opt_in", "api"]
 
 
 class Retention(_Model):
@@ -342,6 +348,17 @@ class Taxonomy(_Model):
     data_subjects: list[TaxonomyExtension] = Field(default_factory=list)
 
 
+class Commitment(_Model):
+    """A promise beyond the law's minimum ("we never sell your data"), checked where possible.
+
+    ``forbids`` lists fideslang data uses no purpose may have while the promise stands.
+    """
+
+    id: Slug
+    text: Text
+    forbids: list[NonEmpty] = Field(default_factory=list)
+
+
 class Policy(_Model):
     treu: Literal[1] = Field(description="schema version of this file")
     notice: NoticeMeta
@@ -354,6 +371,7 @@ class Policy(_Model):
     cookies: list[Cookie] = Field(default_factory=list)
     security: Security
     taxonomy: Taxonomy = Field(default_factory=Taxonomy)
+    commitments: list[Commitment] = Field(default_factory=list)
 
     def activity(self, activity_id: str) -> Activity:
         return next(a for a in self.activities if a.id == activity_id)
