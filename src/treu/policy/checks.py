@@ -88,6 +88,7 @@ def check_policy(policy: Policy, raw: RawIds | None = None) -> list[Issue]:
     issues += _cookies(policy)
     issues += _controller(policy)
     issues += _commitments(policy)
+    issues += _on_behalf(policy, raw or RawIds())
     return issues
 
 
@@ -479,3 +480,41 @@ def _commitments(policy: Policy) -> Iterator[Issue]:
                             "promise what the policy does not keep",
                             item="N16",
                         )
+
+
+def _on_behalf(policy: Policy, raw: RawIds) -> Iterator[Issue]:
+    """Art. 30(2): sub-processors named, transfers lawful, keys known."""
+    recipients = {r.id for r in policy.recipients} | raw.recipients
+    extra_categories = {e.key for e in policy.taxonomy.data_categories}
+    extra_subjects = {e.key for e in policy.taxonomy.data_subjects}
+    categories = fideslang_keys("data_category") | extra_categories
+    subjects = fideslang_keys("data_subject") | extra_subjects
+    for i, entry in enumerate(policy.processing_on_behalf):
+        here: Path = ("processing_on_behalf", i)
+        for j, rid in enumerate(entry.sub_processors):
+            yield from _ref(rid, recipients, (*here, "sub_processors", j), "recipient")
+        for j, key in enumerate(entry.data_categories):
+            if key not in categories:
+                near = suggest(key, categories)
+                yield Issue(
+                    (*here, "data_categories", j),
+                    f"'{key}' is not a fideslang data category key",
+                    hint=f"did you mean '{near}'?" if near else None,
+                )
+        for j, key in enumerate(entry.data_subjects):
+            if key not in subjects:
+                near = suggest(key, subjects)
+                yield Issue(
+                    (*here, "data_subjects", j),
+                    f"'{key}' is not a fideslang data subject key",
+                    hint=f"did you mean '{near}'?" if near else None,
+                )
+        for j, transfer in enumerate(entry.transfers):
+            if transfer.mechanism == "none" and transfer.country not in EEA_COUNTRIES:
+                yield Issue(
+                    (*here, "transfers", j, "mechanism"),
+                    f"a transfer to {transfer.country} needs a Chapter V mechanism",
+                    item="V2",
+                )
+        if entry.retention is not None:
+            yield from _retention(entry.retention, (*here, "retention"))

@@ -36,6 +36,7 @@ __all__ = [
     "LegalBasis",
     "Measure",
     "NoticeMeta",
+    "OnBehalf",
     "Policy",
     "Provision",
     "Purpose",
@@ -348,6 +349,25 @@ class Taxonomy(_Model):
     data_subjects: list[TaxonomyExtension] = Field(default_factory=list)
 
 
+class OnBehalf(_Model):
+    """Processing we do as a processor for our customers (Art. 28), for the Art. 30(2) record.
+
+    The customers are the controllers of this data; their notices inform the people
+    concerned.  Ours says so, and the processor record lists it.
+    """
+
+    id: Slug
+    name: Text
+    controllers: Text  # which customers, as a category
+    processing: Text  # categories of processing carried out for them
+    data_categories: list[NonEmpty] = Field(min_length=1)
+    data_subjects: list[NonEmpty] = Field(min_length=1)
+    agreement: Text  # the Art. 28(3) contract, e.g. "AV-Vertrag als Anlage zu den AGB"
+    sub_processors: list[Slug] = Field(default_factory=list)  # recipient ids
+    transfers: list[Transfer] = Field(default_factory=list)
+    retention: Retention | None = None
+
+
 class Commitment(_Model):
     """A promise beyond the law's minimum ("we never sell your data"), checked where possible.
 
@@ -372,6 +392,7 @@ class Policy(_Model):
     security: Security
     taxonomy: Taxonomy = Field(default_factory=Taxonomy)
     commitments: list[Commitment] = Field(default_factory=list)
+    processing_on_behalf: list[OnBehalf] = Field(default_factory=list)
 
     def activity(self, activity_id: str) -> Activity:
         return next(a for a in self.activities if a.id == activity_id)
