@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +30,7 @@ from treu.notice.record import (
     record_to_markdown,
     record_to_xlsx,
 )
+from treu.notice.publish import publish_notice
 from treu.notice.render import Format as NoticeFormatName
 from treu.notice.render import render_notice
 from treu.pdf import html_to_pdf
@@ -153,6 +155,35 @@ def notice_diff(
         out.print(json.dumps(diff_to_dict(diff), ensure_ascii=False, indent=2), markup=False)
     else:
         out.print(render_diff_text(diff, lang.value), markup=False)
+
+
+@notice_app.command("publish")
+def notice_publish(
+    policy: PolicyArg,
+    archive: Annotated[
+        Path | None,
+        typer.Option(help="Archive folder; default: 'published' next to the policy."),
+    ] = None,
+) -> None:
+    """Archive this notice version: policy, rendered files, hashes, changes (Art. 5(2))."""
+    loaded = load_policy(policy)
+    folder = archive if archive is not None else policy.parent / "published"
+    result = publish_notice(loaded, folder, now=datetime.now(UTC))
+    if not result.created:
+        out.print(f"version {result.version} is already published in {result.folder}", markup=False)
+        return
+    change = {None: "first version", True: "MATERIAL change", False: "no material change"}
+    out.print(
+        f"published version {result.version} to {result.folder} "
+        f"({len(result.files)} files; {change[result.material_change]})",
+        markup=False,
+    )
+    if result.material_change:
+        out.print(
+            "material changes: tell the people concerned before they take effect "
+            f"(see {result.folder}/changes.*.md)",
+            markup=False,
+        )
 
 
 @app.command()
