@@ -23,6 +23,7 @@ from treu.errors import TreuError
 from treu.findings import has_errors
 from treu.notice.diff import diff_policies, diff_to_dict, render_diff_text
 from treu.notice.lint import lint_path
+from treu.notice.publish import publish_notice
 from treu.notice.record import (
     build_record,
     record_to_csv,
@@ -30,7 +31,6 @@ from treu.notice.record import (
     record_to_markdown,
     record_to_xlsx,
 )
-from treu.notice.publish import publish_notice
 from treu.notice.render import Format as NoticeFormatName
 from treu.notice.render import render_notice
 from treu.pdf import html_to_pdf
