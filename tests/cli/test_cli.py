@@ -140,3 +140,41 @@ def test_bad_option_value_is_a_usage_error() -> None:
 def test_python_dash_m_and_version() -> None:
     run = treu("--version")
     assert run.returncode == 0 and run.stdout.startswith("treu ")
+
+
+def test_output_that_is_a_folder_or_the_input_is_refused(tmp_path: Path) -> None:
+    run = treu("notice", IDEENWERK, "-o", tmp_path)
+    assert run.returncode == 1
+    assert "is a folder; give a file name" in run.stderr
+    copy = tmp_path / "policy.yaml"
+    copy.write_text(IDEENWERK.read_text(encoding="utf-8"), encoding="utf-8")
+    run = treu("notice", copy, "-o", copy)
+    assert run.returncode == 1 and "that is the input file" in run.stderr
+    assert copy.read_text(encoding="utf-8").startswith("# Ideenwerk")
+    run = treu("record", IDEENWERK, "-o", tmp_path / "missing" / "r.md")
+    assert run.returncode == 1 and "no such folder" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_keys_lists_fideslang_keys_with_german_labels() -> None:
+    run = treu("keys", "categories", "--search", "ip_address")
+    assert run.returncode == 0, run.stderr
+    assert "user.device.ip_address" in run.stdout and "IP-Adresse" in run.stdout
+
+
+def test_diff_warns_when_version_was_not_raised(tmp_path: Path) -> None:
+    newer = tmp_path / "policy.yaml"
+    newer.write_text(
+        IDEENWERK.read_text(encoding="utf-8").replace("7 days", "10 days"), encoding="utf-8"
+    )
+    run = treu("notice", "diff", IDEENWERK, newer)
+    assert run.returncode == 0
+    assert "both policies say version 3.0" in run.stderr
+
+
+def test_publish_writes_an_archive_and_refuses_a_file_as_archive(tmp_path: Path) -> None:
+    run = treu("notice", "publish", IDEENWERK, "--archive", tmp_path / "archive")
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "archive" / "v3.0" / "manifest.json").exists()
+    run = treu("notice", "publish", IDEENWERK, "--archive", IDEENWERK)
+    assert run.returncode == 1 and "not a folder" in run.stderr

@@ -18,6 +18,9 @@ from treu.policy.durations import Duration, parse_duration, parse_retention_shor
         ("P6M", Duration(6, "months")),
         ("2 Wochen", Duration(2, "weeks")),
         ("24 h", Duration(24, "hours")),
+        ("30 minutes", Duration(30, "minutes")),
+        ("PT30M", Duration(30, "minutes")),
+        ("PT2H", Duration(2, "hours")),
     ],
 )
 def test_parse_duration_words_and_iso(text: str, expected: Duration) -> None:
@@ -30,6 +33,7 @@ def test_parse_duration_words_and_iso(text: str, expected: Duration) -> None:
         ("twelve months", "is not a period"),
         ("12 fortnights", "'fortnights' is not a unit"),
         ("P1Y6M", "mixes units"),
+        ("P1DT2H", "mixes units"),
         ("0 days", "longer than zero"),
     ],
 )

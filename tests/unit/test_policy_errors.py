@@ -394,8 +394,24 @@ def test_unquoted_postal_code_is_a_number_and_must_be_quoted(tmp_path: Path) -> 
     text = edit(('postal_code: "10115"', "postal_code: 10115"))
     p = only(tmp_path, text)
     assert (p.path, p.line) == ("controller.address.postal_code", line_of(text, "10115"))
-    assert p.message == "expected text here, got 10115"
+    assert p.message == "expected text here, got the number 10115"
     assert "quotes" in (p.hint or "")
+    assert "leading 0 is lost" in (p.hint or "")
+
+
+def test_list_where_text_is_expected_says_so(tmp_path: Path) -> None:
+    text = edit(("email: info@beispiel.example", "email: [info@beispiel.example]"))
+    p = only(tmp_path, text)
+    assert p.path == "controller.email"
+    assert p.message == "expected text here, got ['info@beispiel.example']"
+    assert p.hint == "write one value, not a list or a mapping"
+
+
+def test_negative_staff_count_reads_plainly(tmp_path: Path) -> None:
+    text = edit(("address: {street", "staff_processing_personal_data: -3\n  address: {street"))
+    p = only(tmp_path, text)
+    assert p.path == "controller.staff_processing_personal_data"
+    assert p.message == "must be at least 0, got -3"
 
 
 def test_impossible_date_is_reported_at_its_line(tmp_path: Path) -> None:
@@ -614,7 +630,7 @@ def test_R2_bad_duration_unit(tmp_path: Path) -> None:
     )
     p = only(tmp_path, text)
     assert (p.path, p.line) == ("activities[0].retention.period", line_of(text, "fortnights"))
-    assert p.message == "'fortnights' is not a unit; use hours, days, weeks, months or years"
+    assert p.message == "'fortnights' is not a unit; use minutes, hours, days, weeks, months or years"
 
 
 def test_R8_applicants_kept_12_months_loads_with_a_warning(tmp_path: Path) -> None:

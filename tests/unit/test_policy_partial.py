@@ -59,3 +59,16 @@ def test_reference_to_a_broken_recipient_is_not_called_unknown(tmp_path: Path) -
     messages = [p.message for p in error.problems]
     assert not any("unknown recipient 'hosting-de'" in m for m in messages)
     assert any(p.path == "recipients[1].contract_date" for p in error.problems)
+
+
+def test_N3_bdsg_26_alone_is_flagged_after_C_34_21(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "        national_basis: [tdddg_25_2_2]", "        national_basis: [tdddg_25_2_2, bdsg_26]"
+    )
+    file = tmp_path / "policy.yaml"
+    file.write_text(text, encoding="utf-8")
+    from treu.policy import load_policy as load
+
+    warnings = [w for w in load(file).warnings if w.item == "N3"]
+    assert warnings and "C-34/21" in warnings[0].message
+    assert warnings[0].path.endswith("national_basis")

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from typer.core import TyperGroup
 
 from treu import __version__
@@ -35,7 +36,8 @@ from treu.notice.render import Format as NoticeFormatName
 from treu.notice.render import render_notice
 from treu.pdf import html_to_pdf
 from treu.policy.loader import load_policy
-from treu.policy.reference import authorities
+from treu.policy.reference import authorities, taxonomy_labels
+from treu.policy.taxonomy import fideslang_keys
 
 __all__ = ["app", "main"]
 
@@ -98,7 +100,9 @@ OutOpt = Annotated[
 ]
 
 
-def _write(data: str | bytes, output: Path | None, what: str) -> None:
+def _write(
+    data: str | bytes, output: Path | None, what: str, *, inputs: tuple[Path, ...] = ()
+) -> None:
     if output is None:
         if isinstance(data, bytes):
             if sys.stdout.isatty():
@@ -107,11 +111,25 @@ def _write(data: str | bytes, output: Path | None, what: str) -> None:
         else:
             sys.stdout.write(data)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        output.write_bytes(data)
-    else:
-        output.write_text(data, encoding="utf-8")
+    if any(output.resolve() == source.resolve() for source in inputs):
+        raise TreuError(f"{output}: that is the input file; choose another -o file")
+    if output.is_dir():
+        raise TreuError(f"{output}: is a folder; give a file name, e.g. -o {output / 'out.html'}")
+    if not output.parent.is_dir():
+        raise TreuError(f"{output.parent}: no such folder; create it first")
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    special = output.exists() and not output.is_file()  # a device or pipe: write in place
+    temporary = output if special else output.with_name(f".{output.name}.treu-tmp")
+    try:
+        # Write beside the target and rename, so a failed write never leaves half a file.
+        with temporary.open("wb") as handle:
+            handle.write(raw)
+        if not special:
+            temporary.replace(output)
+    except OSError as exc:
+        if not special:
+            temporary.unlink(missing_ok=True)
+        raise TreuError(f"{output}: cannot write it ({exc.strerror or exc})") from None
     err.print(f"wrote {what} to {output}")
 
 
@@ -139,7 +157,8 @@ def notice_render(
 ) -> None:
     """Render the privacy notice of POLICY."""
     loaded = load_policy(policy)
-    _write(render_notice(loaded, lang.value, fmt.value), output, f"{lang.value} notice")
+    data = render_notice(loaded, lang.value, fmt.value)
+    _write(data, output, f"{lang.value} notice", inputs=(policy,))
 
 
 @notice_app.command("diff")
@@ -150,7 +169,14 @@ def notice_diff(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
 ) -> None:
     """Say what changed between two policy versions, and whether it is material."""
-    diff = diff_policies(load_policy(old).policy, load_policy(new).policy, lang.value)
+    before, after = load_policy(old).policy, load_policy(new).policy
+    diff = diff_policies(before, after, lang.value)
+    if diff.changes and before.notice.version == after.notice.version:
+        err.print(
+            f"warning: both policies say version {after.notice.version}; raise notice.version "
+            "(and valid_from) in the new one before publishing it",
+            markup=False,
+        )
     if fmt is OutputFormat.json:
         out.print(json.dumps(diff_to_dict(diff), ensure_ascii=False, indent=2), markup=False)
     else:
@@ -206,7 +232,7 @@ def record(
         data = html_to_pdf(record_to_html(rec))
     else:
         data = record_to_markdown(rec)
-    _write(data, output, "record")
+    _write(data, output, "record", inputs=(policy,))
 
 
 @app.command()
@@ -237,8 +263,41 @@ def lint(
 @app.command("authorities")
 def list_authorities() -> None:
     """The German supervisory authorities a policy can name (key for 'authority:')."""
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    for column in ("key", "short", "name", "city"):
+        table.add_column(column, no_wrap=column != "name")
     for key, authority in authorities().items():
-        out.print(f"{key:10} {authority.short:12} {authority.name['de']}", markup=False)
+        table.add_row(key, authority.short, authority.name["de"], authority.city)
+    out.print(table)
+
+
+class TaxonomyKind(StrEnum):
+    categories = "categories"
+    uses = "uses"
+    subjects = "subjects"
+
+
+@app.command()
+def keys(
+    kind: Annotated[TaxonomyKind, typer.Argument(help="Which keys to list.")],
+    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Label language.")] = Lang.de,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Only keys or labels containing this.")
+    ] = None,
+) -> None:
+    """The fideslang keys a policy can use, with treu's labels (data_categories, ...)."""
+    labels = taxonomy_labels()
+    kinds = {
+        TaxonomyKind.categories: ("data_category", labels.category),
+        TaxonomyKind.uses: ("data_use", labels.use),
+        TaxonomyKind.subjects: ("data_subject", labels.subject),
+    }
+    fides_kind, label = kinds[kind]
+    needle = (search or "").lower()
+    for key in sorted(fideslang_keys(fides_kind)):
+        text = label(key, lang.value)
+        if needle in key.lower() or needle in text.lower():
+            out.print(f"{key:48} {text}", markup=False)
 
 
 @app.command()

@@ -101,9 +101,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "criterion (Art. 13(2)(a) GDPR).",
     },
     "N8.missing": {
-        "de": "Das Recht auf {right} (Art. {article} DSGVO) fehlt. In der Liste der "
+        "de": "Das {right} (Art. {article} DSGVO) fehlt. In der Liste der "
         "Betroffenenrechte ergänzen (Art. 13 Abs. 2 lit. b DSGVO).",
-        "en": "The right to {right} (Art. {article} GDPR) is missing. Add it to the list of "
+        "en": "The {right} (Art. {article} GDPR) is missing. Add it to the list of "
         "data subject rights (Art. 13(2)(b) GDPR).",
     },
     "N9.separate": {

@@ -209,20 +209,20 @@ RIGHT_ARTICLES = {
 }
 RIGHT_NAMES = {
     "de": {
-        "access": "Auskunft",
-        "rectification": "Berichtigung",
-        "erasure": "Löschung",
-        "restriction": "Einschränkung der Verarbeitung",
-        "portability": "Datenübertragbarkeit",
-        "objection": "Widerspruch",
+        "access": "Recht auf Auskunft",
+        "rectification": "Recht auf Berichtigung",
+        "erasure": "Recht auf Löschung",
+        "restriction": "Recht auf Einschränkung der Verarbeitung",
+        "portability": "Recht auf Datenübertragbarkeit",
+        "objection": "Widerspruchsrecht",
     },
     "en": {
-        "access": "access",
-        "rectification": "rectification",
-        "erasure": "erasure",
-        "restriction": "restriction of processing",
-        "portability": "data portability",
-        "objection": "objection",
+        "access": "right of access",
+        "rectification": "right to rectification",
+        "erasure": "right to erasure",
+        "restriction": "right to restriction of processing",
+        "portability": "right to data portability",
+        "objection": "right to object",
     },
 }
 OBJECTION = RIGHTS["objection"]

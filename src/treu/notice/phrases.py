@@ -189,6 +189,7 @@ _START_EVENTS: dict[str, tuple[str, str, str, str]] = {
 }  # fmt: skip
 
 _UNITS: dict[str, tuple[_Pair, _Pair]] = {  # unit → ((de 1, de n), (en 1, en n))
+    "minutes": (("Minute", "Minuten"), ("minute", "minutes")),
     "hours": (("Stunde", "Stunden"), ("hour", "hours")),
     "days": (("Tag", "Tage"), ("day", "days")),
     "weeks": (("Woche", "Wochen"), ("week", "weeks")),

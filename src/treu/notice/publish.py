@@ -67,6 +67,18 @@ def publish_notice(
         raise NoticeError("only a policy loaded from a file can be published")
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    if archive.exists() and not archive.is_dir():
+        raise NoticeError(f"{archive}: not a folder; give the archive folder with --archive")
+    try:
+        return _publish(loaded, archive, now, formats)
+    except OSError as exc:
+        raise NoticeError(f"{archive}: cannot write the archive ({exc.strerror or exc})") from None
+
+
+def _publish(
+    loaded: LoadedPolicy, archive: Path, now: datetime, formats: tuple[Format, ...]
+) -> PublishResult:
+    assert loaded.path is not None
     notice = loaded.policy.notice
     target = archive / _folder_name(notice.version)
     manifest_path = target / MANIFEST

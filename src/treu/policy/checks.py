@@ -257,6 +257,15 @@ def _activity(policy: Policy, activity: Activity, here: Path) -> Iterator[Issue]
                 severity="warning",
                 item="N3",
             )
+        if "bdsg_26" in purpose.national_basis:
+            yield Issue(
+                (*at, "national_basis"),
+                "§ 26(1) BDSG may not be a valid basis on its own since CJEU C-34/21 "
+                "(30 Mar 2023); name the GDPR basis it relies on",
+                hint="e.g. legal_basis: contract (Art. 6(1)(b)) for the employment contract",
+                severity="warning",
+                item="N3",
+            )
         if purpose.legal_basis == "legitimate_interests":
             if purpose.legitimate_interest is None:
                 yield Issue(

@@ -20,9 +20,10 @@ __all__ = [
     "parse_retention_shorthand",
 ]
 
-DurationUnit = Literal["hours", "days", "weeks", "months", "years"]
+DurationUnit = Literal["minutes", "hours", "days", "weeks", "months", "years"]
 
 _UNIT_WORDS: dict[str, DurationUnit] = {
+    "min": "minutes", "minute": "minutes", "minutes": "minutes", "minuten": "minutes",
     "h": "hours", "hour": "hours", "hours": "hours", "stunde": "hours", "stunden": "hours",
     "d": "days", "day": "days", "days": "days", "tag": "days", "tage": "days", "tagen": "days",
     "w": "weeks", "week": "weeks", "weeks": "weeks", "woche": "weeks", "wochen": "weeks",
@@ -33,6 +34,7 @@ _UNIT_WORDS: dict[str, DurationUnit] = {
 }  # fmt: skip
 
 _APPROX_DAYS: dict[DurationUnit, float] = {
+    "minutes": 1 / 1440,
     "hours": 1 / 24,
     "days": 1,
     "weeks": 7,
@@ -40,7 +42,7 @@ _APPROX_DAYS: dict[DurationUnit, float] = {
     "years": 365.25,
 }
 
-_ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 _WORDS = re.compile(r"^(\d+)\s*([A-Za-zÄÖÜäöü]+)$")
 
 # Start events a period can run from. Keys are what policy.yaml uses; the notice
@@ -86,7 +88,7 @@ def parse_duration(text: str) -> Duration:
     raw = text.strip()
     iso = _ISO.match(raw.upper())
     if iso and any(iso.groups()):
-        units: tuple[DurationUnit, ...] = ("years", "months", "weeks", "days")
+        units: tuple[DurationUnit, ...] = ("years", "months", "weeks", "days", "hours", "minutes")
         parts = [(int(v), u) for v, u in zip(iso.groups(), units, strict=True) if v]
         if len(parts) != 1:
             raise ValueError(f"'{text}' mixes units; write one unit, e.g. '18 months'")
@@ -101,7 +103,7 @@ def parse_duration(text: str) -> Duration:
     found = _UNIT_WORDS.get(words.group(2).lower())
     if found is None:
         raise ValueError(
-            f"'{words.group(2)}' is not a unit; use hours, days, weeks, months or years"
+            f"'{words.group(2)}' is not a unit; use minutes, hours, days, weeks, months or years"
         )
     if amount <= 0:
         raise ValueError(f"'{text}' must be longer than zero")

@@ -170,16 +170,22 @@ class _Positions:
         self._walk(tree, ())
 
     def _walk(self, node: Any, loc: Loc) -> None:
+        # ruamel knows no position for some nodes (e.g. a tagged flow list); those
+        # fall back to their parent's position in find().
         if isinstance(node, CommentedMap):
             for key, value in node.items():
-                line, col = node.lc.key(key)
-                self._at[(*loc, str(key))] = (line, col)
+                self._put((*loc, str(key)), node.lc.key(key))
                 self._walk(value, (*loc, str(key)))
         elif isinstance(node, CommentedSeq):
             for index, value in enumerate(node):
-                line, col = node.lc.item(index)
-                self._at[(*loc, index)] = (line, col)
+                self._put((*loc, index), node.lc.item(index))
                 self._walk(value, (*loc, index))
+
+    def _put(self, loc: Loc, position: Any) -> None:
+        if isinstance(position, tuple | list) and len(position) >= 2:
+            line, col = position[0], position[1]
+            if isinstance(line, int) and isinstance(col, int):
+                self._at[loc] = (line, col)
 
     def find(self, loc: Loc) -> tuple[int, int]:
         best: Loc = ()
@@ -267,14 +273,21 @@ def _from_pydantic(err: Any, positions: _Positions, path: Path | None) -> Proble
         message = f"unknown field '{loc[-1]}'"
         hint = f"did you mean '{near}'?" if near else f"allowed here: {', '.join(sorted(allowed))}"
     elif kind == "literal_error" and loc == ("treu",):
-        message = f"schema version '{value}' is not supported; this treu reads version 1"
-        hint = "write 'treu: 1' as the first line"
+        if str(value) == "1":
+            message = "the schema version is a number, not text"
+            hint = "write it without quotes: treu: 1"
+        else:
+            message = f"schema version '{value}' is not supported; this treu reads version 1"
+            hint = "write 'treu: 1' as the first line"
     elif kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", ""))
         options = {o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()}
         near = suggest(str(value), options)
         message = f"'{value}' is not allowed here; use one of {expected}"
         hint = f"did you mean '{near}'?" if near else None
+        alias = _BASIS_ALIASES.get(_alias_key(value)) if "consent" in options else None
+        if alias is not None:
+            hint = f"'{value}' is written '{alias}' here"
         if options == {"de", "en"} and not isinstance(loc[-1], int):
             message = f"'{value}' is not a language; a text has the keys de and en"
             hint = 'inside {...} quote a text that contains a comma: {de: "a, b", en: "..."}'
@@ -291,9 +304,27 @@ def _from_pydantic(err: Any, positions: _Positions, path: Path | None) -> Proble
         hint = "write items on lines starting with '- ' or as [a, b]"
     elif kind == "too_short":
         message = "must not be empty"
+    elif kind == "string_type" and isinstance(value, bool | int | float):
+        message = f"expected text here, got the {type(value).__name__.replace('bool', 'yes/no value').replace('int', 'number').replace('float', 'number')} {value!r}"
+        hint = "put the value in quotes" + (
+            ', e.g. postal_code: "04107" (unquoted, a leading 0 is lost)'
+            if loc and loc[-1] == "postal_code"
+            else ""
+        )
     elif kind == "string_type":
         message = f"expected text here, got {_short(repr(value))}"
-        hint = 'put the value in quotes, e.g. postal_code: "01067"'
+        hint = (
+            "write one value, not a list or a mapping" if isinstance(value, list | dict) else None
+        )
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(err.get("ctx", {}).values()), "")
+        word = {"greater_than_equal": "at least", "greater_than": "more than",
+                "less_than_equal": "at most", "less_than": "less than"}[kind]  # fmt: skip
+        message = f"must be {word} {bound}, got {value!r}"
+    elif kind in ("dict_type", "model_type", "model_attributes_type"):
+        message = f"expected a mapping (key: value lines) here, got {_short(repr(value))}"
+    elif kind in ("int_type", "int_parsing", "int_from_float"):
+        message = f"expected a whole number, got {_short(repr(value))}"
     elif kind.startswith("date_"):
         message = f"'{value}' is not a date"
         hint = "write dates as YYYY-MM-DD, e.g. 2026-01-31"
@@ -312,6 +343,40 @@ _MISSING: dict[str, tuple[str | None, str]] = {
     "retention": ("N7", "e.g. retention: 12 months after collection, or 'preset:' / 'criteria:'"),
     "provision": ("N12", "say if the data are required: provision: {requirement, consequences}"),
 }
+
+
+# What people write for an Art. 6(1) basis, mapped to the policy's names.
+_BASIS_ALIASES = {
+    **{f"6{n}{letter}": basis for n in ("1", "") for letter, basis in zip("abcdef", (
+        "consent", "contract", "legal_obligation", "vital_interests", "public_task",
+        "legitimate_interests"), strict=True)},
+    "einwilligung": "consent", "vertrag": "contract", "vertragserfüllung": "contract",
+    "rechtlicheverpflichtung": "legal_obligation", "gesetzlichepflicht": "legal_obligation",
+    "lebenswichtigeinteressen": "vital_interests", "öffentlicheaufgabe": "public_task",
+    "berechtigtesinteresse": "legitimate_interests", "berechtigteinteressen": "legitimate_interests",
+    "legitimateinterest": "legitimate_interests",
+}  # fmt: skip
+
+
+def _alias_key(value: Any) -> str:
+    text = str(value).lower()
+    for noise in (
+        "art.",
+        "art",
+        "article",
+        "dsgvo",
+        "gdpr",
+        "abs.",
+        "lit.",
+        "(",
+        ")",
+        " ",
+        "_",
+        "-",
+        ".",
+    ):
+        text = text.replace(noise, "")
+    return text
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -24,10 +24,10 @@ from treu.policy.durations import Duration, parse_duration, parse_retention_shor
 __all__ = [
     "EEA_COUNTRIES",
     "Activity",
-    "Commitment",
-    "ConsentChannel",
     "Address",
     "AutomatedDecision",
+    "Commitment",
+    "ConsentChannel",
     "Controller",
     "Cookie",
     "Dpo",
