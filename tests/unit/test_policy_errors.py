@@ -630,7 +630,9 @@ def test_R2_bad_duration_unit(tmp_path: Path) -> None:
     )
     p = only(tmp_path, text)
     assert (p.path, p.line) == ("activities[0].retention.period", line_of(text, "fortnights"))
-    assert p.message == "'fortnights' is not a unit; use minutes, hours, days, weeks, months or years"
+    assert (
+        p.message == "'fortnights' is not a unit; use minutes, hours, days, weeks, months or years"
+    )
 
 
 def test_R8_applicants_kept_12_months_loads_with_a_warning(tmp_path: Path) -> None:

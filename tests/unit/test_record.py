@@ -1,7 +1,7 @@
-"""The Art. 30(1) record (V1, V3, V4) built from the Ideenwerk example, and its phrases.
+"""The Art. 30 records (V1–V4) built from the examples, and their phrases.
 
-Every letter of Art. 30(1) is checked on the finished text in both languages, so
-a renderer that drops a column or leaks a taxonomy key fails here.
+Every letter of Art. 30(1) and 30(2) is checked on the finished text in both
+languages, so a renderer that drops a column or leaks a taxonomy key fails here.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from openpyxl import load_workbook
 from treu.errors import NoticeError
 from treu.notice import phrases as ph
 from treu.notice.record import (
+    ProcessorRow,
     Record,
     RecordRow,
+    build_processor_record,
     build_record,
     record_to_csv,
     record_to_html,
@@ -28,9 +30,10 @@ from treu.notice.record import (
 )
 from treu.policy.durations import START_EVENTS, Duration
 from treu.policy.loader import LoadedPolicy, load_policy
-from treu.policy.model import Policy, Retention
+from treu.policy.model import Policy, Retention, Transfer
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "ideenwerk" / "policy.yaml"
+VEREINSKASSE = EXAMPLE.parents[1] / "vereinskasse" / "policy.yaml"
 TODAY = date(2026, 10, 2)
 
 
@@ -316,6 +319,234 @@ def test_V3_markdown_has_header_and_one_section_per_activity(record: Record) -> 
 def test_record_rejects_a_language_it_cannot_write(loaded: LoadedPolicy) -> None:
     with pytest.raises(NoticeError, match="fr"):
         build_record(loaded, "fr")
+
+
+# --- V2 the processor record (Art. 30(2)) ---------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["de", "en"])
+def processor_record(request: pytest.FixtureRequest, loaded: LoadedPolicy) -> Record:
+    built = build_processor_record(loaded, request.param, today=TODAY)
+    assert built is not None
+    return built
+
+
+def _entry(record: Record, entry_id: str = "idea-spaces") -> ProcessorRow:
+    row = next(r for r in record.rows if r.activity_id == entry_id)
+    assert isinstance(row, ProcessorRow)
+    return row
+
+
+def _on_behalf_variant(loaded: LoadedPolicy, **update: object) -> LoadedPolicy:
+    entries = [e.model_copy(update=update) for e in loaded.policy.processing_on_behalf]
+    policy = loaded.policy.model_copy(update={"processing_on_behalf": entries})
+    return LoadedPolicy(policy=policy, path=None, warnings=(), digest="cd" * 32)
+
+
+def test_V2_no_processing_on_behalf_means_no_processor_record(loaded: LoadedPolicy) -> None:
+    policy = loaded.policy.model_copy(update={"processing_on_behalf": []})
+    assert build_processor_record(LoadedPolicy(policy, None, (), "0" * 64), "de") is None
+    assert build_record(loaded, "de", today=TODAY).kind == "controller"
+
+
+def test_V2a_header_names_the_organisation_as_processor_and_its_dpo(
+    processor_record: Record, loaded: LoadedPolicy
+) -> None:
+    assert processor_record.kind == "processor"
+    assert processor_record.title == _by_lang(
+        processor_record,
+        "Verzeichnis aller Kategorien von Verarbeitungstätigkeiten im Auftrag nach "
+        "Art. 30 Abs. 2 DSGVO",
+        "Record of all categories of processing activities carried out on behalf of a "
+        "controller (Art. 30(2) GDPR)",
+    )
+    details = dict(processor_record.details())
+    processor = details[_by_lang(processor_record, "Auftragsverarbeiter (lit. a)", "Processor (a)")]
+    assert loaded.policy.controller.name in processor
+    assert loaded.policy.controller.email in processor
+    dpo = details[
+        _by_lang(
+            processor_record, "Datenschutzbeauftragte/r (lit. a)", "Data protection officer (a)"
+        )
+    ]
+    assert dpo.startswith(_by_lang(processor_record, "Nicht benannt", "None appointed"))
+    assert processor_record.digest == loaded.digest[:12]
+
+
+def test_V2_processor_record_lists_controllers_and_subprocessors(
+    processor_record: Record, loaded: LoadedPolicy
+) -> None:
+    lang = processor_record.lang
+    entry = loaded.policy.processing_on_behalf[0]
+    row = _entry(processor_record)
+    assert [r.activity_id for r in processor_record.rows] == ["idea-spaces"]
+    assert row.activity == entry.name[lang]  # type: ignore[index]
+    assert row.controllers == entry.controllers[lang]  # type: ignore[index]
+    assert row.processing == entry.processing[lang]  # type: ignore[index]
+    assert row.agreement == entry.agreement[lang]  # type: ignore[index]
+    assert row.sub_processors == (
+        _by_lang(
+            processor_record,
+            "Baukasten Cloud Inc. (fictional) – Anbieter der No-Code-Plattform – USA",
+            "Baukasten Cloud Inc. (fictional) – No-code platform provider – USA",
+        ),
+        _by_lang(
+            processor_record,
+            "Rheinhost GmbH (fictional) – Hosting-Dienstleister – Deutschland",
+            "Rheinhost GmbH (fictional) – Hosting provider – Germany",
+        ),
+    )
+
+
+def test_V2_categories_are_labels_with_the_keys_kept_apart(processor_record: Record) -> None:
+    row = _entry(processor_record)
+    assert row.data_category_keys == ("user.content.private", "user.content.public", "user.name")
+    assert _by_lang(processor_record, "Name", "name") in row.data_categories
+    assert not any("user." in label for label in row.data_categories)
+    assert row.data_subject_keys == ("employee",)
+    assert row.data_subjects == (_by_lang(processor_record, "Beschäftigte", "employees"),)
+
+
+def test_V2c_transfers_of_subprocessors_name_country_and_mechanism(
+    processor_record: Record,
+) -> None:
+    (line,) = _entry(processor_record).transfers
+    assert line.startswith("USA – Baukasten Cloud Inc. (fictional): EU-US Data Privacy Framework")
+    assert "2023/1795" in line
+
+
+def test_V2c_own_transfers_come_first_and_none_says_so(loaded: LoadedPolicy) -> None:
+    own = Transfer(country="CH", mechanism="adequacy")
+    variant = _on_behalf_variant(loaded, transfers=[own], sub_processors=["hosting-de"])
+    de = _entry(build_processor_record(variant, "de", today=TODAY))  # type: ignore[arg-type]
+    assert de.transfers == ("Schweiz: Angemessenheitsbeschluss der EU-Kommission (Art. 45 DSGVO)",)
+    en = _entry(build_processor_record(variant, "en", today=TODAY))  # type: ignore[arg-type]
+    assert en.transfers[0].startswith("Switzerland: ")
+    domestic = _on_behalf_variant(loaded, sub_processors=["hosting-de"])
+    row = _entry(build_processor_record(domestic, "de", today=TODAY))  # type: ignore[arg-type]
+    assert row.transfers == ("keine",)
+
+
+def test_V2c_subprocessor_in_a_third_country_without_safeguard_is_visible(
+    loaded: LoadedPolicy,
+) -> None:
+    recipients = [
+        r.model_copy(update={"transfers": []}) if r.id == "nocode-host" else r
+        for r in loaded.policy.recipients
+    ]
+    policy = loaded.policy.model_copy(update={"recipients": recipients})
+    rec = build_processor_record(LoadedPolicy(policy, None, (), "0" * 64), "de", today=TODAY)
+    assert rec is not None
+    assert _entry(rec).transfers == (
+        "USA – Baukasten Cloud Inc. (fictional): kein Übermittlungsinstrument angegeben",
+    )
+
+
+def test_V2d_toms_refer_to_the_art32_section_and_erasure_defaults_to_instructions(
+    processor_record: Record, loaded: LoadedPolicy
+) -> None:
+    row = _entry(processor_record)
+    for m in loaded.policy.security.measures:
+        assert ph.measure_area_label(m.area, processor_record.lang) in row.toms
+    assert _by_lang(processor_record, "Art. 32 DSGVO", "Art. 32 GDPR") in row.toms
+    assert row.erasure == _by_lang(
+        processor_record,
+        "Nach Weisung der Verantwortlichen; bei Vertragsende Löschung oder Rückgabe "
+        "(Art. 28 Abs. 3 lit. g DSGVO)",
+        "As the controller instructs; deleted or returned when the contract ends "
+        "(Art. 28(3)(g) GDPR)",
+    )
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_V2_vereinskasse_receipts_cloud_with_retention_and_own_labels(lang: str) -> None:
+    rec = build_processor_record(load_policy(VEREINSKASSE), lang, today=TODAY)
+    assert rec is not None
+    row = _entry(rec, "receipts-cloud")
+    assert row.erasure.startswith("1 Monat nach Kündigung" if lang == "de" else "1 month after ")
+    member = "Vereinsmitglieder und Ehrenamtliche" if lang == "de" else "association members"
+    assert any(s.startswith(member) for s in row.data_subjects)
+    assert row.sub_processors[0].startswith("Wolkenlager GmbH (fictional)")
+    assert row.transfers == ("keine" if lang == "de" else "none",)
+
+
+def test_V2_csv_and_xlsx_have_the_processor_columns_and_rows(processor_record: Record) -> None:
+    rows = list(csv.reader(io.StringIO(record_to_csv(processor_record))))
+    assert rows[0] == list(processor_record.columns)
+    assert rows[0][2] == _by_lang(
+        processor_record,
+        "Verantwortliche, in deren Auftrag wir tätig sind (lit. a)",
+        "Controllers on whose behalf we act (a)",
+    )
+    assert [r[0] for r in rows[1:]] == ["idea-spaces"]
+    subs = rows[1][
+        rows[0].index(
+            _by_lang(
+                processor_record,
+                "Unterauftragsverarbeiter (Art. 28 Abs. 2 und 4 DSGVO)",
+                "Sub-processors (Art. 28(2) and (4) GDPR)",
+            )
+        )
+    ]
+    assert subs.splitlines()[0].startswith("Baukasten Cloud Inc.")
+    keys = rows[1][
+        rows[0].index(
+            _by_lang(processor_record, "Datenkategorien (Schlüssel)", "Data category keys")
+        )
+    ]
+    assert keys == "user.content.private; user.content.public; user.name"
+
+    book = load_workbook(io.BytesIO(record_to_xlsx(processor_record)))
+    sheet = book.worksheets[0]
+    values = [
+        [c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    assert values == rows
+    assert sheet.max_column == len(processor_record.columns) == len(processor_record.widths)
+    details = "\n".join(
+        str(c) for row in book.worksheets[1].iter_rows(values_only=True) for c in row if c
+    )
+    assert processor_record.title in details
+    assert _by_lang(processor_record, "Auftragsverarbeiter (lit. a)", "Processor (a)") in details
+
+
+def test_V2_markdown_and_html_carry_the_processor_title_and_entries(
+    processor_record: Record,
+) -> None:
+    md = record_to_markdown(processor_record)
+    assert md.startswith(f"# {processor_record.title}\n")
+    heading = _by_lang(
+        processor_record, "Verarbeitungen im Auftrag", "Processing on behalf of controllers"
+    )
+    assert f"\n## {heading}\n" in md
+    assert md.count("\n### ") == 1
+    html = record_to_html(processor_record)
+    assert processor_record.title in html
+    assert html.count("<tr><td>") == 1
+    # the key columns are for tools; a person reads the labels
+    assert (
+        _by_lang(processor_record, "Datenkategorien (Schlüssel)", "Data category keys") not in html
+    )
+    assert "Baukasten Cloud Inc." in html
+
+
+def test_V2_pdf_contains_the_processor_title() -> None:
+    pytest.importorskip("weasyprint")
+    from pypdf import PdfReader
+
+    from treu.pdf import html_to_pdf
+
+    rec = build_processor_record(load_policy(VEREINSKASSE), "de", today=TODAY)
+    assert rec is not None
+    pdf = html_to_pdf(record_to_html(rec))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Art. 30 Abs. 2 DSGVO" in text
+    assert "Wolkenlager GmbH" in text
+
+
+def test_V2_processor_record_rejects_a_language_it_cannot_write(loaded: LoadedPolicy) -> None:
+    with pytest.raises(NoticeError, match="fr"):
+        build_processor_record(loaded, "fr")
 
 
 # --- phrases ----------------------------------------------------------------------------

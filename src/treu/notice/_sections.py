@@ -19,6 +19,7 @@ __all__ = [
     "automated_section",
     "commitments_section",
     "cookies_section",
+    "on_behalf_section",
     "recipients_section",
     "retention_section",
     "retention_words",
@@ -304,4 +305,57 @@ def commitments_section(policy: Policy, lang: str) -> Section | None:
         "commitments",
         t(lang, "Unsere Zusagen", "Our commitments"),
         [Items(tuple(tx(c.text, lang) for c in policy.commitments))],
+    )
+
+
+def on_behalf_section(policy: Policy, lang: str) -> Section | None:
+    """V2 seen from the notice: data we process as our customers' processor (Art. 28).
+
+    For these data the customer is the controller and its own notice informs the
+    people concerned; ours says so, so that nobody takes our notice for theirs.
+    """
+    if not policy.processing_on_behalf:
+        return None
+    items = tuple(
+        f"{tx(e.name, lang)} ({t(lang, 'Verantwortliche', 'controllers')}: "
+        f"{tx(e.controllers, lang)})"
+        for e in policy.processing_on_behalf
+    )
+    return Section(
+        "on-behalf",
+        t(
+            lang,
+            "Verarbeitung im Auftrag unserer Kundinnen und Kunden",
+            "Processing on behalf of our customers",
+        ),
+        [
+            Para(
+                t(
+                    lang,
+                    "Einige Daten verarbeiten wir nicht für eigene Zwecke, sondern im Auftrag "
+                    "unserer Kundinnen und Kunden:",
+                    "Some data we do not process for our own purposes but on behalf of our "
+                    "customers:",
+                )
+            ),
+            Items(items),
+            Para(
+                t(
+                    lang,
+                    "Verantwortlich im Sinne der DSGVO ist für diese Daten jeweils unsere Kundin "
+                    "oder unser Kunde, nicht wir; wie dort mit Ihren Daten umgegangen wird, "
+                    "erfahren Sie aus der dortigen Datenschutzerklärung. Wir verarbeiten die Daten "
+                    "nur auf Weisung der Kundin oder des Kunden und auf Grundlage eines Vertrags "
+                    "nach Art. 28 DSGVO. Anfragen zu diesen Daten, etwa auf Auskunft oder "
+                    "Löschung, richten Sie bitte an die jeweilige Kundin oder den jeweiligen "
+                    "Kunden; Anfragen, die uns erreichen, leiten wir unverzüglich dorthin weiter.",
+                    "For these data the customer concerned, not us, is the controller under the "
+                    "GDPR; its own privacy notice tells you how it handles your data. We process "
+                    "the data only on the customer's instructions and under a contract according "
+                    "to Art. 28 GDPR. Please send requests about these data, such as for access or "
+                    "erasure, to the customer concerned; requests that reach us we forward to the "
+                    "customer without undue delay.",
+                )
+            ),
+        ],
     )

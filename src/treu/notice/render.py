@@ -28,6 +28,7 @@ from treu.notice._sections import (
     automated_section,
     commitments_section,
     cookies_section,
+    on_behalf_section,
     recipients_section,
     retention_section,
     retention_words,
@@ -94,6 +95,7 @@ def build_notice(loaded: LoadedPolicy, lang: str) -> Document:
             [_activity_section(policy, a, lang) for a in policy.activities],
         ),
         recipients_section(policy, lang),
+        *([o] if (o := on_behalf_section(policy, lang)) else []),
         transfers_section(policy, lang),
         retention_section(policy, lang),
     ]
