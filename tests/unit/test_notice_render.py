@@ -202,3 +202,48 @@ def test_notice_in_unpublished_language_is_refused(tmp_path: Path) -> None:
     policy.write_text(source, encoding="utf-8")
     with pytest.raises(NoticeError, match="not 'en'"):
         build_notice(load_policy(policy), "en")
+
+
+def _with_decision(tmp_path: Path, block: str) -> LoadedPolicy:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "    recipients: [hosting-de]\n    retention: 12 months after collection\n",
+        "    recipients: [hosting-de]\n    retention: 12 months after collection\n" + block,
+    )
+    file = tmp_path / "policy.yaml"
+    file.write_text(text, encoding="utf-8")
+    return load_policy(file)
+
+
+_LOGIC = (
+    "      logic: {de: Wir ordnen Rückmeldungen nach Themen., en: We sort feedback by topic.}\n"
+    "      significance: {de: Die Reihenfolge der Bearbeitung ändert sich., "
+    "en: The order in which we handle it changes.}\n"
+)
+
+
+def test_N13_profiling_alone_does_not_promise_art22_rights(tmp_path: Path) -> None:
+    loaded = _with_decision(tmp_path, "    automated_decision:\n      profiling: true\n" + _LOGIC)
+    text = section(md(loaded, "de"), "automated-decisions")
+    assert (
+        "Ausschließlich automatisierte Entscheidungen nach Art. 22 DSGVO treffen wir nicht" in text
+    )
+    assert "Art. 22 Abs. 3" not in text
+    assert "Feedback-Funktion: Wir erstellen ein Profil" in text
+    assert "Logik: Wir ordnen Rückmeldungen nach Themen." in text
+
+
+def test_D13_automated_decision_names_basis_and_human_review(tmp_path: Path) -> None:
+    loaded = _with_decision(
+        tmp_path,
+        "    automated_decision:\n      exists: true\n      basis: explicit_consent\n" + _LOGIC,
+    )
+    text = section(md(loaded, "en"), "automated-decisions")
+    assert "ask for a human to review the decision" in text and "Art. 22(3) GDPR" in text
+    assert "Permitted because: explicit consent." in text
+
+
+def test_D13_automated_decision_without_basis_is_refused(tmp_path: Path) -> None:
+    from treu.errors import PolicyError
+
+    with pytest.raises(PolicyError, match="Art. 22\\(2\\) 'basis'"):
+        _with_decision(tmp_path, "    automated_decision:\n      exists: true\n" + _LOGIC)

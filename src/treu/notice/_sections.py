@@ -12,13 +12,14 @@ from treu.notice.document import Block, Items, Para, Section, Table
 from treu.notice.phrases import localized as tx
 from treu.notice.phrases import role_label
 from treu.policy.durations import parse_duration
-from treu.policy.model import Activity, Policy
+from treu.policy.model import Activity, AutomatedDecision, Policy
 from treu.policy.reference import retention_presets
 
 __all__ = [
     "automated_section",
     "commitments_section",
     "cookies_section",
+    "decision_words",
     "on_behalf_section",
     "recipients_section",
     "retention_section",
@@ -219,16 +220,50 @@ def cookies_section(policy: Policy, lang: str) -> Section:
     )
 
 
+def decision_words(decision: AutomatedDecision, lang: str) -> tuple[str, str]:
+    """Label and text for one activity; profiling alone is not an Art. 22 decision."""
+    if not (decision.exists or decision.profiling):
+        return (
+            t(lang, "Automatisierte Entscheidung", "Automated decision-making"),
+            t(lang, "findet nicht statt; kein Profiling.", "none; no profiling."),
+        )
+    explained = t(lang, "Logik: ", "Logic: ") + tx(decision.logic, lang)
+    explained += t(lang, " Tragweite und Folgen: ", " Significance and consequences: ")
+    explained += tx(decision.significance, lang)
+    if not decision.exists:
+        return (
+            t(lang, "Profiling", "Profiling"),
+            t(
+                lang,
+                "Wir erstellen ein Profil, treffen aber keine ausschließlich automatisierte "
+                "Entscheidung nach Art. 22 DSGVO. ",
+                "We create a profile but make no solely automated decision under Art. 22 GDPR. ",
+            )
+            + explained,
+        )
+    basis = {
+        "contract": t(lang, "für einen Vertrag erforderlich", "necessary for a contract"),
+        "law": t(lang, "gesetzlich zugelassen", "authorised by law"),
+        "explicit_consent": t(lang, "ausdrückliche Einwilligung", "explicit consent"),
+    }[decision.basis or "contract"]
+    return (
+        t(lang, "Automatisierte Entscheidung (Art. 22 DSGVO)", "Automated decision (Art. 22 GDPR)"),
+        explained + t(lang, f" Zulässig, weil: {basis}.", f" Permitted because: {basis}."),
+    )
+
+
 def automated_section(policy: Policy, lang: str) -> Section:
-    used = [
+    """N13, D13: decisions under Art. 22 and profiling, kept apart."""
+    decisions = [a for a in policy.activities if a.automated_decision.exists]
+    profiling = [
         a
         for a in policy.activities
-        if a.automated_decision.exists or a.automated_decision.profiling
+        if a.automated_decision.profiling and not a.automated_decision.exists
     ]
     title = t(
         lang, "Automatisierte Entscheidungen und Profiling", "Automated decisions and profiling"
     )
-    if not used:
+    if not decisions and not profiling:
         return Section(
             "automated-decisions",
             title,
@@ -244,30 +279,56 @@ def automated_section(policy: Policy, lang: str) -> Section:
                 )
             ],
         )
-    items = tuple(
-        f"{tx(a.name, lang)}: {tx(a.automated_decision.logic, lang)} "
-        f"{tx(a.automated_decision.significance, lang)}"
-        for a in used
-    )
-    return Section(
-        "automated-decisions",
-        title,
-        [
+    blocks: list[Block] = []
+    if decisions:
+        blocks += [
             Para(
                 t(
                     lang,
-                    "Bei folgenden Verarbeitungen setzen wir automatisierte Entscheidungen oder "
-                    "Profiling ein; Sie können verlangen, dass ein Mensch die Entscheidung "
-                    "überprüft, Ihren Standpunkt darlegen und die Entscheidung anfechten "
-                    "(Art. 22 Abs. 3 DSGVO):",
-                    "We use automated decisions or profiling in the following processing; you may "
-                    "ask for a human to review the decision, express your point of view and "
-                    "contest the decision (Art. 22(3) GDPR):",
+                    "Bei folgenden Verarbeitungen treffen wir ausschließlich automatisierte "
+                    "Entscheidungen im Sinne von Art. 22 DSGVO. Sie können verlangen, dass ein "
+                    "Mensch die Entscheidung überprüft, Ihren Standpunkt darlegen und die "
+                    "Entscheidung anfechten (Art. 22 Abs. 3 DSGVO):",
+                    "We make solely automated decisions within the meaning of Art. 22 GDPR in "
+                    "the following processing. You may ask for a human to review the decision, "
+                    "express your point of view and contest the decision (Art. 22(3) GDPR):",
                 )
             ),
-            Items(items),
-        ],
-    )
+            Items(
+                tuple(
+                    f"{tx(a.name, lang)}: {decision_words(a.automated_decision, lang)[1]}"
+                    for a in decisions
+                )
+            ),
+        ]
+    else:
+        blocks.append(
+            Para(
+                t(
+                    lang,
+                    "Ausschließlich automatisierte Entscheidungen nach Art. 22 DSGVO treffen wir "
+                    "nicht.",
+                    "We make no solely automated decisions under Art. 22 GDPR.",
+                )
+            )
+        )
+    if profiling:
+        blocks += [
+            Para(
+                t(
+                    lang,
+                    "Profiling ohne solche Entscheidung setzen wir hier ein:",
+                    "We use profiling without such a decision here:",
+                )
+            ),
+            Items(
+                tuple(
+                    f"{tx(a.name, lang)}: {decision_words(a.automated_decision, lang)[1]}"
+                    for a in profiling
+                )
+            ),
+        ]
+    return Section("automated-decisions", title, blocks)
 
 
 def security_section(policy: Policy, lang: str) -> Section:

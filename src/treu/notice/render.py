@@ -28,6 +28,7 @@ from treu.notice._sections import (
     automated_section,
     commitments_section,
     cookies_section,
+    decision_words,
     on_behalf_section,
     recipients_section,
     retention_section,
@@ -269,12 +270,7 @@ def _activity_section(policy: Policy, activity: Activity, lang: str) -> Section:
             t(lang, "Pflicht zur Bereitstellung", "Obligation to provide"),
             _provision_words(activity, lang),
         ),
-        (
-            t(lang, "Automatisierte Entscheidung", "Automated decision-making"),
-            t(lang, "findet nicht statt.", "does not take place.")
-            if not (decision.exists or decision.profiling)
-            else f"{tx(decision.logic, lang)} {tx(decision.significance, lang)}",
-        ),
+        decision_words(decision, lang),
     ]
     blocks.append(Facts(tuple(pairs)))
     return Section(f"activity-{activity.id}", tx(activity.name, lang), blocks)

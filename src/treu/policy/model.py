@@ -176,12 +176,20 @@ class AutomatedDecision(_Model):
     profiling: bool = False
     logic: Text | None = None
     significance: Text | None = None
+    # Art. 22(2): a decision is allowed only when necessary for a contract, authorised by
+    # law, or based on explicit consent.
+    basis: Literal["contract", "law", "explicit_consent"] | None = None
 
     @model_validator(mode="after")
     def _explained(self) -> AutomatedDecision:
         if (self.exists or self.profiling) and (self.logic is None or self.significance is None):
             raise ValueError(
                 "automated decisions or profiling need 'logic' and 'significance' (Art. 13(2)(f))"
+            )
+        if self.exists and self.basis is None:
+            raise ValueError(
+                "an automated decision needs its Art. 22(2) 'basis': contract, law or "
+                "explicit_consent"
             )
         return self
 
