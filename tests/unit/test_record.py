@@ -104,8 +104,8 @@ def test_V1b_each_purpose_has_its_legal_basis_cited(record: Record) -> None:
     assert accounts.legal_bases == (
         _by_lang(
             record,
-            "Art. 6 Abs. 1 lit. b DSGVO (Vertragserfüllung)",
-            "Art. 6(1)(b) GDPR (performance of a contract)",
+            "Art. 6 Abs. 1 lit. b DSGVO (Vertrag oder vorvertragliche Maßnahmen)",
+            "Art. 6(1)(b) GDPR (contract or steps before a contract)",
         ),
     )
     ideas = _row(record, "ideas")

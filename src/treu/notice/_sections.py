@@ -30,7 +30,12 @@ __all__ = [
 
 
 def retention_words(policy: Policy, activity: Activity, lang: str) -> str:
-    text = phrases.retention_text(activity.retention, lang, retention_presets())
+    """The period as the notice states it: the law behind a statutory preset tells the
+    reader why data stay; a practice preset's reasoning belongs in the record, not here."""
+    presets = retention_presets()
+    preset = presets.get(activity.retention.preset or "")
+    statutory = preset is not None and preset.kind == "statutory"
+    text = phrases.retention_text(activity.retention, lang, presets, citation=statutory)
     if activity.retention.note is not None:
         text += ". " + tx(activity.retention.note, lang)
     return text

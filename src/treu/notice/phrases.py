@@ -45,7 +45,10 @@ _Pair = tuple[str, str]  # (de, en)
 
 _LEGAL_BASES: dict[str, tuple[str, _Pair]] = {
     "consent": ("a", ("Einwilligung", "consent")),
-    "contract": ("b", ("Vertragserfüllung", "performance of a contract")),
+    "contract": (
+        "b",
+        ("Vertrag oder vorvertragliche Maßnahmen", "contract or steps before a contract"),
+    ),
     "legal_obligation": ("c", ("rechtliche Verpflichtung", "legal obligation")),
     "vital_interests": ("d", ("lebenswichtige Interessen", "vital interests")),
     "public_task": ("e", ("Aufgabe im öffentlichen Interesse", "task in the public interest")),

@@ -283,7 +283,7 @@ def _overview(policy: Policy, lang: str) -> Section:
             "; ".join(
                 sorted({phrases.legal_basis_citation(p.legal_basis, lang) for p in a.purposes})
             ),
-            phrases.retention_text(a.retention, lang, retention_presets()),
+            phrases.retention_text(a.retention, lang, retention_presets(), citation=False),
         )
         for a in policy.activities
     )
