@@ -247,3 +247,9 @@ def test_D13_automated_decision_without_basis_is_refused(tmp_path: Path) -> None
 
     with pytest.raises(PolicyError, match="Art. 22\\(2\\) 'basis'"):
         _with_decision(tmp_path, "    automated_decision:\n      exists: true\n" + _LOGIC)
+
+
+def test_N12_technically_necessary_data_are_not_called_contractual(loaded: LoadedPolicy) -> None:
+    text = section(md(loaded, "de"), "activity-server-logs")
+    assert "weder gesetzlich noch vertraglich vorgeschrieben, aber technisch nötig" in text
+    assert "Vertragsschluss" not in text

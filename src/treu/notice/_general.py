@@ -38,7 +38,12 @@ def controller_section(policy: Policy, lang: str) -> Section:
     if c.website:
         pairs.append((t(lang, "Website", "Website"), c.website))
     if c.represented_by:
-        pairs.append((t(lang, "Vertreten durch", "Represented by"), ", ".join(c.represented_by)))
+        pairs.append(
+            (
+                t(lang, "Vertreten durch", "Represented by"),
+                ", ".join(tx(r, lang) for r in c.represented_by),
+            )
+        )
     if c.commercial_register:
         pairs.append((t(lang, "Registereintrag", "Register entry"), c.commercial_register))
     blocks: list[Box | Facts | Items | Para] = [

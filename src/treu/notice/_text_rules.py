@@ -254,7 +254,7 @@ REQUIREMENT = rx(
     r"(?:für|zum) (?:einen |den )?vertragsschluss (?:erforderlich|notwendig)",
     r"\bverpflichtet\b[^.]{0,80}(?:bereitzustellen|anzugeben|zur verfügung zu stellen)",
     r"pflicht[^.]{0,40}bereitzustellen|pflichtfeld|pflichtangabe|nichtbereitstellung",
-    r"statutory or contractual requirement",
+    r"statutory or contractual requirement|(?:a |nor a )(?:statutory|contractual) requirement",
     r"\b(?:obliged|obligated|required) to provide\b",
     r"consequences? of (?:not providing|failure|non-provision)|if you do not provide",
     r"mandatory fields?|requirement necessary to enter into a contract",

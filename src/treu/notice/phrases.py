@@ -261,14 +261,17 @@ def _pick(pair: _Pair, lang: str) -> str:
     return pair[0] if lang == "de" else pair[1]
 
 
-def localized(text: Mapping[Any, str] | None, lang: str) -> str:
+def localized(text: Mapping[Any, str] | str | None, lang: str) -> str:
     """A policy text in ``lang``, else in any language it has; ``""`` for none.
 
     A policy published only in German still renders an English record rather
-    than failing: the record is for the controller and the authority.
+    than failing: the record is for the controller and the authority.  Plain
+    strings (names that need no translation) pass through.
     """
     if not text:
         return ""
+    if isinstance(text, str):
+        return text
     return text.get(lang) or text.get("en") or next(iter(text.values()))
 
 

@@ -259,7 +259,7 @@ def _header(loaded: LoadedPolicy, lang: str, today: date | None) -> Record:
     c = policy.controller
     controller = rt.contact(c.name, c.address, c.email, c.phone, lang, website=c.website)
     if c.represented_by:
-        controller += f"\n{rt.ui('represented_by', lang)}: {', '.join(c.represented_by)}"
+        controller += f"\n{rt.ui('represented_by', lang)}: {', '.join(ph.localized(r, lang) for r in c.represented_by)}"
     if c.commercial_register:
         controller += f"\n{c.commercial_register}"
     rep = c.representative

@@ -185,6 +185,13 @@ def _provision_words(activity: Activity, lang: str) -> str:
             "Die Angabe ist vertraglich vorgeschrieben.",
             "Providing the data is a contractual requirement.",
         ),
+        "technical": t(
+            lang,
+            "Die Angabe ist weder gesetzlich noch vertraglich vorgeschrieben, aber technisch "
+            "nötig, damit der Dienst funktioniert.",
+            "Providing the data is neither a statutory nor a contractual requirement, but it is "
+            "technically necessary for the service to work.",
+        ),
         "contract_prerequisite": t(
             lang,
             "Die Angabe ist für den Vertragsschluss erforderlich.",
@@ -201,7 +208,7 @@ def _provision_words(activity: Activity, lang: str) -> str:
     text = f"{base} {tx(activity.provision.consequences, lang)}"
     if activity.provision.mandatory_fields:
         text += t(lang, " Pflichtangaben: ", " Mandatory fields: ")
-        text += ", ".join(activity.provision.mandatory_fields) + "."
+        text += ", ".join(tx(f, lang) for f in activity.provision.mandatory_fields) + "."
     return text
 
 

@@ -55,6 +55,9 @@ NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)
 Text = dict[Lang, NonEmpty]
 """A user-visible text in every language the notice is published in."""
 
+Term = NonEmpty | Text
+"""A name that may need translating (a form field, a job title): plain or {de, en}."""
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")]
@@ -112,7 +115,7 @@ class Controller(_Model):
     email: Email
     phone: NonEmpty | None = None
     website: Url | None = None
-    represented_by: list[NonEmpty] = Field(default_factory=list)
+    represented_by: list[Term] = Field(default_factory=list)
     representative: Representative | None = None
     commercial_register: NonEmpty | None = None  # e.g. "Amtsgericht Köln, HRB 12345"
     staff_processing_personal_data: int | None = Field(default=None, ge=0)
@@ -164,9 +167,11 @@ class NoticeMeta(_Model):
 class Provision(_Model):
     """Art. 13(2)(e): must the person provide the data, and what if not."""
 
-    requirement: Literal["statutory", "contractual", "contract_prerequisite", "voluntary"]
+    requirement: Literal[
+        "statutory", "contractual", "contract_prerequisite", "technical", "voluntary"
+    ]
     consequences: Text
-    mandatory_fields: list[NonEmpty] = Field(default_factory=list)
+    mandatory_fields: list[Term] = Field(default_factory=list)
 
 
 class AutomatedDecision(_Model):
