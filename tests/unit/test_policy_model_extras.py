@@ -244,7 +244,7 @@ def test_V2_transfer_without_a_mechanism_is_an_error(tmp_path: Path) -> None:
     extra = "    transfers:\n      - country: US\n        mechanism: none\n"
     text = with_on_behalf(extra=extra)
     p = only(tmp_path, text)
-    assert p.item == "V2"
+    assert p.item == "N6"  # the same Chapter V check as for our own recipients
     assert p.path == "processing_on_behalf[0].transfers[0].mechanism"
     assert p.line == line_of(text, "mechanism: none")
     assert "US needs a Chapter V mechanism" in p.message
@@ -337,3 +337,30 @@ def test_V2_on_behalf_section_says_the_customer_is_the_controller_en(tmp_path: P
 def test_V2_no_on_behalf_section_without_processing_on_behalf(tmp_path: Path) -> None:
     for lang in ("de", "en"):
         assert "{#on-behalf}" not in md(loads(tmp_path, BASE), lang)
+
+
+def test_V2_adequacy_claimed_for_the_US_on_behalf_is_an_error(tmp_path: Path) -> None:
+    extra = "    transfers:\n      - country: US\n        mechanism: adequacy\n"
+    p = only(tmp_path, with_on_behalf(extra=extra))
+    assert p.path == "processing_on_behalf[0].transfers[0].mechanism"
+    assert p.message == "US has no EU adequacy decision"
+
+
+def test_C4_consent_channel_on_a_contract_purpose_is_a_warning(tmp_path: Path) -> None:
+    text = edit(
+        (
+            "        legal_basis: contract\n",
+            "        legal_basis: contract\n        consent_channel: form\n",
+        )
+    )
+    warnings = loads(tmp_path, text).warnings
+    assert [(w.path, w.item) for w in warnings] == [
+        ("activities[0].purposes[0].consent_channel", "C4")
+    ]
+    assert "legal basis is 'contract'" in warnings[0].message
+
+
+def test_V2_sub_processor_that_is_not_a_processor_is_a_warning(tmp_path: Path) -> None:
+    text = with_on_behalf().replace("    role: processor\n", "    role: controller\n", 1)
+    warnings = [w for w in loads(tmp_path, text).warnings if w.item == "V2"]
+    assert warnings and warnings[0].path == "processing_on_behalf[0].sub_processors[0]"

@@ -22,6 +22,7 @@ from treu.policy.model import (
     Recipient,
     Retention,
     TaxonomyExtension,
+    Transfer,
 )
 from treu.policy.reference import authorities, retention_presets
 from treu.policy.taxonomy import Kind, fideslang_keys, is_special_category, suggest
@@ -257,6 +258,14 @@ def _activity(policy: Policy, activity: Activity, here: Path) -> Iterator[Issue]
                 severity="warning",
                 item="N3",
             )
+        if purpose.consent_channel is not None and purpose.legal_basis != "consent":
+            yield Issue(
+                (*at, "consent_channel"),
+                f"a consent channel is given but the legal basis is '{purpose.legal_basis}'",
+                hint="remove consent_channel, or base the purpose on consent",
+                severity="warning",
+                item="C4",
+            )
         if "bdsg_26" in purpose.national_basis:
             yield Issue(
                 (*at, "national_basis"),
@@ -363,8 +372,13 @@ def _recipient(recipient: Recipient, here: Path) -> Iterator[Issue]:
             "(or adequacy, dpf, bcr, art49)",
             item="N6",
         )
-    for j, transfer in enumerate(recipient.transfers):
-        at = (*here, "transfers", j)
+    yield from _transfers(recipient.transfers, (*here, "transfers"))
+
+
+def _transfers(transfers: list[Transfer], here: Path) -> Iterator[Issue]:
+    """Chapter V: every third-country transfer has a mechanism that fits the country."""
+    for j, transfer in enumerate(transfers):
+        at = (*here, j)
         if transfer.country in EEA_COUNTRIES:
             yield Issue(
                 (*at, "country"),
@@ -518,11 +532,15 @@ def _on_behalf(policy: Policy, raw: RawIds) -> Iterator[Issue]:
                     f"'{key}' is not a fideslang data subject key",
                     hint=f"did you mean '{near}'?" if near else None,
                 )
-        for j, transfer in enumerate(entry.transfers):
-            if transfer.mechanism == "none" and transfer.country not in EEA_COUNTRIES:
+        yield from _transfers(entry.transfers, (*here, "transfers"))
+        roles = {r.id: r.role for r in policy.recipients}
+        for j, rid in enumerate(entry.sub_processors):
+            if rid in roles and roles[rid] != "processor":
                 yield Issue(
-                    (*here, "transfers", j, "mechanism"),
-                    f"a transfer to {transfer.country} needs a Chapter V mechanism",
+                    (*here, "sub_processors", j),
+                    f"sub-processor '{rid}' has the role '{roles[rid]}', not 'processor'",
+                    hint="a sub-processor works on our instructions (Art. 28(2), (4))",
+                    severity="warning",
                     item="V2",
                 )
         if entry.retention is not None:
