@@ -178,3 +178,20 @@ def test_publish_writes_an_archive_and_refuses_a_file_as_archive(tmp_path: Path)
     assert (tmp_path / "archive" / "v3.0" / "manifest.json").exists()
     run = treu("notice", "publish", IDEENWERK, "--archive", IDEENWERK)
     assert run.returncode == 1 and "not a folder" in run.stderr
+
+
+def test_processor_record_V2_and_its_absence() -> None:
+    run = treu("record", ROOT / "examples" / "vereinskasse" / "policy.yaml", "--processor")
+    assert run.returncode == 0, run.stderr
+    assert "Art. 30 Abs. 2 DSGVO" in run.stdout and "receipts-cloud" in run.stdout
+
+
+def test_processor_record_of_a_pure_controller_is_a_clear_error(tmp_path: Path) -> None:
+    text = IDEENWERK.read_text(encoding="utf-8")
+    start = text.index("processing_on_behalf:")
+    end = text.index("\n\n", start) if "\n\n" in text[start:] else len(text)
+    plain = tmp_path / "policy.yaml"
+    plain.write_text(text[:start] + text[end:], encoding="utf-8")
+    run = treu("record", plain, "--processor")
+    assert run.returncode == 1, run.stdout
+    assert "no 'processing_on_behalf' entries" in run.stderr

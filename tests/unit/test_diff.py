@@ -282,3 +282,21 @@ def test_N17_dict_is_json_and_text_groups_material_first(old: Policy) -> None:
     text = render_diff_text(diff, "de")
     assert text.startswith("Änderungen von Version 3.0 zu 3.1")
     assert text.index("Wesentliche Änderungen") < text.index("Weitere Änderungen")
+
+
+def test_withdrawn_commitment_is_material_and_a_new_one_is_not() -> None:
+    from treu.policy.model import Commitment
+
+    base = load_policy(EXAMPLE).policy
+    promise = Commitment(
+        id="no-sale", text={"de": "Wir verkaufen keine Daten.", "en": "We never sell data."}
+    )
+    with_promise = base.model_copy(update={"commitments": [promise]})
+    without = base.model_copy(update={"commitments": []})
+    withdrawn = diff_policies(with_promise, without, "en")
+    assert withdrawn.material
+    assert [c.kind for c in withdrawn.changes] == ["commitment_removed"]
+    assert "We never sell data." in withdrawn.changes[0].text
+    added = diff_policies(without, with_promise, "de")
+    assert not added.material
+    assert added.changes[0].text == "Neu zugesagt: Wir verkaufen keine Daten."

@@ -26,6 +26,7 @@ from treu.notice.diff import diff_policies, diff_to_dict, render_diff_text
 from treu.notice.lint import lint_path
 from treu.notice.publish import publish_notice
 from treu.notice.record import (
+    build_processor_record,
     build_record,
     record_to_csv,
     record_to_html,
@@ -152,7 +153,9 @@ def validate(policy: PolicyArg) -> None:
 def notice_render(
     policy: PolicyArg,
     lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the notice.")] = Lang.de,
-    fmt: Annotated[NoticeFormat, typer.Option("--format", "-f")] = NoticeFormat.html,
+    fmt: Annotated[
+        NoticeFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = NoticeFormat.html,
     output: OutOpt = None,
 ) -> None:
     """Render the privacy notice of POLICY."""
@@ -165,8 +168,12 @@ def notice_render(
 def notice_diff(
     old: Annotated[Path, typer.Argument(help="The earlier policy.yaml.")],
     new: Annotated[Path, typer.Argument(help="The new policy.yaml.")],
-    lang: Annotated[Lang, typer.Option("--lang", "-l")] = Lang.de,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    lang: Annotated[
+        Lang, typer.Option("--lang", "-l", help="Language of the sentences.")
+    ] = Lang.de,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
 ) -> None:
     """Say what changed between two policy versions, and whether it is material."""
     before, after = load_policy(old).policy, load_policy(new).policy
@@ -215,12 +222,29 @@ def notice_publish(
 @app.command()
 def record(
     policy: PolicyArg,
-    fmt: Annotated[RecordFormat, typer.Option("--format", "-f")] = RecordFormat.md,
-    lang: Annotated[Lang, typer.Option("--lang", "-l")] = Lang.de,
+    fmt: Annotated[
+        RecordFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RecordFormat.md,
+    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the record.")] = Lang.de,
     output: OutOpt = None,
+    processor: Annotated[
+        bool,
+        typer.Option(
+            "--processor", help="The Art. 30(2) record of processing on behalf of customers."
+        ),
+    ] = False,
 ) -> None:
     """The record of processing activities (Art. 30(1) GDPR), one row per activity."""
-    rec = build_record(load_policy(policy), lang.value)
+    loaded = load_policy(policy)
+    if processor:
+        found = build_processor_record(loaded, lang.value)
+        if found is None:
+            raise TreuError(
+                f"{policy}: no 'processing_on_behalf' entries, so there is no Art. 30(2) record"
+            )
+        rec = found
+    else:
+        rec = build_record(loaded, lang.value)
     data: str | bytes
     if fmt is RecordFormat.csv:
         data = record_to_csv(rec)
@@ -239,7 +263,9 @@ def record(
 def lint(
     path: Annotated[Path, typer.Argument(help="A policy.yaml or a notice (.html, .md, .txt).")],
     lang: Annotated[Lang | None, typer.Option("--lang", "-l", help="Message language.")] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
 ) -> None:
     """Check a policy or any privacy notice for Art. 13/14 completeness. Exit 1 on errors."""
     findings = lint_path(path, lang.value if lang else None)

@@ -38,6 +38,7 @@ ChangeKind = Literal[
     "recipient_added", "recipient_removed", "transfer_added", "transfer_mechanism_changed",
     "retention_longer", "retention_shorter", "retention_changed",
     "contact_changed", "cookie_added", "cookie_removed",
+    "commitment_added", "commitment_removed", "on_behalf_added", "on_behalf_removed",
 ]  # fmt: skip
 
 # Sentence templates, (de, en), filled with str.format; names arrive quoted.
@@ -88,6 +89,13 @@ _S: dict[str, tuple[str, str]] = {
                              "New: cookie {cookie} from {who} ({purpose}; lifetime: {lifetime})"
                              " – only with your consent."),
     "cookie_removed": ("Entfällt: Cookie {cookie}.", "Removed: cookie {cookie}."),
+    "commitment_added": ("Neu zugesagt: {text}", "New commitment: {text}"),
+    "commitment_removed": ("Zusage zurückgenommen: {text}", "Commitment withdrawn: {text}"),
+    "on_behalf_added": ("Neu: Im Auftrag von Kundinnen und Kunden verarbeiten wir {name}.",
+                        "New: On behalf of customers we process {name}."),
+    "on_behalf_removed": ("Entfällt: Die Verarbeitung {name} im Auftrag von Kundinnen und "
+                          "Kunden findet nicht mehr statt.",
+                          "Removed: We no longer process {name} on behalf of customers."),
     "self": ("uns", "us"), "session": ("Sitzungsende", "end of session"),
     "yes": ("ja", "yes"), "no": ("nein", "no"),
     "title": ("Änderungen von Version {old} zu {new}", "Changes from version {old} to {new}"),
@@ -177,7 +185,32 @@ class _Differ:
         self.transfers()
         self.contacts()
         self.cookies()
+        self.commitments()
+        self.on_behalf()
         return self.changes
+
+    def commitments(self) -> None:
+        """A withdrawn promise is material: people relied on it; a new one is good news."""
+        old = {c.id: c for c in self.old.commitments}
+        new = {c.id: c for c in self.new.commitments}
+        for cid, commitment in new.items():
+            if cid not in old:
+                text = ph.localized(commitment.text, self.lang)
+                self.add("commitment_added", False, text=text, subject=cid)
+        for cid, commitment in old.items():
+            if cid not in new:
+                text = ph.localized(commitment.text, self.lang)
+                self.add("commitment_removed", True, text=text, subject=cid)
+
+    def on_behalf(self) -> None:
+        old = {e.id: e for e in self.old.processing_on_behalf}
+        new = {e.id: e for e in self.new.processing_on_behalf}
+        for eid, entry in new.items():
+            if eid not in old:
+                self.add("on_behalf_added", False, name=self.q(entry.name), subject=eid)
+        for eid, entry in old.items():
+            if eid not in new:
+                self.add("on_behalf_removed", False, name=self.q(entry.name), subject=eid)
 
     def activity_added(self, act: Activity) -> None:
         purposes = "; ".join(ph.localized(p.description, self.lang) for p in act.purposes)
