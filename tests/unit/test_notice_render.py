@@ -245,7 +245,7 @@ def test_D13_automated_decision_names_basis_and_human_review(tmp_path: Path) -> 
 def test_D13_automated_decision_without_basis_is_refused(tmp_path: Path) -> None:
     from treu.errors import PolicyError
 
-    with pytest.raises(PolicyError, match="Art. 22\\(2\\) 'basis'"):
+    with pytest.raises(PolicyError, match=r"Art\. 22\(2\) 'basis'"):
         _with_decision(tmp_path, "    automated_decision:\n      exists: true\n" + _LOGIC)
 
 
