@@ -1,0 +1,36 @@
+"""The public surface is explicit: each package's __all__ names exist and nothing else leaks."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+PACKAGES = {
+    "treu": ["__version__"],
+    "treu.policy": [
+        "START_EVENTS", "Activity", "Cookie", "Duration", "LoadedPolicy", "Policy", "Purpose",
+        "Recipient", "Retention", "Transfer", "load_policy", "parse_duration", "parse_policy",
+    ],
+    "treu.errors": [
+        "DependencyMissing", "InputError", "NoticeError", "PolicyError", "Problem", "TreuError",
+    ],
+    "treu.findings": ["Finding", "Severity", "has_errors"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(PACKAGES))
+def test_all_is_pinned_and_importable(name: str) -> None:
+    module = importlib.import_module(name)
+    assert sorted(module.__all__) == sorted(PACKAGES[name])
+    for symbol in module.__all__:
+        assert hasattr(module, symbol), f"{name}.{symbol} is in __all__ but missing"
+
+
+def test_every_error_is_a_treu_error() -> None:
+    from treu import errors
+
+    for symbol in errors.__all__:
+        obj = getattr(errors, symbol)
+        if isinstance(obj, type) and symbol != "Problem":
+            assert issubclass(obj, errors.TreuError)
