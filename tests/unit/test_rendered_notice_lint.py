@@ -144,6 +144,27 @@ CASES: list[tuple[str, str, str, str, Cut]] = [
         "en",
         lambda t: drop_lines(drop_section(t, "automated-decisions"), r"utomated decision"),
     ),
+    (
+        "N14",
+        "warning",
+        "ideenwerk",
+        "de",
+        lambda t: drop_sub(
+            t,
+            r"(\{#activity-product-development\}.*?\*\*Herkunft der Daten:\*\* )[^\n]*",
+            r"\1Diese Daten werden nicht bei Ihnen erhoben.",
+        ),
+    ),
+    (
+        "N16",
+        "warning",
+        "ideenwerk",
+        "de",
+        lambda t: t.replace(
+            "Sie haben gegenüber uns folgende Rechte:",
+            "Sie haben gegenüber uns " + " ".join(["und weitere"] * 45) + " Rechte:",
+        ),
+    ),
     ("N17", "error", "sprechstunde", "de", lambda t: drop_lines(t, r"Stand: ")),
     (
         "N18",

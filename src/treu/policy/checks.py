@@ -24,7 +24,7 @@ from treu.policy.model import (
     TaxonomyExtension,
     Transfer,
 )
-from treu.policy.reference import authorities, retention_presets
+from treu.policy.reference import authorities, retention_presets, taxonomy_labels
 from treu.policy.taxonomy import Kind, fideslang_keys, is_special_category, suggest
 
 __all__ = ["ADEQUATE_COUNTRIES", "Issue", "RawIds", "check_policy"]
@@ -222,7 +222,23 @@ def _taxonomy(policy: Policy) -> Iterator[Issue]:
                 hint=(f"did you mean '{near}'? " if near else "")
                 + "or declare it under 'taxonomy:' with its labels",
             )
+        elif key not in extra and "de" in policy.notice.languages:
+            table = {
+                "data_category": labels.categories,
+                "data_use": labels.uses,
+                "data_subject": labels.subjects,
+            }[kind]
+            if "de" not in table.get(key, {}):
+                yield Issue(
+                    path,
+                    f"treu has no German label for '{key}'; the German notice shows "
+                    f"'{labels.category(key, 'en') if kind == 'data_category' else key}'",
+                    hint="declare the key under 'taxonomy:' with {de, en} names, or report it",
+                    severity="warning",
+                    item="N16",
+                )
 
+    labels = taxonomy_labels()
     for i, activity in enumerate(policy.activities):
         for j, key in enumerate(activity.data_categories):
             at: Path = ("activities", i, "data_categories", j)
