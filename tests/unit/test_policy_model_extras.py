@@ -234,10 +234,15 @@ def test_V2_bad_data_category_and_subject_keys_suggest_the_fix(tmp_path: Path) -
     }
     category = found["processing_on_behalf[0].data_categories[0]"]
     assert category.message == "'user.contact.emial' is not a fideslang data category key"
-    assert category.hint == "did you mean 'user.contact.email'?"
+    assert (
+        category.hint
+        == "did you mean 'user.contact.email'? or declare it under 'taxonomy:' with its labels"
+    )
     assert category.line == line_of(text, "[user.contact.emial]")
     subject = found["processing_on_behalf[0].data_subjects[0]"]
-    assert subject.hint == "did you mean 'customer'?"
+    assert (
+        subject.hint == "did you mean 'customer'? or declare it under 'taxonomy:' with its labels"
+    )
 
 
 def test_V2_transfer_without_a_mechanism_is_an_error(tmp_path: Path) -> None:

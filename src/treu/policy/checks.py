@@ -212,44 +212,48 @@ def _taxonomy(policy: Policy) -> Iterator[Issue]:
                     hint="e.g. user.content.private.chat_message",
                 )
 
-    def key_issue(kind: Kind, key: str, extra: set[str], path: Path) -> Iterator[Issue]:
-        known = fideslang_keys(kind) | extra
-        if key not in known:
-            near = suggest(key, known)
-            yield Issue(
-                path,
-                f"'{key}' is not a fideslang {kind.replace('_', ' ')} key",
-                hint=(f"did you mean '{near}'? " if near else "")
-                + "or declare it under 'taxonomy:' with its labels",
-            )
-        elif key not in extra and "de" in policy.notice.languages:
-            table = {
-                "data_category": labels.categories,
-                "data_use": labels.uses,
-                "data_subject": labels.subjects,
-            }[kind]
-            if "de" not in table.get(key, {}):
-                yield Issue(
-                    path,
-                    f"treu has no German label for '{key}'; the German notice shows "
-                    f"'{labels.category(key, 'en') if kind == 'data_category' else key}'",
-                    hint="declare the key under 'taxonomy:' with {de, en} names, or report it",
-                    severity="warning",
-                    item="N16",
-                )
-
-    labels = taxonomy_labels()
     for i, activity in enumerate(policy.activities):
         for j, key in enumerate(activity.data_categories):
             at: Path = ("activities", i, "data_categories", j)
-            yield from key_issue("data_category", key, extra_categories, at)
+            yield from _key_issue(policy, "data_category", key, extra_categories, at)
         for j, key in enumerate(activity.data_subjects):
             at = ("activities", i, "data_subjects", j)
-            yield from key_issue("data_subject", key, extra_subjects, at)
+            yield from _key_issue(policy, "data_subject", key, extra_subjects, at)
         for j, purpose in enumerate(activity.purposes):
             if purpose.data_use is not None:
                 at = ("activities", i, "purposes", j, "data_use")
-                yield from key_issue("data_use", purpose.data_use, set(), at)
+                yield from _key_issue(policy, "data_use", purpose.data_use, set(), at)
+
+
+def _key_issue(
+    policy: Policy, kind: Kind, key: str, extra: set[str], path: Path
+) -> Iterator[Issue]:
+    """An unknown taxonomy key (with a suggestion), or a known one without a German label."""
+    known = fideslang_keys(kind) | extra
+    if key not in known:
+        near = suggest(key, known)
+        yield Issue(
+            path,
+            f"'{key}' is not a fideslang {kind.replace('_', ' ')} key",
+            hint=(f"did you mean '{near}'? " if near else "")
+            + "or declare it under 'taxonomy:' with its labels",
+        )
+    elif key not in extra and "de" in policy.notice.languages:
+        labels = taxonomy_labels()
+        table = {
+            "data_category": labels.categories,
+            "data_use": labels.uses,
+            "data_subject": labels.subjects,
+        }[kind]
+        if "de" not in table.get(key, {}):
+            yield Issue(
+                path,
+                f"treu has no German label for '{key}'; the German notice shows "
+                f"'{labels.category(key, 'en') if kind == 'data_category' else key}'",
+                hint="declare the key under 'taxonomy:' with {de, en} names, or report it",
+                severity="warning",
+                item="N16",
+            )
 
 
 def _words(text: Mapping[Any, str]) -> int:
@@ -526,28 +530,16 @@ def _on_behalf(policy: Policy, raw: RawIds) -> Iterator[Issue]:
     recipients = {r.id for r in policy.recipients} | raw.recipients
     extra_categories = {e.key for e in policy.taxonomy.data_categories}
     extra_subjects = {e.key for e in policy.taxonomy.data_subjects}
-    categories = fideslang_keys("data_category") | extra_categories
-    subjects = fideslang_keys("data_subject") | extra_subjects
     for i, entry in enumerate(policy.processing_on_behalf):
         here: Path = ("processing_on_behalf", i)
         for j, rid in enumerate(entry.sub_processors):
             yield from _ref(rid, recipients, (*here, "sub_processors", j), "recipient")
         for j, key in enumerate(entry.data_categories):
-            if key not in categories:
-                near = suggest(key, categories)
-                yield Issue(
-                    (*here, "data_categories", j),
-                    f"'{key}' is not a fideslang data category key",
-                    hint=f"did you mean '{near}'?" if near else None,
-                )
+            at: Path = (*here, "data_categories", j)
+            yield from _key_issue(policy, "data_category", key, extra_categories, at)
         for j, key in enumerate(entry.data_subjects):
-            if key not in subjects:
-                near = suggest(key, subjects)
-                yield Issue(
-                    (*here, "data_subjects", j),
-                    f"'{key}' is not a fideslang data subject key",
-                    hint=f"did you mean '{near}'?" if near else None,
-                )
+            at = (*here, "data_subjects", j)
+            yield from _key_issue(policy, "data_subject", key, extra_subjects, at)
         yield from _transfers(entry.transfers, (*here, "transfers"))
         roles = {r.id: r.role for r in policy.recipients}
         for j, rid in enumerate(entry.sub_processors):
