@@ -333,7 +333,7 @@ def demo(
     ),
     output: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("out"),
 ) -> None:
-    """Render every example's notices (de/en; HTML, Markdown, PDF) and Art. 30 records."""
+    """Render every example's notices (de/en; HTML, Markdown, PDF) and Art. 30(1)/(2) records."""
     policies = sorted(examples.glob("*/policy.yaml"))
     if not policies:
         raise TreuError(f"{examples}: no */policy.yaml found")
@@ -351,9 +351,13 @@ def demo(
                     path.write_bytes(data)
                 else:
                     path.write_text(data, encoding="utf-8")
-            rec = build_record(loaded, language)
-            (target / f"record.{language}.xlsx").write_bytes(record_to_xlsx(rec))
-            (target / f"record.{language}.md").write_text(record_to_markdown(rec), "utf-8")
+            records = {"record": build_record(loaded, language)}
+            on_behalf = build_processor_record(loaded, language)
+            if on_behalf is not None:
+                records["record-processor"] = on_behalf
+            for stem, rec in records.items():
+                (target / f"{stem}.{language}.xlsx").write_bytes(record_to_xlsx(rec))
+                (target / f"{stem}.{language}.md").write_text(record_to_markdown(rec), "utf-8")
         findings = [f for f in lint_path(policy_file) if f.severity == "error"]
         verdict = "lint clean" if not findings else f"{len(findings)} lint error(s)"
         out.print(
