@@ -195,3 +195,19 @@ def test_processor_record_of_a_pure_controller_is_a_clear_error(tmp_path: Path) 
     run = treu("record", plain, "--processor")
     assert run.returncode == 1, run.stdout
     assert "no 'processing_on_behalf' entries" in run.stderr
+
+
+def test_demo_renders_notices_and_records_of_each_example(tmp_path: Path) -> None:
+    examples = tmp_path / "examples"
+    (examples / "vereinskasse").mkdir(parents=True)
+    source = ROOT / "examples" / "vereinskasse" / "policy.yaml"
+    (examples / "vereinskasse" / "policy.yaml").write_text(source.read_text(encoding="utf-8"))
+    run = treu("demo", "--examples", examples, "--out", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    assert "vereinskasse" in run.stdout and "(lint clean)" in run.stdout
+    made = {p.name for p in (tmp_path / "out" / "vereinskasse").iterdir()}
+    for lang in ("de", "en"):
+        assert {f"notice.{lang}.html", f"notice.{lang}.pdf", f"notice.{lang}.md"} <= made
+        assert {f"record.{lang}.xlsx", f"record-processor.{lang}.xlsx"} <= made
+    run = treu("demo", "--examples", tmp_path / "nothing-here")
+    assert run.returncode == 1 and "no */policy.yaml found" in run.stderr

@@ -264,7 +264,9 @@ def test_IP10_staff_see_ideas_for_product_development_role_limited_and_logged(
     )
     text = ip.act("de", "product-development")
     assert "Umfragen, Tests und Fehlerbehebung" in text
-    assert "der Zugriff ist auf wenige Rollen beschränkt und jeder Zugriff wird protokolliert" in text
+    assert (
+        "der Zugriff ist auf wenige Rollen beschränkt und jeder Zugriff wird protokolliert" in text
+    )
     assert "Sie können dieser Nutzung jederzeit widersprechen" in text
     assert "Produktentwicklung durch unser Team" in ip.section("de", "objection")
 
@@ -349,7 +351,10 @@ def test_IP16_free_access_rectification_restriction_erasure_via_post_or_email(
     policy = ip.policy
     assert policy.controller.name == "Ideenwerk Kollektiv UG (haftungsbeschränkt)"
     assert policy.controller.represented_by == ["Mara Lindqvist (Geschäftsführerin)"]
-    assert (policy.requests.email, policy.requests.postal) == ("datenschutz@ideenwerk.example", True)
+    assert (policy.requests.email, policy.requests.postal) == (
+        "datenschutz@ideenwerk.example",
+        True,
+    )
     assert policy.authority == "NW"
     assert "**Vertreten durch:** Mara Lindqvist (Geschäftsführerin)" in ip.section(
         "de", "controller"
@@ -443,8 +448,7 @@ def test_AF6_no_automated_decisions_no_profiling_no_cookie_profiles(af: Example)
     commitment = next(c for c in af.policy.commitments if c.id == "no-profiling")
     assert "marketing.advertising.profiling" in commitment.forbids
     assert not any(
-        a.automated_decision.exists or a.automated_decision.profiling
-        for a in af.policy.activities
+        a.automated_decision.exists or a.automated_decision.profiling for a in af.policy.activities
     )
     assert "Wir bilden keine Profile über Sie, auch nicht mithilfe von Cookies." in af.section(
         "de", "commitments"
@@ -480,7 +484,9 @@ def test_AF8_quarterly_opt_in_newsletter_unsubscribe_any_time(af: Example) -> No
     assert period(newsletter.retention) == (Duration(3, "years"), "unsubscribe")
     text = af.act("de", "newsletter")
     assert "Unser Newsletter erscheint vierteljährlich" in text
-    assert "Ihre Einwilligung bestätigen Sie über einen Link in einer E-Mail (Double-Opt-in)" in text
+    assert (
+        "Ihre Einwilligung bestätigen Sie über einen Link in einer E-Mail (Double-Opt-in)" in text
+    )
     assert "jederzeit ohne Angabe von Gründen abbestellen" in text
     assert "- Newsletter: Abmeldelink in jeder Ausgabe" in af.section("de", "withdrawal")
 
@@ -495,10 +501,14 @@ def test_AF9_cloud_addon_german_data_centre_processing_agreement_tenant_separati
     assert (centre.role, centre.country, centre.transfers) == ("processor", "DE", [])
     hosting = af.policy.security.hosting
     assert (hosting.provider, hosting.countries) == ("datacentre", ["DE"])
-    assert "Cloud-Erweiterung – Belege und Erstattungen der Vereine" in af.section("de", "on-behalf")
+    assert "Cloud-Erweiterung – Belege und Erstattungen der Vereine" in af.section(
+        "de", "on-behalf"
+    )
     security = af.section("de", "security")
     assert "Strikte Mandantentrennung" in security
-    assert "in der Cloud-Erweiterung entscheidet allein die Rechteverwaltung des Vereins" in security
+    assert (
+        "in der Cloud-Erweiterung entscheidet allein die Rechteverwaltung des Vereins" in security
+    )
     assert "Automatische tägliche Sicherungen in Deutschland" in security
 
 
@@ -535,7 +545,9 @@ def test_AF11_cancelled_addon_deleted_one_month_later_backups_too(af: Example) -
 def test_AF12_own_account_closable_only_if_another_main_admin_remains(af: Example) -> None:
     text = af.act("de", "cloud-accounts")
     assert "Sie können Ihr eigenes Konto schließen" in text
-    assert "mindestens eine andere Hauptadministratorin oder einen anderen Hauptadministrator" in text
+    assert (
+        "mindestens eine andere Hauptadministratorin oder einen anderen Hauptadministrator" in text
+    )
 
 
 def test_AF13_statutory_retention_restricted_until_period_ends(af: Example) -> None:
@@ -549,8 +561,9 @@ def test_AF13_statutory_retention_restricted_until_period_ends(af: Example) -> N
     text = af.act("de", "bookkeeping")
     assert "8 Jahre ab Ende des Kalenderjahres, in dem der Beleg entstanden ist" in text
     assert "sind die Daten gesperrt" in text
-    assert "schränken wir ihre Verarbeitung bis zum Ablauf der Frist ein und löschen sie danach" in (
-        af.section("de", "retention")
+    assert (
+        "schränken wir ihre Verarbeitung bis zum Ablauf der Frist ein und löschen sie danach"
+        in (af.section("de", "retention"))
     )
 
 
@@ -650,8 +663,9 @@ def test_AF20_versioned_dated_and_changes_announced(af: Example) -> None:
     assert (notice.version, notice.valid_from) == ("2.0", date(2026, 12, 1))
     assert notice.change_notification is not None
     assert "Stand: 01.12.2026 · Version 2.0" in af.de
-    assert "Wesentliche Änderungen dieser Hinweise teilen wir Kundinnen und Kunden vorab per E-Mail" in (
-        af.section("de", "changes")
+    assert (
+        "Wesentliche Änderungen dieser Hinweise teilen wir Kundinnen und Kunden vorab per E-Mail"
+        in (af.section("de", "changes"))
     )
 
 
@@ -669,7 +683,9 @@ def test_VC1_swiss_ag_with_eu_representative_and_dpo_by_post_and_email(vc: Examp
     dpo = vc.policy.dpo
     assert dpo.email == "datenschutz@sprechstunde.example" and dpo.address is not None
     assert "Multergasse 8, 9000 St. Gallen, Schweiz" in vc.section("de", "controller")
-    assert "Vertreter in der Europäischen Union nach Art. 27 DSGVO" in vc.section("de", "controller")
+    assert "Vertreter in der Europäischen Union nach Art. 27 DSGVO" in vc.section(
+        "de", "controller"
+    )
     dpo_text = vc.section("de", "dpo")
     assert "**E-Mail:** datenschutz@sprechstunde.example" in dpo_text
     assert "**Anschrift:** Multergasse 8" in dpo_text
@@ -694,7 +710,9 @@ def test_VC3_portal_accounts_password_sent_encrypted_stored_as_hash(vc: Example)
     assert accounts.provision.mandatory_fields == ["Name", "E-Mail", "Passwort"]
     text = vc.act("de", "portal-accounts")
     assert "Das Passwort wird verschlüsselt übertragen und nur als Hashwert gespeichert" in text
-    assert "Passwörter werden nur als gesalzener Hashwert gespeichert" in vc.section("de", "security")
+    assert "Passwörter werden nur als gesalzener Hashwert gespeichert" in vc.section(
+        "de", "security"
+    )
 
 
 def test_VC4_chats_documents_appointments_stored_audio_video_never(vc: Example) -> None:
@@ -716,8 +734,9 @@ def test_VC5_interactions_deleted_12_months_after_creation(vc: Example) -> None:
         Duration(12, "months"),
         "creation",
     )
-    assert "12 Monate nach Erstellung. Mitarbeitende unseres Kunden können Interaktionen auch früher löschen" in (
-        vc.act("de", "interactions")
+    assert (
+        "12 Monate nach Erstellung. Mitarbeitende unseres Kunden können Interaktionen auch früher löschen"
+        in (vc.act("de", "interactions"))
     )
     assert "12 months after creation" in vc.act("en", "interactions")
 
@@ -725,8 +744,9 @@ def test_VC5_interactions_deleted_12_months_after_creation(vc: Example) -> None:
 def test_VC6_encrypted_in_transit_and_at_rest(vc: Example) -> None:
     encryption = [m for m in vc.policy.security.measures if m.area == "encryption"]
     assert encryption
-    assert "Alle Daten sind bei der Übertragung (TLS 1.2 oder höher) und bei der Speicherung verschlüsselt" in (
-        vc.section("de", "security")
+    assert (
+        "Alle Daten sind bei der Übertragung (TLS 1.2 oder höher) und bei der Speicherung verschlüsselt"
+        in (vc.section("de", "security"))
     )
     assert "encrypted in transit (TLS 1.2 or higher) and at rest" in vc.section("en", "security")
 
@@ -769,8 +789,9 @@ def test_VC9_us_cloud_provider_servers_in_switzerland(vc: Example) -> None:
     assert (hosting.provider, hosting.countries) == ("cloud", ["CH"])
     assert "Server grundsätzlich in der Schweiz" in vc.section("de", "recipients")
     assert "Hosting: Rechenzentren in der Schweiz" in vc.section("de", "security")
-    assert "Nimbus Compute Inc. (fictional): Übermittlung in das Drittland Schweiz. Grundlage: Angemessenheitsbeschluss" in (
-        vc.section("de", "transfers")
+    assert (
+        "Nimbus Compute Inc. (fictional): Übermittlung in das Drittland Schweiz. Grundlage: Angemessenheitsbeschluss"
+        in (vc.section("de", "transfers"))
     )
 
 
@@ -817,7 +838,10 @@ def test_VC13_contact_forms_partnership_investor_demo_events(vc: Example) -> Non
         forms.data_categories
     )
     text = vc.act("de", "contact-forms")
-    assert "Partnerschaft anfragen, unsere Investorenunterlagen anfordern, eine Demo vereinbaren" in text
+    assert (
+        "Partnerschaft anfragen, unsere Investorenunterlagen anfordern, eine Demo vereinbaren"
+        in text
+    )
     assert "Veranstaltungen" in text
 
 
@@ -864,8 +888,14 @@ def test_VC17_crm_and_office_suite_eu_servers_us_support_under_scc(vc: Example) 
     assert "abgesichert durch EU-Standardvertragsklauseln" in text
     assert "TLS 1.2 oder höher" in text
     transfers = vc.section("de", "transfers")
-    assert "Pipeline Cloud Ireland Ltd. (fictional): Übermittlung in das Drittland USA. Grundlage: EU-Standardvertragsklauseln" in transfers
-    assert "Deskware Europe GmbH (fictional): Übermittlung in das Drittland USA. Grundlage: EU-Standardvertragsklauseln" in transfers
+    assert (
+        "Pipeline Cloud Ireland Ltd. (fictional): Übermittlung in das Drittland USA. Grundlage: EU-Standardvertragsklauseln"
+        in transfers
+    )
+    assert (
+        "Deskware Europe GmbH (fictional): Übermittlung in das Drittland USA. Grundlage: EU-Standardvertragsklauseln"
+        in transfers
+    )
 
 
 @pytest.mark.parametrize(
@@ -968,8 +998,9 @@ def test_VC23_social_pages_legitimate_interest_or_consent_joint_controllers(
     assert "Art. 6 Abs. 1 lit. a DSGVO; Art. 6 Abs. 1 lit. f DSGVO" in vc.row(
         "de", "overview", "Unsere Seiten in sozialen Netzwerken"
     )
-    assert "sind wir für „Betrieb unserer Unternehmensseite und Seitenstatistik“ gemeinsam verantwortlich (Art. 26 DSGVO)" in (
-        vc.section("de", "controller")
+    assert (
+        "sind wir für „Betrieb unserer Unternehmensseite und Seitenstatistik“ gemeinsam verantwortlich (Art. 26 DSGVO)"
+        in (vc.section("de", "controller"))
     )
 
 
@@ -997,8 +1028,9 @@ def test_VC25_processor_register_instruction_bound_and_supervised(vc: Example) -
         "heatmap-mt": "MT",
     }
     assert all(vc.recipient(r).contract_date is not None for r in processors)
-    assert "Alle Dienstleister sind vertraglich an unsere Weisungen gebunden und werden von uns überprüft" in (
-        vc.section("de", "security")
+    assert (
+        "Alle Dienstleister sind vertraglich an unsere Weisungen gebunden und werden von uns überprüft"
+        in (vc.section("de", "security"))
     )
     recipients = vc.section("de", "recipients")
     for name in ("Säntis IT-Services GmbH (fictional)", "Heatlytics Ltd. (fictional)"):
@@ -1025,8 +1057,7 @@ def test_VC26_retention_table_12_14_12_months_30_days_then_blocked(vc: Example) 
 
 def test_VC27_no_automated_decisions_no_profiling(vc: Example) -> None:
     assert not any(
-        a.automated_decision.exists or a.automated_decision.profiling
-        for a in vc.policy.activities
+        a.automated_decision.exists or a.automated_decision.profiling for a in vc.policy.activities
     )
     assert "Wir nutzen keine automatisierte Entscheidungsfindung einschließlich Profiling" in (
         vc.section("de", "automated-decisions")
@@ -1048,8 +1079,9 @@ def test_VC28_rights_15_to_21_withdrawal_complaint_informal_request(vc: Example)
     assert "Direktwerbung können Sie jederzeit ohne Angabe von Gründen widersprechen" in (
         vc.section("de", "objection")
     )
-    assert "Ihres Aufenthaltsorts, Ihres Arbeitsplatzes oder des Orts des mutmaßlichen Verstoßes" in (
-        vc.section("de", "complaint")
+    assert (
+        "Ihres Aufenthaltsorts, Ihres Arbeitsplatzes oder des Orts des mutmaßlichen Verstoßes"
+        in (vc.section("de", "complaint"))
     )
 
 
@@ -1197,8 +1229,9 @@ def test_SV10_deleting_account_withdraws_all_consents_not_retroactively(sv: Exam
     assert "damit widerrufen Sie zugleich alle Einwilligungen" in sv.act("de", "portal-account")
     withdrawal_text = sv.section("de", "withdrawal")
     assert "Auch das Löschen Ihres Kundenkontos oder eine E-Mail" in withdrawal_text
-    assert "Die Rechtmäßigkeit der bis zum Widerruf erfolgten Verarbeitung bleibt davon unberührt" in (
-        withdrawal_text
+    assert (
+        "Die Rechtmäßigkeit der bis zum Widerruf erfolgten Verarbeitung bleibt davon unberührt"
+        in (withdrawal_text)
     )
 
 
@@ -1218,7 +1251,9 @@ def test_SV12_no_selling_named_service_providers_no_own_use(sv: Example) -> None
     DEVIATION: the payment provider is an independent controller, not a processor."""
     (commitment,) = sv.policy.commitments
     assert commitment.forbids == ["third_party_sharing", "marketing.advertising.third_party"]
-    assert all(p.data_use != "third_party_sharing" for a in sv.policy.activities for p in a.purposes)
+    assert all(
+        p.data_use != "third_party_sharing" for a in sv.policy.activities for p in a.purposes
+    )
     for recipient_id in ("hosting", "development", "backup", "storage", "analytics"):
         assert sv.recipient(recipient_id).role == "processor"
     assert sv.recipient("payment").role == "controller"
@@ -1272,8 +1307,9 @@ def test_SV16_versioned_dated_material_changes_emailed(sv: Example) -> None:
     assert (notice.version, notice.valid_from) == ("1.1", date(2026, 11, 1))
     assert notice.change_notification is not None
     assert "Stand: 01.11.2026 · Version 1.1" in sv.de
-    assert "per E-Mail an die hinterlegte Hauptadresse und zusätzlich mit einem Hinweis auf unserer Startseite" in (
-        sv.section("de", "changes")
+    assert (
+        "per E-Mail an die hinterlegte Hauptadresse und zusätzlich mit einem Hinweis auf unserer Startseite"
+        in (sv.section("de", "changes"))
     )
 
 
@@ -1372,7 +1408,9 @@ def test_MS6_location_usage_contacts_metadata_only_anonymised(ms: Example) -> No
     assert {"user.location.imprecise", "user.social.contacts"} <= set(stats.data_categories)
     assert period(stats.retention) == (Duration(14, "days"), "collection")
     text = ms.act("de", "anonymised-statistics")
-    assert "Standort, Nutzung, Kontakte und Verbindungsdaten werten wir nur anonymisiert aus" in text
+    assert (
+        "Standort, Nutzung, Kontakte und Verbindungsdaten werten wir nur anonymisiert aus" in text
+    )
     assert "nur Gruppen von mindestens zehn Personen" in text
     assert "Nachrichteninhalte werden nicht ausgewertet" in text
 
@@ -1416,8 +1454,9 @@ def test_MS9_conversations_in_iso27001_grundschutz_data_centre_in_germany(ms: Ex
     assert (host.country, host.transfers, host.certifications) == ("DE", [], [certification])
     assert ms.policy.processing_on_behalf[0].sub_processors == ["hosting-de"]
     assert f"Zertifizierungen: {certification}." in ms.section("de", "security")
-    assert "in einem ISO-27001-zertifizierten Rechenzentrum in Deutschland gespeichert; sie verlassen Deutschland nicht" in (
-        ms.act("de", "messaging")
+    assert (
+        "in einem ISO-27001-zertifizierten Rechenzentrum in Deutschland gespeichert; sie verlassen Deutschland nicht"
+        in (ms.act("de", "messaging"))
     )
 
 
@@ -1476,7 +1515,10 @@ def test_MS13_only_participating_companies_use_data_under_processing_agreements(
 def test_MS14_messages_encrypted_in_transit_stored_only_on_german_server(ms: Example) -> None:
     assert [m.area for m in ms.policy.security.measures].count("encryption") == 2
     security = ms.section("de", "security")
-    assert "Alle Verbindungen zwischen App, Website und Servern mit TLS 1.2 oder höher verschlüsselt" in security
+    assert (
+        "Alle Verbindungen zwischen App, Website und Servern mit TLS 1.2 oder höher verschlüsselt"
+        in security
+    )
     assert "Nachrichten und Sicherungen verschlüsselt gespeichert" in security
     assert "nur auf unseren Servern" in ms.act("de", "messaging")
 
