@@ -1461,7 +1461,7 @@ def test_MS9_conversations_in_iso27001_grundschutz_data_centre_in_germany(ms: Ex
 
 
 def test_MS10_no_marketing_use_without_consent_no_address_trading(ms: Example) -> None:
-    (commitment,) = ms.policy.commitments
+    commitment = next(c for c in ms.policy.commitments if c.id == "no-address-trading")
     assert commitment.forbids == ["third_party_sharing", "marketing.advertising.third_party"]
     news = ms.activity("product-news")
     assert (news.purposes[0].legal_basis, news.purposes[0].consent_channel) == (
@@ -1524,7 +1524,11 @@ def test_MS14_messages_encrypted_in_transit_stored_only_on_german_server(ms: Exa
 
 
 def test_MS15_no_social_plugins(ms: Example) -> None:
-    """Carried by absence only: no social-network recipient, no marketing cookie."""
+    """A commitment the notice states, and the absence of any social-network recipient."""
+    promise = next(c for c in ms.policy.commitments if c.id == "no-social-plugins")
+    assert "marketing.advertising.third_party.targeted" in promise.forbids
+    assert "Wir binden keine Social-Plugins ein." in ms.section("de", "commitments")
+    assert "We embed no social plugins." in ms.section("en", "commitments")
     assert all(c.category != "marketing" for c in ms.policy.cookies)
     assert all("Netzwerk" not in r.category["de"] for r in ms.policy.recipients)
     assert "Soziales Netzwerk" not in ms.section("de", "recipients")
