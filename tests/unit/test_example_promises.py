@@ -33,10 +33,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from treu.notice.document import to_markdown
+from treu.notice.phrases import localized
 from treu.notice.render import build_notice
 from treu.policy import load_policy
 from treu.policy.durations import Duration
@@ -83,6 +85,11 @@ class Example:
         rows = [ln for ln in self.section(lang, anchor).splitlines() if ln.startswith(prefix)]
         assert len(rows) == 1, f"no single row {prefix!r} in #{anchor}"
         return rows[0]
+
+
+def field_names(fields: list[Any]) -> list[str]:
+    """Mandatory fields as the German notice names them (plain or translated entries)."""
+    return [localized(f, "de") for f in fields]
 
 
 @cache
@@ -143,7 +150,12 @@ def test_IP1_registration_by_activation_link_then_name_and_password_mandatory(
 ) -> None:
     accounts = ip.activity("accounts")
     assert accounts.provision.requirement == "contract_prerequisite"
-    assert accounts.provision.mandatory_fields == ["E-Mail", "Vorname", "Nachname", "Passwort"]
+    assert field_names(accounts.provision.mandatory_fields) == [
+        "E-Mail",
+        "Vorname",
+        "Nachname",
+        "Passwort",
+    ]
     assert {"user.contact.email", "user.authorization.password"} <= set(accounts.data_categories)
     text = ip.act("de", "accounts")
     assert "senden wir einen Aktivierungslink; mit dem Klick wird das Konto aktiv" in text
@@ -707,7 +719,7 @@ def test_VC3_portal_accounts_password_sent_encrypted_stored_as_hash(vc: Example)
     assert {"user.name", "user.contact.email", "user.authorization.password"} <= set(
         accounts.data_categories
     )
-    assert accounts.provision.mandatory_fields == ["Name", "E-Mail", "Passwort"]
+    assert field_names(accounts.provision.mandatory_fields) == ["Name", "E-Mail", "Passwort"]
     text = vc.act("de", "portal-accounts")
     assert "Das Passwort wird verschlüsselt übertragen und nur als Hashwert gespeichert" in text
     assert "Passwörter werden nur als gesalzener Hashwert gespeichert" in vc.section(
@@ -824,7 +836,7 @@ def test_VC11_access_data_ip_shortened_by_one_octet(vc: Example) -> None:
 def test_VC12_blog_comments_public_after_manual_moderation(vc: Example) -> None:
     comments = vc.activity("blog-comments")
     assert bases(comments) == ["contract", "legitimate_interests"]
-    assert comments.provision.mandatory_fields == ["Name", "E-Mail", "Kommentar"]
+    assert field_names(comments.provision.mandatory_fields) == ["Name", "E-Mail", "Kommentar"]
     text = vc.act("de", "blog-comments")
     assert "Kommentare erscheinen erst, nachdem wir sie von Hand geprüft haben" in text
     assert "eine Website können Sie freiwillig angeben" in text
@@ -1430,7 +1442,7 @@ def test_MS7_app_request_log_for_qa_disclosed_only_by_law_kept_14_days(ms: Examp
 def test_MS8_registration_needs_name_and_mobile_email_photo_optional(ms: Example) -> None:
     registration = ms.activity("registration")
     assert registration.provision.requirement == "contract_prerequisite"
-    assert registration.provision.mandatory_fields == [
+    assert field_names(registration.provision.mandatory_fields) == [
         "Vorname",
         "Nachname",
         "Mobilnummer",
