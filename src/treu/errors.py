@@ -4,7 +4,17 @@
     ├── PolicyError            the policy file cannot be used; carries all problems at once
     ├── NoticeError            a notice cannot be read or rendered
     ├── InputError             a file given on the command line cannot be read
-    └── DependencyMissing      an optional extra (e.g. ``[pdf]``) is not installed
+    ├── DependencyMissing      an optional extra (e.g. ``[pdf]``) is not installed
+    ├── StoreError             treu's own database
+    │   ├── Conflict           a duplicate or a broken reference
+    │   └── StoreUnavailable   the database cannot be reached
+    ├── NotFound               no such request, user or token (or not yours to see)
+    ├── RequestError           a data-subject request cannot do what was asked
+    │   ├── InvalidTransition  not allowed in the request's current state
+    │   ├── ExtensionRefused   Art. 12(3) extension not possible (twice, late, no reason)
+    │   └── VerificationFailed link unknown, expired or already used
+    ├── RateLimited            too many attempts; try again later
+    └── AuthError              not logged in, or not allowed (role)
 
 User-facing edges (CLI, web) catch ``TreuError`` and show ``str(error)``; anything
 else is a bug and keeps its traceback.
@@ -16,12 +26,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
+    "AuthError",
+    "Conflict",
     "DependencyMissing",
+    "ExtensionRefused",
     "InputError",
+    "InvalidTransition",
+    "NotFound",
     "NoticeError",
     "PolicyError",
     "Problem",
+    "RateLimited",
+    "RequestError",
+    "StoreError",
+    "StoreUnavailable",
     "TreuError",
+    "VerificationFailed",
 ]
 
 
@@ -95,3 +115,47 @@ class InputError(TreuError):
 
 class DependencyMissing(TreuError):
     """An optional dependency is not installed."""
+
+
+class StoreError(TreuError):
+    """treu's own database failed."""
+
+
+class Conflict(StoreError):
+    """The change conflicts with stored data."""
+
+
+class StoreUnavailable(StoreError):
+    """treu's database cannot be reached."""
+
+
+class NotFound(TreuError):
+    """No such item."""
+
+
+class RequestError(TreuError):
+    """The data-subject request cannot do what was asked."""
+
+
+class InvalidTransition(RequestError):
+    """This step is not allowed in the request's current state."""
+
+
+class ExtensionRefused(RequestError):
+    """The deadline cannot be extended (Art. 12(3): once, with reasons, within the first month)."""
+
+
+class VerificationFailed(RequestError):
+    """The verification link is unknown, expired or already used."""
+
+
+class RateLimited(TreuError):
+    """Too many attempts; try again later."""
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AuthError(TreuError):
+    """Not logged in, or not allowed to do this."""

@@ -13,7 +13,9 @@ PACKAGES = {
         "Recipient", "Retention", "Transfer", "load_policy", "parse_duration", "parse_policy",
     ],
     "treu.errors": [
-        "DependencyMissing", "InputError", "NoticeError", "PolicyError", "Problem", "TreuError",
+        "AuthError", "Conflict", "DependencyMissing", "ExtensionRefused", "InputError",
+        "InvalidTransition", "NotFound", "NoticeError", "PolicyError", "Problem", "RateLimited",
+        "RequestError", "StoreError", "StoreUnavailable", "TreuError", "VerificationFailed",
     ],
     "treu.findings": ["Finding", "Severity", "has_errors"],
 }  # fmt: skip

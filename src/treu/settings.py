@@ -1,0 +1,51 @@
+"""Settings, read once from the environment (``TREU_*``) at the edge and passed down.
+
+Domain code never reads the environment; it receives a ``Settings`` (or the few
+values it needs) from the CLI or the web app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TREU_", extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite:///treu.db",
+        description="SQLAlchemy URL of treu's own store; SQLite file by default.",
+    )
+    policy: Path = Field(default=Path("policy.yaml"), description="The policy.yaml to serve.")
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Signs verification links and sessions; required outside tests and demo.",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Public URL used in e-mailed links."
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server; unset: dev outbox.")
+    smtp_port: int = Field(default=587, description="SMTP port.")
+    smtp_user: str | None = Field(default=None, description="SMTP user name.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=True, description="Use STARTTLS when the server offers it.")
+    mail_from: str = Field(
+        default="datenschutz@localhost", description="Sender address of treu's e-mails."
+    )
+    outbox_dir: Path = Field(
+        default=Path("outbox"), description="Where the dev outbox writes e-mails as .eml files."
+    )
+    verification_ttl_hours: int = Field(
+        default=72, ge=1, description="How long a verification link stays valid."
+    )
+    request_retention_years: int = Field(
+        default=3,
+        ge=1,
+        description="Years after the end of the closing year before closed requests are "
+        "deleted (BGB §§ 195, 199).",
+    )

@@ -1,0 +1,181 @@
+"""treu's own tables: data-subject requests, their audit trail, staff users.
+
+Personal data of requesters (their e-mail address, their message) live only in
+``requests`` and are deleted with the request when its retention ends; the audit
+trail refers to the request and to staff by id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from treu.store.types import UTCDateTime
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "RateLimitHit",
+    "Request",
+    "RequestResult",
+    "User",
+    "VerificationToken",
+]
+
+# Stable constraint names, so Alembic migrations work the same on all three databases.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    """A staff member who handles requests (console and admin API)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))  # admin | dpo | viewer
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ApiToken(Base):
+    """A bearer token for scripts; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Request(Base):
+    """One data-subject request (Art. 15–21, 7(3)) from receipt to closure."""
+
+    __tablename__ = "requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4
+    reference: Mapped[str] = mapped_column(String(20), unique=True)  # shown to people
+    kind: Mapped[str] = mapped_column(String(24))  # access | rectification | ... | withdrawal
+    state: Mapped[str] = mapped_column(String(24))
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)  # None once purged
+    lang: Mapped[str] = mapped_column(String(2))
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    channel: Mapped[str] = mapped_column(String(16))  # web | email | post | phone | api
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())  # end of the due day, Berlin
+    extended_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    extension_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    rejection_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    rejection_detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    delete_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    audit: Mapped[list[AuditEvent]] = relationship(
+        back_populates="request", order_by="AuditEvent.id", passive_deletes=True
+    )
+
+    __table_args__ = (
+        Index("ix_requests_state_due", "state", "due_at"),
+        Index("ix_requests_delete_after", "delete_after"),
+    )
+
+
+class VerificationToken(Base):
+    """A single-use, expiring link sent to the address on file (Art. 12(6))."""
+
+    __tablename__ = "verification_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AuditEvent(Base):
+    """Append-only trail: who did what, when and why (Art. 5(2), D14).
+
+    Holds ids and reasons, not the requester's personal data, so it can be kept
+    and exported as proof.  Each event carries the hash of the one before, so a
+    changed or deleted event shows.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(64))  # subject | system | user:<id> | token:<id>
+    action: Mapped[str] = mapped_column(String(48))
+    from_state: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    to_state: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    request: Mapped[Request] = relationship(back_populates="audit")
+
+    __table_args__ = (Index("ix_audit_events_request", "request_id", "id"),)
+
+
+class RequestResult(Base):
+    """The file a subject downloads with the request's secret token (access, portability)."""
+
+    __tablename__ = "request_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(
+        LargeBinary().with_variant(LargeBinary(2**32 - 1), "mysql")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RateLimitHit(Base):
+    """Counts per key and window for abuse limits; keys are hashes (no raw IPs or addresses)."""
+
+    __tablename__ = "rate_limit_hits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(32))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("bucket", "key_hash", "window_start", name="uq_rate_limit"),)
