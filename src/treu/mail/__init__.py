@@ -1,0 +1,3 @@
+"""E-mail to data subjects: German and English templates, SMTP and a dev outbox."""
+
+from __future__ import annotations
