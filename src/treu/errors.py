@@ -13,6 +13,7 @@
     │   ├── InvalidTransition  not allowed in the request's current state
     │   ├── ExtensionRefused   Art. 12(3) extension not possible (twice, late, no reason)
     │   └── VerificationFailed link unknown, expired or already used
+    ├── MailError              an e-mail could not be handed to the mail server
     ├── RateLimited            too many attempts; try again later
     └── AuthError              not logged in, or not allowed (role)
 
@@ -32,6 +33,7 @@ __all__ = [
     "ExtensionRefused",
     "InputError",
     "InvalidTransition",
+    "MailError",
     "NotFound",
     "NoticeError",
     "PolicyError",
@@ -147,6 +149,10 @@ class ExtensionRefused(RequestError):
 
 class VerificationFailed(RequestError):
     """The verification link is unknown, expired or already used."""
+
+
+class MailError(TreuError):
+    """The e-mail could not be handed to the mail server."""
 
 
 class RateLimited(TreuError):

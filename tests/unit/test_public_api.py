@@ -14,10 +14,11 @@ PACKAGES = {
     ],
     "treu.errors": [
         "AuthError", "Conflict", "DependencyMissing", "ExtensionRefused", "InputError",
-        "InvalidTransition", "NotFound", "NoticeError", "PolicyError", "Problem", "RateLimited",
+        "InvalidTransition", "MailError", "NotFound", "NoticeError", "PolicyError", "Problem", "RateLimited",
         "RequestError", "StoreError", "StoreUnavailable", "TreuError", "VerificationFailed",
     ],
     "treu.findings": ["Finding", "Severity", "has_errors"],
+    "treu.mail": ["MailKind", "Mailer", "OutboxMailer", "SmtpMailer", "compose", "make_mailer"],
 }  # fmt: skip
 
 
