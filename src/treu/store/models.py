@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from treu.store.types import UTCDateTime
@@ -161,8 +162,9 @@ class RequestResult(Base):
     request_id: Mapped[str] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(100))
+    # up to 4 GiB on MariaDB, whether the URL says mysql:// or mariadb://
     content: Mapped[bytes] = mapped_column(
-        LargeBinary().with_variant(LargeBinary(2**32 - 1), "mysql")
+        LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -1,7 +1,9 @@
 """Column types that behave the same on SQLite, PostgreSQL and MariaDB.
 
 Times are timezone-aware UTC inside treu.  SQLite and MariaDB keep no zone, so
-values are stored as naive UTC and given their zone back on the way out.
+values are stored as naive UTC and given their zone back on the way out.  MariaDB's
+plain ``DATETIME`` drops the fraction of a second, so it gets ``DATETIME(6)``: a time
+reads back exactly as written on all three databases.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime
+from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 __all__ = ["UTCDateTime"]
 
@@ -19,6 +22,11 @@ __all__ = ["UTCDateTime"]
 class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return super().load_dialect_impl(dialect)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:

@@ -1,0 +1,1 @@
+"""Alembic migrations of treu's store; run them through ``treu.store.migrate``."""
