@@ -211,3 +211,29 @@ def test_demo_renders_notices_and_records_of_each_example(tmp_path: Path) -> Non
         assert {f"record.{lang}.xlsx", f"record-processor.{lang}.xlsx"} <= made
     run = treu("demo", "--examples", tmp_path / "nothing-here")
     assert run.returncode == 1 and "no */policy.yaml found" in run.stderr
+
+
+def test_db_upgrade_and_check_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "TREU_DATABASE_URL": f"sqlite:///{tmp_path / 'treu.db'}"}
+    run = subprocess.run(
+        [sys.executable, "-m", "treu", "db", "upgrade"], capture_output=True, text=True, env=env
+    )
+    assert run.returncode == 0, run.stderr
+    assert "database at revision 0001_initial (was empty)" in run.stdout
+    run = subprocess.run(
+        [sys.executable, "-m", "treu", "db", "check"], capture_output=True, text=True, env=env
+    )
+    assert run.returncode == 0 and "matches" in run.stdout
+
+
+def test_unreachable_database_is_a_one_line_error() -> None:
+    import os
+
+    env = {**os.environ, "TREU_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x"}
+    run = subprocess.run(
+        [sys.executable, "-m", "treu", "db", "upgrade"], capture_output=True, text=True, env=env
+    )
+    assert run.returncode == 1
+    assert "cannot connect to treu's database" in run.stderr and "Traceback" not in run.stderr

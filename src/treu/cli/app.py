@@ -39,6 +39,7 @@ from treu.pdf import html_to_pdf
 from treu.policy.loader import load_policy
 from treu.policy.reference import authorities, taxonomy_labels
 from treu.policy.taxonomy import fideslang_keys
+from treu.settings import Settings
 
 __all__ = ["app", "main"]
 
@@ -365,6 +366,40 @@ def demo(
             markup=False,
         )
     out.print(f"\nOpen {output.resolve()}/<example>/notice.de.html in a browser.", markup=False)
+
+
+db_app = typer.Typer(help="treu's own database (TREU_DATABASE_URL; SQLite file by default).")
+app.add_typer(db_app, name="db")
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate treu's tables to the current schema."""
+    from treu.store import make_engine
+    from treu.store.migrate import current, head, upgrade
+
+    engine = make_engine(_settings().database_url)
+    before = current(engine)
+    upgrade(engine)
+    out.print(f"database at revision {head()} (was {before or 'empty'})", markup=False)
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Compare the database with treu's models; exit 1 on any difference."""
+    from treu.store import make_engine
+    from treu.store.migrate import check
+
+    differences = check(make_engine(_settings().database_url))
+    for line in differences:
+        out.print(line, markup=False)
+    if differences:
+        raise typer.Exit(1)
+    out.print("database schema matches treu's models", markup=False)
 
 
 def _version(value: bool) -> None:
