@@ -6,6 +6,7 @@ Time travels with ``FixedClock``.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -781,3 +782,38 @@ def test_D14_closing_purge_dates_closed_requests_that_lack_delete_after(
     assert closing_purge(session, clock=clock, years=1) == 1
     session.commit()
     assert session.scalar(select(func.count()).select_from(Request)) == 0
+
+
+def test_D14_with_a_link_secret_the_status_link_stays_the_same(
+    session: Session, clock: FixedClock, mailer: RecordingMailer
+) -> None:
+    ctx = dataclasses.replace(CTX, link_secret="s3cret-for-links")
+    sub = submit(
+        session,
+        kind="access",
+        email=EMAIL,
+        lang="en",
+        message=None,
+        channel="web",
+        clock=clock,
+        mailer=mailer,
+        mail_ctx=ctx,
+    )
+    first = sub.status_token  # the link in the receipt mail
+    assert f"/requests/status/{first}" in mailer.sent[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    verify(session, token=sub.verification_token, clock=clock)
+    start(session, sub.request.id, actor=STAFF, clock=clock)
+    extend(
+        session,
+        sub.request.id,
+        months=1,
+        reason="Several archives must be searched by hand.",
+        actor=STAFF,
+        clock=clock,
+        mailer=mailer,
+        mail_ctx=ctx,
+    )
+    assert mailer.last_token("status") == first
+    assert by_status_token(session, first).id == sub.request.id
+    other = dataclasses.replace(ctx, link_secret="another-secret")
+    assert other.status_token(sub.request.id) != first

@@ -79,7 +79,8 @@ def move(
 
 
 def new_status_url(request: Request, mail_ctx: MailContext) -> str:
-    """A fresh status link; the stored hash is replaced, so the previous link stops working."""
-    token = secrets.token_urlsafe(32)
+    """The request's status link: the stable one when a link secret is configured, otherwise
+    a fresh one (the stored hash is replaced, so the previous link stops working)."""
+    token = mail_ctx.status_token(request.id) or secrets.token_urlsafe(32)
     request.status_token_hash = hash_token(token)
     return mail_ctx.status_url(token)

@@ -107,9 +107,10 @@ def submit(
     address = _check_email(email)
     now = clock.now()
     due_day = deadlines.due_date(now)
-    status_token = secrets.token_urlsafe(32)
+    request_id = str(uuid.uuid4())
+    status_token = mail_ctx.status_token(request_id) or secrets.token_urlsafe(32)
     request = Request(
-        id=str(uuid.uuid4()),
+        id=request_id,
         reference=_new_reference(session, now.astimezone(BERLIN).year),
         kind=kind,
         state="received",

@@ -6,6 +6,9 @@ in the subject's language and in Berlin time, the way people read them.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,6 +40,19 @@ class MailContext:
     base_url: str
     controller_name: str
     authority_name: str
+    link_secret: str = ""
+    """With a secret, a request keeps ONE status link for its whole life (derived by HMAC
+    from the request id), so the link in the first e-mail still works after an extension.
+    Without one (tests), every status e-mail carries a fresh link and retires the old one."""
+
+    def status_token(self, request_id: str) -> str | None:
+        """The stable status token of a request, or None when no secret is configured."""
+        if not self.link_secret:
+            return None
+        digest = hmac.new(
+            self.link_secret.encode(), f"status:{request_id}".encode(), hashlib.sha256
+        ).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
     def verify_url(self, token: str) -> str:
         return f"{self.base_url.rstrip('/')}/requests/verify/{token}"
