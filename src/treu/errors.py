@@ -14,6 +14,7 @@
     │   ├── ExtensionRefused   Art. 12(3) extension not possible (twice, late, no reason)
     │   └── VerificationFailed link unknown, expired or already used
     ├── MailError              an e-mail could not be handed to the mail server
+    ├── InvalidUser            a staff user's e-mail, password or role cannot be used
     ├── RateLimited            too many attempts; try again later
     └── AuthError              not logged in, or not allowed (role)
 
@@ -33,6 +34,7 @@ __all__ = [
     "ExtensionRefused",
     "InputError",
     "InvalidTransition",
+    "InvalidUser",
     "MailError",
     "NotFound",
     "NoticeError",
@@ -149,6 +151,10 @@ class ExtensionRefused(RequestError):
 
 class VerificationFailed(RequestError):
     """The verification link is unknown, expired or already used."""
+
+
+class InvalidUser(TreuError):
+    """The user's e-mail address, password or role cannot be used."""
 
 
 class MailError(TreuError):

@@ -14,7 +14,7 @@ PACKAGES = {
     ],
     "treu.errors": [
         "AuthError", "Conflict", "DependencyMissing", "ExtensionRefused", "InputError",
-        "InvalidTransition", "MailError", "NotFound", "NoticeError", "PolicyError", "Problem", "RateLimited",
+        "InvalidTransition", "InvalidUser", "MailError", "NotFound", "NoticeError", "PolicyError", "Problem", "RateLimited",
         "RequestError", "StoreError", "StoreUnavailable", "TreuError", "VerificationFailed",
     ],
     "treu.findings": ["Finding", "Severity", "has_errors"],

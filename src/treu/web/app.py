@@ -1,0 +1,131 @@
+"""``create_app``: the FastAPI app with its store, error handling, secure headers and auth.
+
+    app = create_app(Settings())          # uvicorn --factory, or a small wrapper
+
+The engine and sessionmaker are built once and kept, with the clock and the
+settings, in ``app.state.treu`` (see ``treu.web.deps.Services``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Final
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from treu import __version__
+from treu.clock import Clock, SystemClock
+from treu.errors import TreuError
+from treu.settings import Settings
+from treu.store import make_engine, make_sessionmaker
+from treu.web import admin, auth
+from treu.web.deps import DbSession, Services
+from treu.web.errors import ErrorBoundary, install_error_handlers
+from treu.web.ratelimit import RateLimits
+from treu.web.security import SecureHeaders
+from treu.web.session_cookie import SessionCodec
+
+__all__ = ["DOCS_CDN", "create_app"]
+
+MIN_SECRET_LENGTH: Final = 32
+DOCS_CDN: Final = "https://cdn.jsdelivr.net"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    mailer: object | None = None,
+    limits: RateLimits | None = None,
+) -> FastAPI:
+    secret = settings.secret_key.get_secret_value()
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise TreuError(
+            f"TREU_SECRET_KEY: set it to a random string of at least {MIN_SECRET_LENGTH} "
+            "characters, e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    own_engine = engine is None
+    store = engine if engine is not None else make_engine(settings.database_url)
+    clock = clock or SystemClock()
+    https = settings.base_url.lower().startswith("https://")
+    svc = Services(
+        settings=settings,
+        clock=clock,
+        engine=store,
+        sessions=make_sessionmaker(store),
+        limits=limits or RateLimits(),
+        codec=SessionCodec(secret=secret, clock=clock),
+        https=https,
+        mailer=mailer,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own_engine:
+            store.dispose()
+
+    app = FastAPI(
+        title="treu",
+        version=__version__,
+        summary="Data-subject requests and the admin API of treu.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.treu = svc
+    install_error_handlers(app)
+    app.include_router(auth.router)
+    app.include_router(admin.router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz(db: DbSession) -> dict[str, str]:
+        """The app runs and its database answers."""
+        db.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    docs_csp = _add_docs(app)
+    app.add_middleware(ErrorBoundary)
+    app.add_middleware(SecureHeaders, https=https, csp_by_path={"/docs": docs_csp})
+    return app
+
+
+def _add_docs(app: FastAPI) -> str:
+    """Swagger UI at /docs and the Content-Security-Policy for that page alone.
+
+    Swagger's script and stylesheet come from the jsDelivr CDN; the page's one
+    inline script is allowed by its SHA-256, nothing else inline may run.  The
+    favicon is an empty data: URL and the online validator is off, so the page
+    contacts no other host.
+    """
+    page = get_swagger_ui_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title="treu – API",
+        swagger_favicon_url="data:,",
+        swagger_ui_parameters={"validatorUrl": None},
+    )
+    body = bytes(page.body).decode()
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in re.findall(r"<script>(.*?)</script>", body, flags=re.S)
+    )
+    csp = (
+        f"default-src 'none'; script-src {DOCS_CDN} {hashes}; "
+        f"style-src {DOCS_CDN} 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(body)
+
+    return csp
