@@ -24,6 +24,8 @@ from sqlalchemy.engine import Engine
 from treu import __version__
 from treu.clock import Clock, SystemClock
 from treu.errors import TreuError
+from treu.mail import Mailer, make_mailer
+from treu.policy.loader import LoadedPolicy, load_policy
 from treu.settings import Settings
 from treu.store import make_engine, make_sessionmaker
 from treu.web import admin, auth
@@ -44,8 +46,9 @@ def create_app(
     *,
     clock: Clock | None = None,
     engine: Engine | None = None,
-    mailer: object | None = None,
+    mailer: Mailer | None = None,
     limits: RateLimits | None = None,
+    policy: LoadedPolicy | None = None,
 ) -> FastAPI:
     secret = settings.secret_key.get_secret_value()
     if len(secret) < MIN_SECRET_LENGTH:
@@ -65,7 +68,8 @@ def create_app(
         limits=limits or RateLimits(),
         codec=SessionCodec(secret=secret, clock=clock),
         https=https,
-        mailer=mailer,
+        mailer=mailer if mailer is not None else make_mailer(settings),
+        policy=policy if policy is not None else _load_policy(settings),
     )
 
     @asynccontextmanager
@@ -97,6 +101,13 @@ def create_app(
     app.add_middleware(ErrorBoundary)
     app.add_middleware(SecureHeaders, https=https, csp_by_path={"/docs": docs_csp})
     return app
+
+
+def _load_policy(settings: Settings) -> LoadedPolicy | None:
+    """The policy the privacy centre serves; a broken policy stops the start with its errors."""
+    if not settings.policy.exists():
+        return None
+    return load_policy(settings.policy)
 
 
 def _add_docs(app: FastAPI) -> str:

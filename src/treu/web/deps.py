@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -11,6 +13,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from treu.clock import Clock
+from treu.errors import TreuError
+from treu.mail import Mailer
+from treu.policy.loader import LoadedPolicy
+from treu.policy.reference import authorities
+from treu.requests import MailContext
 from treu.settings import Settings
 from treu.store import session_scope
 from treu.web.ratelimit import RateLimits
@@ -30,11 +37,27 @@ class Services:
     limits: RateLimits
     codec: SessionCodec
     https: bool
-    mailer: object | None = None
+    mailer: Mailer
+    policy: LoadedPolicy | None = None
 
     @property
     def secret(self) -> bytes:
         return self.settings.secret_key.get_secret_value().encode()
+
+    @property
+    def mail_ctx(self) -> MailContext:
+        """Sender, links and names for the request e-mails (needs a policy)."""
+        if self.policy is None:
+            raise TreuError("no policy loaded; set TREU_POLICY to the organisation's policy.yaml")
+        policy = self.policy.policy
+        link_secret = hmac.new(self.secret, b"treu:status-links", hashlib.sha256).hexdigest()
+        return MailContext(
+            sender=self.settings.mail_from,
+            base_url=self.settings.base_url,
+            controller_name=policy.controller.name,
+            authority_name=authorities()[policy.authority].name["de"],
+            link_secret=link_secret,
+        )
 
 
 def services(request: Request) -> Services:
