@@ -202,13 +202,25 @@ def test_demo_renders_notices_and_records_of_each_example(tmp_path: Path) -> Non
     (examples / "vereinskasse").mkdir(parents=True)
     source = ROOT / "examples" / "vereinskasse" / "policy.yaml"
     (examples / "vereinskasse" / "policy.yaml").write_text(source.read_text(encoding="utf-8"))
-    run = treu("demo", "--examples", examples, "--out", tmp_path / "out")
+    run = treu(
+        "demo",
+        "--examples",
+        examples,
+        "--out",
+        tmp_path / "out",
+        "--serve",
+        "vereinskasse",
+        "--no-serve",
+    )
     assert run.returncode == 0, run.stderr
     assert "vereinskasse" in run.stdout and "(lint clean)" in run.stdout
     made = {p.name for p in (tmp_path / "out" / "vereinskasse").iterdir()}
     for lang in ("de", "en"):
         assert {f"notice.{lang}.html", f"notice.{lang}.pdf", f"notice.{lang}.md"} <= made
         assert {f"record.{lang}.xlsx", f"record-processor.{lang}.xlsx"} <= made
+    assert "demo database" in run.stdout and "3 requests" in run.stdout
+    assert (tmp_path / "out" / "demo.db").exists()
+    assert len(list((tmp_path / "out" / "outbox").glob("*.eml"))) >= 6
     run = treu("demo", "--examples", tmp_path / "nothing-here")
     assert run.returncode == 1 and "no */policy.yaml found" in run.stderr
 

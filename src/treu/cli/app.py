@@ -33,13 +33,11 @@ from treu.notice.record import (
     record_to_markdown,
     record_to_xlsx,
 )
-from treu.notice.render import Format as NoticeFormatName
 from treu.notice.render import render_notice
 from treu.pdf import html_to_pdf
 from treu.policy.loader import load_policy
 from treu.policy.reference import authorities, taxonomy_labels
 from treu.policy.taxonomy import fideslang_keys
-from treu.settings import Settings
 
 __all__ = ["app", "main"]
 
@@ -325,81 +323,6 @@ def keys(
         text = label(key, lang.value)
         if needle in key.lower() or needle in text.lower():
             out.print(f"{key:48} {text}", markup=False)
-
-
-@app.command()
-def demo(
-    examples: Annotated[Path, typer.Option(help="Folder with one sub-folder per example.")] = Path(
-        "examples"
-    ),
-    output: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("out"),
-) -> None:
-    """Render every example's notices (de/en; HTML, Markdown, PDF) and Art. 30(1)/(2) records."""
-    policies = sorted(examples.glob("*/policy.yaml"))
-    if not policies:
-        raise TreuError(f"{examples}: no */policy.yaml found")
-    for policy_file in policies:
-        name = policy_file.parent.name
-        loaded = load_policy(policy_file)
-        target = output / name
-        target.mkdir(parents=True, exist_ok=True)
-        for language in loaded.policy.notice.languages:
-            formats: tuple[NoticeFormatName, ...] = ("html", "md", "pdf")
-            for fmt in formats:
-                data = render_notice(loaded, language, fmt)
-                path = target / f"notice.{language}.{fmt}"
-                if isinstance(data, bytes):
-                    path.write_bytes(data)
-                else:
-                    path.write_text(data, encoding="utf-8")
-            records = {"record": build_record(loaded, language)}
-            on_behalf = build_processor_record(loaded, language)
-            if on_behalf is not None:
-                records["record-processor"] = on_behalf
-            for stem, rec in records.items():
-                (target / f"{stem}.{language}.xlsx").write_bytes(record_to_xlsx(rec))
-                (target / f"{stem}.{language}.md").write_text(record_to_markdown(rec), "utf-8")
-        findings = [f for f in lint_path(policy_file) if f.severity == "error"]
-        verdict = "lint clean" if not findings else f"{len(findings)} lint error(s)"
-        out.print(
-            f"{name:14} {loaded.policy.controller.name[:44]:44} → {target}/ ({verdict})",
-            markup=False,
-        )
-    out.print(f"\nOpen {output.resolve()}/<example>/notice.de.html in a browser.", markup=False)
-
-
-db_app = typer.Typer(help="treu's own database (TREU_DATABASE_URL; SQLite file by default).")
-app.add_typer(db_app, name="db")
-
-
-def _settings() -> Settings:
-    return Settings()
-
-
-@db_app.command("upgrade")
-def db_upgrade() -> None:
-    """Create or migrate treu's tables to the current schema."""
-    from treu.store import make_engine
-    from treu.store.migrate import current, head, upgrade
-
-    engine = make_engine(_settings().database_url)
-    before = current(engine)
-    upgrade(engine)
-    out.print(f"database at revision {head()} (was {before or 'empty'})", markup=False)
-
-
-@db_app.command("check")
-def db_check() -> None:
-    """Compare the database with treu's models; exit 1 on any difference."""
-    from treu.store import make_engine
-    from treu.store.migrate import check
-
-    differences = check(make_engine(_settings().database_url))
-    for line in differences:
-        out.print(line, markup=False)
-    if differences:
-        raise typer.Exit(1)
-    out.print("database schema matches treu's models", markup=False)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,253 @@
+"""Commands that run treu as a service: database, staff users, serve, and the demo.
+
+Settings come from the environment (``TREU_*``) once, here at the edge.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from fastapi import FastAPI
+
+from treu.cli.app import app, out
+from treu.clock import SystemClock
+from treu.errors import TreuError
+from treu.notice.lint import lint_path
+from treu.notice.record import (
+    build_processor_record,
+    build_record,
+    record_to_markdown,
+    record_to_xlsx,
+)
+from treu.notice.render import Format as NoticeFormatName
+from treu.notice.render import render_notice
+from treu.policy.loader import load_policy
+from treu.settings import Settings
+from treu.store import make_engine, make_sessionmaker, session_scope
+
+__all__ = ["db_app", "requests_app", "user_app"]
+
+db_app = typer.Typer(help="treu's own database (TREU_DATABASE_URL; SQLite file by default).")
+user_app = typer.Typer(help="Staff users of the console and the admin API.")
+requests_app = typer.Typer(help="Data-subject requests kept by treu.")
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(requests_app, name="requests")
+
+
+def _settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate treu's tables to the current schema."""
+    from treu.store.migrate import current, head, upgrade
+
+    engine = make_engine(_settings().database_url)
+    before = current(engine)
+    upgrade(engine)
+    out.print(f"database at revision {head()} (was {before or 'empty'})", markup=False)
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Compare the database with treu's models; exit 1 on any difference."""
+    from treu.store.migrate import check
+
+    differences = check(make_engine(_settings().database_url))
+    for line in differences:
+        out.print(line, markup=False)
+    if differences:
+        raise typer.Exit(1)
+    out.print("database schema matches treu's models", markup=False)
+
+
+@user_app.command("add")
+def user_add(
+    email: Annotated[str, typer.Argument(help="The staff member's e-mail address (login).")],
+    role: Annotated[str, typer.Option(help="admin, dpo or viewer.")] = "admin",
+    generate: Annotated[
+        bool, typer.Option("--generate", help="Generate a password and print it once.")
+    ] = False,
+) -> None:
+    """Create a staff user (the first one is usually an admin)."""
+    from treu.users import create_user
+
+    password = secrets.token_urlsafe(18) if generate else os.environ.get("TREU_NEW_PASSWORD")
+    if password is None:
+        password = typer.prompt(
+            "password (at least 12 characters)", hide_input=True, confirmation_prompt=True
+        )
+    settings = _settings()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with session_scope(factory) as session:
+        user = create_user(session, email=email, password=password, role=role, clock=SystemClock())
+        user_id = user.id
+    out.print(f"user {user_id} created with role {role}", markup=False)
+    if generate:
+        out.print(f"password: {password}", markup=False)
+
+
+@requests_app.command("purge")
+def requests_purge() -> None:
+    """Delete closed requests whose retention has ended (default 3 years from year end)."""
+    from treu.requests import closing_purge
+
+    settings = _settings()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with session_scope(factory) as session:
+        count = closing_purge(session, clock=SystemClock(), years=settings.request_retention_years)
+    out.print(f"deleted {count} closed request(s) past their retention", markup=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    policy: Annotated[
+        Path | None, typer.Option(help="policy.yaml to serve (default: TREU_POLICY).")
+    ] = None,
+) -> None:
+    """Run the privacy centre and the admin API (uvicorn)."""
+    import uvicorn
+
+    from treu.store.migrate import current, head
+    from treu.web import create_app
+
+    overrides: dict[str, object] = {"policy": policy} if policy is not None else {}
+    settings = _settings(**overrides)
+    if not settings.policy.exists():
+        raise TreuError(f"{settings.policy}: no such policy; pass --policy or set TREU_POLICY")
+    engine = make_engine(settings.database_url)
+    if current(engine) != head():
+        raise TreuError("treu's database is not at the current schema; run: treu db upgrade")
+    application = create_app(settings, engine=engine, policy=load_policy(settings.policy))
+    out.print(
+        f"treu serves {settings.policy} at http://{host}:{port}/ (admin API: /docs)", markup=False
+    )
+    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=False)
+
+
+@app.command()
+def demo(
+    examples: Annotated[Path, typer.Option(help="Folder with one sub-folder per example.")] = Path(
+        "examples"
+    ),
+    output: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("out"),
+    serve_example: Annotated[
+        str, typer.Option("--serve", help="Example whose privacy centre to serve.")
+    ] = "ideenwerk",
+    port: Annotated[int, typer.Option(help="Port for the demo server.")] = 8000,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Render and seed only; do not start the server.")
+    ] = False,
+) -> None:
+    """Render every example (notices, records), seed a demo database and serve one example."""
+    policies = sorted(examples.glob("*/policy.yaml"))
+    if not policies:
+        raise TreuError(f"{examples}: no */policy.yaml found")
+    for policy_file in policies:
+        _render_example(policy_file, output / policy_file.parent.name)
+    out.print(f"\nOpen {output.resolve()}/<example>/notice.de.html in a browser.", markup=False)
+    chosen = examples / serve_example / "policy.yaml"
+    if not chosen.exists():
+        raise TreuError(f"--serve {serve_example}: no {chosen}")
+    settings, application, admin_email, password = _seed_demo(chosen, output, port)
+    if no_serve:
+        return
+    import uvicorn
+
+    out.print(
+        f"\nprivacy centre: {settings.base_url}/   console API: {settings.base_url}/docs\n"
+        f"admin login:    {admin_email} / {password}\n"
+        f"e-mails go to:  {settings.outbox_dir.resolve()}/ (dev outbox)\nstop with Ctrl+C",
+        markup=False,
+    )
+    uvicorn.run(application, host="127.0.0.1", port=port, log_level="warning")
+
+
+def _render_example(policy_file: Path, target: Path) -> None:
+    loaded = load_policy(policy_file)
+    target.mkdir(parents=True, exist_ok=True)
+    for language in loaded.policy.notice.languages:
+        formats: tuple[NoticeFormatName, ...] = ("html", "md", "pdf")
+        for fmt in formats:
+            data = render_notice(loaded, language, fmt)
+            path = target / f"notice.{language}.{fmt}"
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        records = {"record": build_record(loaded, language)}
+        on_behalf = build_processor_record(loaded, language)
+        if on_behalf is not None:
+            records["record-processor"] = on_behalf
+        for stem, rec in records.items():
+            (target / f"{stem}.{language}.xlsx").write_bytes(record_to_xlsx(rec))
+            (target / f"{stem}.{language}.md").write_text(record_to_markdown(rec), "utf-8")
+    findings = [f for f in lint_path(policy_file) if f.severity == "error"]
+    verdict = "lint clean" if not findings else f"{len(findings)} lint error(s)"
+    out.print(
+        f"{policy_file.parent.name:14} {loaded.policy.controller.name[:44]:44} → {target}/ "
+        f"({verdict})",
+        markup=False,
+    )
+
+
+def _seed_demo(policy_file: Path, output: Path, port: int) -> tuple[Settings, FastAPI, str, str]:
+    """A fresh SQLite demo store with an admin and a few requests in different states."""
+    from treu.requests import extend, start, submit, verify
+    from treu.store.migrate import upgrade
+    from treu.users import create_user
+    from treu.web import create_app
+
+    output.mkdir(parents=True, exist_ok=True)
+    database = output / "demo.db"
+    for stale in (database, output / "demo.db-wal", output / "demo.db-shm"):
+        stale.unlink(missing_ok=True)
+    settings = Settings(
+        database_url=f"sqlite:///{database}",
+        policy=policy_file,
+        secret_key=secrets.token_urlsafe(32),
+        base_url=f"http://127.0.0.1:{port}",
+        outbox_dir=output / "outbox",
+        mail_from="datenschutz@demo.example",
+    )
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    application = create_app(settings, engine=engine, policy=load_policy(policy_file))
+    services = application.state.treu
+    clock, mailer, ctx = SystemClock(), services.mailer, services.mail_ctx
+    admin_email, password = "admin@demo.example", secrets.token_urlsafe(12)
+    factory = make_sessionmaker(engine)
+    with session_scope(factory) as session:
+        create_user(session, email=admin_email, password=password, role="admin", clock=clock)
+        for kind, email, lang, steps in (
+            ("access", "erika.mustermann@example.org", "de", 2),
+            ("erasure", "max.beispiel@example.org", "de", 1),
+            ("portability", "jane.doe@example.org", "en", 3),
+        ):
+            submitted = submit(
+                session, kind=kind, email=email, lang=lang, message=None, channel="web",
+                clock=clock, mailer=mailer, mail_ctx=ctx,
+            )  # fmt: skip
+            if steps >= 1:
+                verify(session, token=submitted.verification_token, clock=clock)
+            if steps >= 2:
+                start(session, submitted.request.id, actor="system:demo", clock=clock)
+            if steps >= 3:
+                extend(
+                    session, submitted.request.id, months=1, actor="system:demo", clock=clock,
+                    reason="Demo: several systems must be searched by hand.",
+                    mailer=mailer, mail_ctx=ctx,
+                )  # fmt: skip
+    out.print(
+        f"demo database {database} seeded: 1 admin, 3 requests (e-mails in {settings.outbox_dir}/)",
+        markup=False,
+    )
+    return settings, application, admin_email, password
