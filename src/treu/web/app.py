@@ -18,6 +18,7 @@ from typing import Final
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -28,7 +29,7 @@ from treu.mail import Mailer, make_mailer
 from treu.policy.loader import LoadedPolicy, load_policy
 from treu.settings import Settings
 from treu.store import make_engine, make_sessionmaker
-from treu.web import admin, auth
+from treu.web import admin, admin_requests, auth, centre
 from treu.web.deps import DbSession, Services
 from treu.web.errors import ErrorBoundary, install_error_handlers
 from treu.web.ratelimit import RateLimits
@@ -90,6 +91,9 @@ def create_app(
     install_error_handlers(app)
     app.include_router(auth.router)
     app.include_router(admin.router)
+    app.include_router(admin_requests.router)
+    app.include_router(centre.router)
+    app.mount("/static", StaticFiles(packages=[("treu.web", "static")]), name="static")
 
     @app.get("/healthz", tags=["ops"])
     def healthz(db: DbSession) -> dict[str, str]:

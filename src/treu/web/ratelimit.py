@@ -55,6 +55,10 @@ class RateLimits:
 
     login_per_ip: Limit = field(default_factory=lambda: Limit(30, 15 * 60))
     login_per_email: Limit = field(default_factory=lambda: Limit(10, 15 * 60))
+    request_per_ip: Limit = field(default_factory=lambda: Limit(10, 60 * 60))
+    """Privacy-centre requests per client network (/24, /48) and hour."""
+    request_per_email: Limit = field(default_factory=lambda: Limit(3, 24 * 60 * 60))
+    """Privacy-centre requests per e-mail address and (UTC) day: each one sends two mails."""
 
 
 def client_network(host: str | None) -> str:
