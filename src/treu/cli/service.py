@@ -126,7 +126,9 @@ def serve(
     engine = make_engine(settings.database_url)
     if current(engine) != head():
         raise TreuError("treu's database is not at the current schema; run: treu db upgrade")
-    application = create_app(settings, engine=engine, policy=load_policy(settings.policy))
+    application = create_app(
+        settings, engine=engine, policy=load_policy(settings.policy), run_jobs=True
+    )
     out.print(
         f"treu serves {settings.policy} at http://{host}:{port}/ (admin API: /docs)", markup=False
     )
@@ -220,7 +222,9 @@ def _seed_demo(policy_file: Path, output: Path, port: int) -> tuple[Settings, Fa
     )
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    application = create_app(settings, engine=engine, policy=load_policy(policy_file))
+    application = create_app(
+        settings, engine=engine, policy=load_policy(policy_file), run_jobs=True
+    )
     services = application.state.treu
     clock, mailer, ctx = SystemClock(), services.mailer, services.mail_ctx
     admin_email, password = "admin@demo.example", secrets.token_urlsafe(12)

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from treu import __version__
 from treu.clock import Clock, SystemClock
 from treu.errors import TreuError
+from treu.jobs import Job, PeriodicJobs, purge_closed_requests
 from treu.mail import Mailer, make_mailer
 from treu.policy.loader import LoadedPolicy, load_policy
 from treu.settings import Settings
@@ -50,6 +51,7 @@ def create_app(
     mailer: Mailer | None = None,
     limits: RateLimits | None = None,
     policy: LoadedPolicy | None = None,
+    run_jobs: bool = False,
 ) -> FastAPI:
     secret = settings.secret_key.get_secret_value()
     if len(secret) < MIN_SECRET_LENGTH:
@@ -75,7 +77,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        jobs = _jobs(svc) if run_jobs else None
+        if jobs is not None:
+            jobs.start()
+        _app.state.jobs = jobs
         yield
+        if jobs is not None:
+            jobs.stop()
         if own_engine:
             store.dispose()
 
@@ -105,6 +113,20 @@ def create_app(
     app.add_middleware(ErrorBoundary)
     app.add_middleware(SecureHeaders, https=https, csp_by_path={"/docs": docs_csp})
     return app
+
+
+def _jobs(svc: Services) -> PeriodicJobs:
+    """The server's own background work: request records are deleted when their time is up."""
+    years = svc.settings.request_retention_years
+    return PeriodicJobs(
+        [
+            Job(
+                "purge-closed-requests",
+                lambda: purge_closed_requests(svc.sessions, svc.clock, years),
+                every_seconds=6 * 3600,
+            )
+        ]
+    )
 
 
 def _load_policy(settings: Settings) -> LoadedPolicy | None:

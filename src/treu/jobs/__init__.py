@@ -1,0 +1,72 @@
+"""Background work that keeps treu's own promises while it serves.
+
+For now one job: deleting closed requests whose retention ended (D14: fixed
+retention of the request records).  It runs in the server process on a timer; the
+retention issue brings a real scheduler and, on PostgreSQL, a shared job queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from treu.clock import Clock
+from treu.requests import closing_purge
+from treu.store import session_scope
+
+__all__ = ["Job", "PeriodicJobs", "purge_closed_requests"]
+
+log = logging.getLogger("treu.jobs")
+
+
+def purge_closed_requests(factory: sessionmaker[Session], clock: Clock, years: int) -> int:
+    """One run of the request-retention purge in its own transaction."""
+    with session_scope(factory) as session:
+        return closing_purge(session, clock=clock, years=years)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[], object]
+    every_seconds: float
+
+
+@dataclass
+class PeriodicJobs:
+    """Runs each job at start and then every ``every_seconds`` on a daemon thread.
+
+    A failing run is logged by job name and exception class only (no personal
+    data) and retried at the next interval; it never stops the server.
+    """
+
+    jobs: list[Job]
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
+    runs: dict[str, int] = field(default_factory=dict)
+
+    def start(self) -> None:
+        for job in self.jobs:
+            thread = threading.Thread(
+                target=self._loop, args=(job,), name=f"treu-{job.name}", daemon=True
+            )
+            self._threads.append(thread)
+            thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _loop(self, job: Job) -> None:
+        while not self._stop.is_set():
+            try:
+                job.run()
+                self.runs[job.name] = self.runs.get(job.name, 0) + 1
+            except Exception as exc:  # keep serving; report without details
+                log.error("job %s failed: %s", job.name, type(exc).__name__)
+            self._stop.wait(job.every_seconds)
