@@ -39,6 +39,7 @@ from treu.requests import (
     export,
     kind_label,
     rejection_label,
+    resend_verification,
     state_label,
     submit,
     verify,
@@ -301,7 +302,50 @@ def status_page(request: HttpRequest, token: str, db: DbSession) -> HTMLResponse
         history=history,
         result_name=result_name,
         token=token,
+        form_token=FormTokens(
+            secret=svc.settings.secret_key.get_secret_value(), clock=svc.clock
+        ).issue(),
     )
+
+
+@router.post("/requests/status/{token}/resend")
+def status_resend(
+    request: HttpRequest,
+    token: str,
+    db: DbSession,
+    form_token: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """A new confirmation link for a request still awaiting it (Art. 12(6)); limited per day."""
+    svc = services(request)
+    found = _by_token(db, token)
+    if found is None:
+        return pages.unknown_link(request, page_lang(request))
+    lang = page_lang(request, found.lang)
+    tokens = FormTokens(secret=svc.settings.secret_key.get_secret_value(), clock=svc.clock)
+    if request.headers.get("sec-fetch-site") == "cross-site" or not tokens.valid(form_token):
+        return pages.message(
+            request, lang, 400,
+            t(lang, "Bitte noch einmal versuchen", "Please try again"),
+            t(lang, "Das Formular ist abgelaufen. Laden Sie die Statusseite neu.",
+              "The form has expired. Reload the status page."),
+            headers=NO_STORE,
+        )  # fmt: skip
+    resend_verification(
+        db,
+        found.id,
+        clock=svc.clock,
+        mailer=svc.mailer,
+        mail_ctx=svc.mail_ctx,
+        ttl_hours=svc.settings.verification_ttl_hours,
+    )
+    return pages.message(
+        request, lang, 200,
+        t(lang, "Link gesendet", "Link sent"),
+        t(lang, "Wir haben Ihnen einen neuen Bestätigungslink geschickt. Bitte sehen Sie in "
+              "Ihrem Postfach nach.",
+          "We have sent you a new confirmation link. Please check your inbox."),
+        headers=NO_STORE,
+    )  # fmt: skip
 
 
 @router.get("/requests/status/{token}/result")
