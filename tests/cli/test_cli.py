@@ -249,3 +249,23 @@ def test_unreachable_database_is_a_one_line_error() -> None:
     )
     assert run.returncode == 1
     assert "cannot connect to treu's database" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_user_add_creates_the_first_admin_with_a_generated_password(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "TREU_DATABASE_URL": f"sqlite:///{tmp_path / 'treu.db'}"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "treu", *args], capture_output=True, text=True, env=env
+        )
+
+    assert run("db", "upgrade").returncode == 0
+    made = run("user", "add", "dpo@example.org", "--role", "dpo", "--generate")
+    assert made.returncode == 0, made.stderr
+    assert "created with role dpo" in made.stdout and "password: " in made.stdout
+    again = run("user", "add", "dpo@example.org", "--generate")
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    bad = run("user", "add", "x@example.org", "--role", "boss", "--generate")
+    assert bad.returncode == 1 and "role" in bad.stderr
