@@ -30,7 +30,7 @@ from treu.mail import Mailer, make_mailer
 from treu.policy.loader import LoadedPolicy, load_policy
 from treu.settings import Settings
 from treu.store import make_engine, make_sessionmaker
-from treu.web import admin, admin_requests, auth, centre
+from treu.web import admin, admin_requests, auth, centre, console
 from treu.web.deps import DbSession, Services
 from treu.web.errors import ErrorBoundary, install_error_handlers
 from treu.web.ratelimit import RateLimits
@@ -100,6 +100,7 @@ def create_app(
     app.include_router(auth.router)
     app.include_router(admin.router)
     app.include_router(admin_requests.router)
+    app.include_router(console.router)
     app.include_router(centre.router)
     app.mount("/static", StaticFiles(packages=[("treu.web", "static")]), name="static")
 
