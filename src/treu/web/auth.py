@@ -34,9 +34,11 @@ __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
     "CurrentUser",
+    "bearer",
     "current_user",
     "require_role",
     "router",
+    "set_session_cookies",
 ]
 
 CSRF_HEADER: Final = "X-CSRF-Token"
@@ -116,7 +118,7 @@ def login(
     value, csrf = svc.codec.issue(user)
     body = {"id": user.id, "email": user.email, "role": user.role, "csrf_token": csrf}
     response = JSONResponse(body)
-    _set_cookies(response, svc, value, csrf)
+    set_session_cookies(response, svc, value, csrf)
     return response
 
 
@@ -158,7 +160,7 @@ async def _check_csrf(request: Request, expected: str) -> None:
         )
 
 
-def _set_cookies(response: Response, svc: Services, value: str, csrf: str) -> None:
+def set_session_cookies(response: Response, svc: Services, value: str, csrf: str) -> None:
     session_cookie, csrf_cookie = cookie_names(svc.https)
     max_age = svc.codec.max_age
     for name, content, httponly in ((session_cookie, value, True), (csrf_cookie, csrf, False)):

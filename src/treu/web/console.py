@@ -51,7 +51,7 @@ from treu.web import _console_pages as pages
 from treu.web import admin_requests
 from treu.web._centre_text import page_lang, t
 from treu.web._console_text import DONE
-from treu.web.auth import _set_cookies, bearer, current_user
+from treu.web.auth import bearer, current_user, set_session_cookies
 from treu.web.deps import DbSession, services
 from treu.web.errors import Forbidden, status_for
 from treu.web.ratelimit import check, client_network
@@ -186,7 +186,7 @@ def console_login(
         return response
     value, csrf = svc.codec.issue(user)
     onward = RedirectResponse(f"{_root(request)}/admin/requests?lang={lang}", status_code=303)
-    _set_cookies(onward, svc, value, csrf)
+    set_session_cookies(onward, svc, value, csrf)
     return onward
 
 
