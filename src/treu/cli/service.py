@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from fastapi import FastAPI
 
-from treu.cli.app import app, out
+from treu.cli.app import app, err, out
 from treu.clock import SystemClock
 from treu.errors import TreuError
 from treu.notice.lint import lint_path
@@ -133,6 +133,45 @@ def serve(
         f"treu serves {settings.policy} at http://{host}:{port}/ (admin API: /docs)", markup=False
     )
     uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=False)
+
+
+@app.command("demo-db")
+def demo_db(
+    db: Annotated[str, typer.Option("--db", help="SQLAlchemy URL of the database to fill.")],
+    archetype: Annotated[
+        str, typer.Option(help="consultation (video consultation) or association (finance).")
+    ] = "consultation",
+    subjects: Annotated[
+        int, typer.Option(help="How many data subjects (customers/members).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 1,
+) -> None:
+    """Create a realistic demo schema and data (Faker de_DE) for data-map and benchmark work."""
+    from treu.demodata import ARCHETYPES, ArchetypeName, create_demo_database
+
+    if archetype not in ARCHETYPES:
+        raise TreuError(f"--archetype {archetype}: use one of {', '.join(ARCHETYPES)}")
+    if subjects < 1:
+        raise TreuError("--subjects must be at least 1")
+
+    def progress(done: int, total: int) -> None:
+        err.print(f"\r{done:,}/{total:,} rows", end="", markup=False)
+
+    stats = create_demo_database(
+        db,
+        archetype=cast("ArchetypeName", archetype),  # checked against ARCHETYPES above
+        subjects=subjects,
+        seed=seed,
+        progress=progress,
+    )
+    err.print("", markup=False)
+    for table, rows in stats.rows.items():
+        out.print(f"{table:28} {rows:>12,}", markup=False)
+    out.print(
+        f"{stats.total_rows:,} rows in {len(stats.rows)} tables "
+        f"({stats.rows_per_second:,.0f} rows/s)",
+        markup=False,
+    )
 
 
 @app.command()
