@@ -2,6 +2,7 @@
 
     TreuError
     ├── PolicyError            the policy file cannot be used; carries all problems at once
+    ├── DataMapError           the data map file cannot be used; carries all problems at once
     ├── NoticeError            a notice cannot be read or rendered
     ├── InputError             a file given on the command line cannot be read
     ├── DependencyMissing      an optional extra (e.g. ``[pdf]``) is not installed
@@ -30,6 +31,7 @@ from pathlib import Path
 __all__ = [
     "AuthError",
     "Conflict",
+    "DataMapError",
     "DependencyMissing",
     "ExtensionRefused",
     "InputError",
@@ -98,15 +100,30 @@ class PolicyError(TreuError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        errors = sum(p.severity == "error" for p in self.problems)
-        warnings = len(self.problems) - errors
-        name = str(self.file) if self.file else "policy"
-        head = f"{name}: {errors} error(s)"
-        if warnings:
-            head += f", {warnings} warning(s)"
-        lines = [head]
-        lines += [str(p) for p in self.problems]
-        return "\n".join(lines)
+        return _summary(str(self.file) if self.file else "policy", self.problems)
+
+
+@dataclass
+class DataMapError(TreuError):
+    """The data map file has problems; all of them are listed, not only the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+    file: Path | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return _summary(str(self.file) if self.file else "datamap", self.problems)
+
+
+def _summary(name: str, problems: list[Problem]) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    head = f"{name}: {errors} error(s)"
+    if warnings:
+        head += f", {warnings} warning(s)"
+    return "\n".join([head, *(str(p) for p in problems)])
 
 
 class NoticeError(TreuError):

@@ -269,3 +269,18 @@ def test_user_add_creates_the_first_admin_with_a_generated_password(tmp_path: Pa
     assert again.returncode == 1 and "Traceback" not in again.stderr
     bad = run("user", "add", "x@example.org", "--role", "boss", "--generate")
     assert bad.returncode == 1 and "role" in bad.stderr
+
+
+def test_datamap_scan_and_check_on_a_demo_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    made = treu("demo-db", "--db", url, "--subjects", "60", "--seed", "3")
+    assert made.returncode == 0, made.stderr
+    target = tmp_path / "datamap.yaml"
+    scanned = treu("datamap", "scan", "--db", url, "-o", target)
+    assert scanned.returncode == 0, scanned.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "treu_datamap: 1" in text and "user.contact.email" in text
+    assert "@" not in text.split("treu_datamap: 1", 1)[1]  # no sampled e-mail address leaks
+    checked = treu("datamap", "check", "--db", url, "--datamap", target, "--format", "json")
+    assert checked.returncode == 0, checked.stdout
+    assert [f for f in json.loads(checked.stdout) if f["severity"] == "error"] == []

@@ -13,11 +13,15 @@ PACKAGES = {
         "Recipient", "Retention", "Transfer", "load_policy", "parse_duration", "parse_policy",
     ],
     "treu.errors": [
-        "AuthError", "Conflict", "DependencyMissing", "ExtensionRefused", "InputError",
+        "AuthError", "Conflict", "DataMapError", "DependencyMissing", "ExtensionRefused", "InputError",
         "InvalidTransition", "InvalidUser", "MailError", "NotFound", "NoticeError", "PolicyError", "Problem", "RateLimited",
         "RequestError", "StoreError", "StoreUnavailable", "TreuError", "VerificationFailed",
     ],
     "treu.findings": ["Finding", "Severity", "has_errors"],
+    "treu.datamap": [
+        "Classification", "Column", "DataMap", "Database", "Erasure", "Guard", "Reference",
+        "Table", "check", "classify", "dump", "load", "loads", "scan",
+    ],
     "treu.mail": ["MailKind", "Mailer", "OutboxMailer", "SmtpMailer", "compose", "make_mailer"],
 }  # fmt: skip
 

@@ -216,12 +216,15 @@ def _dotted(loc: Loc) -> str:
     return out
 
 
-def _fields_at(loc: Loc) -> set[str]:
+def _fields_at(loc: Loc, root: type[BaseModel] = Policy) -> set[str]:
     """Field names the model allows at ``loc``, to suggest the one a typo meant."""
-    annotation: Any = Policy
+    annotation: Any = root
     for part in loc:
         annotation = _unwrap(annotation, index=isinstance(part, int))
         if isinstance(part, int):
+            continue
+        if typing.get_origin(annotation) is dict:  # a key the user chose, e.g. a table name
+            annotation = typing.get_args(annotation)[1]
             continue
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             field = annotation.model_fields.get(part)
@@ -256,7 +259,9 @@ _PATTERN_MESSAGES = {
 }
 
 
-def _from_pydantic(err: Any, positions: _Positions, path: Path | None) -> Problem:
+def _from_pydantic(
+    err: Any, positions: _Positions, path: Path | None, root: type[BaseModel] = Policy
+) -> Problem:
     loc = _clean_loc(tuple(err["loc"]))
     kind = err["type"]
     value = err.get("input")
@@ -268,7 +273,7 @@ def _from_pydantic(err: Any, positions: _Positions, path: Path | None) -> Proble
         hint = "see docs/policy.md for what it holds"
         item, hint = _MISSING.get(str(loc[-1]), (None, hint))
     elif kind == "extra_forbidden":
-        allowed = _fields_at(loc[:-1])
+        allowed = _fields_at(loc[:-1], root)
         near = suggest(str(loc[-1]), allowed)
         message = f"unknown field '{loc[-1]}'"
         hint = f"did you mean '{near}'?" if near else f"allowed here: {', '.join(sorted(allowed))}"

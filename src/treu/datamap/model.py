@@ -1,0 +1,230 @@
+"""The data map: what an application database holds, and what erasure does to each table.
+
+``treu datamap scan`` proposes one; people edit it and keep it in version control
+(``datamap.yaml``).  It carries no data values, only names, types, categories and
+the reasons for them.  The structure checks live here; checks against a live
+database live in ``check.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from treu.policy.checks import Issue
+from treu.policy.model import Term
+from treu.policy.taxonomy import fideslang_keys, suggest
+
+__all__ = [
+    "Column",
+    "DataMap",
+    "Database",
+    "Erasure",
+    "Guard",
+    "Identity",
+    "Ownership",
+    "Reference",
+    "Role",
+    "Strategy",
+    "Table",
+    "consistency",
+    "is_category",
+]
+
+Identity = Literal["email", "phone", "user_id"]
+"""How a data subject is found: by e-mail address, phone number or user id."""
+
+Ownership = Literal["child_of", "context", "none"]
+"""What following a reference from the referencing row means: the row belongs to the
+referenced one (``child_of``), points at shared context (``context``), or neither."""
+
+Role = Literal["subject", "owned", "shared", "unrelated"]
+"""A table holds data subjects, rows owned by them, context shared by many, or neither."""
+
+Strategy = Literal["delete", "nullify", "mask", "hash", "keep"]
+"""What erasure does to a subject's rows in a table."""
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Loc = tuple[str | int, ...]
+GuardName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Column(_Model):
+    type: Name
+    nullable: bool = True
+    category: Name | None = None
+    """A fideslang data category (``user.contact.email``) or none: not personal."""
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    identity: Identity | None = None
+    reasons: list[str] = Field(default_factory=list)
+    """Why the category was proposed; names and counts only, never a value."""
+
+
+class Reference(_Model):
+    """A link from some columns of this table to another table's columns."""
+
+    columns: list[Name] = Field(min_length=1)
+    to_table: Name
+    to_columns: list[Name] = Field(min_length=1)
+    declared: bool = False
+    """True: written by hand (the database has no foreign key); false: found as a foreign key."""
+    ownership: Ownership | None = None
+
+    @model_validator(mode="after")
+    def _same_length(self) -> Reference:
+        if len(self.columns) != len(self.to_columns):
+            raise ValueError(
+                f"{len(self.columns)} column(s) refer to {len(self.to_columns)} column(s); "
+                "list as many to_columns as columns"
+            )
+        return self
+
+
+class Erasure(_Model):
+    """``delete`` rows; ``nullify``, ``mask`` or ``hash`` the named columns; or ``keep``
+    them under a legal hold naming a retention preset or rule of the policy."""
+
+    strategy: Strategy
+    columns: list[Name] = Field(default_factory=list)
+    hold: Name | None = None
+
+    @model_validator(mode="after")
+    def _fits_strategy(self) -> Erasure:
+        if self.strategy in ("nullify", "mask", "hash") and not self.columns:
+            raise ValueError(f"'{self.strategy}' needs the columns it applies to: columns: [...]")
+        if self.strategy in ("delete", "keep") and self.columns:
+            raise ValueError(f"'{self.strategy}' applies to whole rows; remove 'columns'")
+        if self.strategy == "keep" and self.hold is None:
+            raise ValueError(
+                "'keep' needs the legal hold that requires it: hold: <retention preset or rule>, "
+                "e.g. hold: hgb-ao-vouchers"
+            )
+        if self.strategy != "keep" and self.hold is not None:
+            raise ValueError("only 'keep' takes a hold; remove 'hold' or use strategy: keep")
+        return self
+
+
+class Table(_Model):
+    primary_key: list[Name] = Field(default_factory=list)
+    role: Role | None = None
+    erasure: Erasure | None = None
+    columns: dict[str, Column] = Field(default_factory=dict)
+    references: list[Reference] = Field(default_factory=list)
+
+
+class Guard(_Model):
+    """A domain rule checked before erasure: a SELECT that returns rows when erasing
+    must not go ahead, and the message shown then."""
+
+    name: GuardName
+    sql: Name
+    message: Term
+
+    @model_validator(mode="after")
+    def _one_select(self) -> Guard:
+        sql = self.sql.strip().rstrip(";")
+        if ";" in sql:
+            raise ValueError("a guard is one SQL statement; remove the ';' inside it")
+        if sql.split(None, 1)[0].lower() not in ("select", "with"):
+            raise ValueError("a guard is a query: start it with SELECT (or WITH)")
+        return self
+
+
+class Database(_Model):
+    dialect: Name
+    schema_name: Name | None = None
+    scanned_at: AwareDatetime
+
+
+class DataMap(_Model):
+    treu_datamap: Literal[1] = 1
+    database: Database
+    tables: dict[str, Table] = Field(default_factory=dict)
+    guards: list[Guard] = Field(default_factory=list)
+
+    def subjects(self) -> list[str]:
+        """Tables whose rows are data subjects."""
+        return [name for name, table in self.tables.items() if table.role == "subject"]
+
+
+def consistency(datamap: DataMap) -> list[Issue]:
+    """What the map says that does not fit together: names of columns or tables it does
+    not list (``DM4``) and data categories that fideslang does not know (``DM5``)."""
+    issues: list[Issue] = []
+    for name, table in datamap.tables.items():
+        at: Loc = ("tables", name)
+        named: list[tuple[Loc, str]] = [
+            ((*at, "primary_key", i), c) for i, c in enumerate(table.primary_key)
+        ]
+        if table.erasure:
+            named += [
+                ((*at, "erasure", "columns", i), c) for i, c in enumerate(table.erasure.columns)
+            ]
+        for r, ref in enumerate(table.references):
+            named += [((*at, "references", r, "columns", i), c) for i, c in enumerate(ref.columns)]
+            target = datamap.tables.get(ref.to_table)
+            if target is None:
+                issues.append(
+                    _unknown(
+                        (*at, "references", r, "to_table"),
+                        "table",
+                        ref.to_table,
+                        set(datamap.tables),
+                    )
+                )
+                continue
+            issues += [
+                _unknown(
+                    (*at, "references", r, "to_columns", i),
+                    f"column of {ref.to_table}",
+                    c,
+                    set(target.columns),
+                )
+                for i, c in enumerate(ref.to_columns)
+                if c not in target.columns
+            ]
+        issues += [
+            _unknown(loc, "column", c, set(table.columns))
+            for loc, c in named
+            if c not in table.columns
+        ]
+        for column_name, column in table.columns.items():
+            if column.category is not None and not is_category(column.category):
+                near = suggest(column.category, fideslang_keys("data_category"))
+                issues.append(
+                    Issue(
+                        (*at, "columns", column_name, "category"),
+                        f"'{column.category}' is not a fideslang data category",
+                        f"did you mean '{near}'?" if near else "see fideslang's data categories",
+                        item="DM5",
+                    )
+                )
+    return issues
+
+
+def _unknown(loc: Loc, what: str, name: str, known: set[str]) -> Issue:
+    near = suggest(name, known)
+    hint = (
+        f"did you mean '{near}'?"
+        if near
+        else f"the map lists no {what} of that name; add it or fix the name"
+    )
+    return Issue(loc, f"unknown {what} '{name}'", hint, item="DM4")
+
+
+def is_category(key: str) -> bool:
+    """A fideslang data category, or an organisation's own key below one of its most
+    specific keys (``user.content.private.chat``; such extensions are declared in the
+    policy).  ``user.contact.emial`` is not: ``user.contact`` has keys of its own."""
+    known = fideslang_keys("data_category")
+    if key in known:
+        return True
+    parent = key.rpartition(".")[0]
+    while parent and parent not in known:
+        parent = parent.rpartition(".")[0]
+    return bool(parent) and not any(k.startswith(parent + ".") for k in known)

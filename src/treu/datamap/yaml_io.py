@@ -1,0 +1,224 @@
+"""Write ``datamap.yaml`` for people to edit, and read it back with file:line errors.
+
+``dump`` writes tables, columns and references in a stable order (tables by name,
+columns as the database lists them) with comments on how to edit the file, so a
+re-scan gives a small diff.  ``load`` reports every problem at once, each with
+its file, line and field, the way ``policy.yaml`` errors are reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import UTC
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from treu.datamap.model import Column, DataMap, Guard, Reference, Table, consistency
+from treu.errors import DataMapError, InputError, PolicyError, Problem
+from treu.policy.loader import (
+    _from_issue,
+    _from_pydantic,
+    _order,
+    _parse_yaml,
+    _plain,
+    _Positions,
+    _unique,
+)
+
+__all__ = ["dump", "load", "loads"]
+
+_Node = TypeVar("_Node", CommentedMap, CommentedSeq)
+
+HEADER = """\
+treu data map: what the application's database holds, and what erasing a data subject
+does to it.  Proposed by 'treu datamap scan'; review it, edit it, keep it in version
+control.  'treu datamap check' compares it with the live database and reports drift.
+It holds no data values: only names, types, categories and why they were proposed.
+
+tables.<name>:
+  role:        subject (rows are data subjects) | owned (rows belong to a subject)
+               | shared (context many subjects point at) | unrelated
+  erasure:     what erasing a subject does to its rows in this table
+               {strategy: delete}                       delete the rows
+               {strategy: nullify, columns: [a, b]}     set these columns to NULL
+               {strategy: mask, columns: [a]}           overwrite them with a placeholder
+               {strategy: hash, columns: [a]}           replace them by a keyed hash
+               {strategy: keep, hold: hgb-ao-vouchers}  keep the rows under a legal hold:
+                                                        a retention preset or rule of the policy
+  columns:     category is a fideslang data category, or null when not personal;
+               identity (email | phone | user_id) marks how a data subject is found.
+  references:  links to other tables.  Foreign keys are found (declared: false); add links
+               the database does not know with declared: true.  ownership says what following
+               a link from this table means: child_of (the row belongs to the referenced row),
+               context (it points at shared data), none (do not follow it).
+"""
+
+GUARDS = """\
+guards: SQL checks run before an erasure.  Each is one SELECT that returns rows when the
+erasure must not go ahead (:subject_id is the subject's primary key), and the message
+shown then, e.g.
+  - name: open-appointments
+    sql: SELECT 1 FROM appointments WHERE customer_id = :subject_id AND starts_at > CURRENT_TIMESTAMP
+    message: {de: Es gibt noch offene Termine., en: There are open appointments.}"""
+
+
+def dump(datamap: DataMap) -> str:
+    root = CommentedMap()
+    root["treu_datamap"] = datamap.treu_datamap
+    database = CommentedMap()
+    database["dialect"] = datamap.database.dialect
+    if datamap.database.schema_name is not None:
+        database["schema_name"] = datamap.database.schema_name
+    scanned = datamap.database.scanned_at.astimezone(UTC).isoformat()
+    database["scanned_at"] = scanned.replace("+00:00", "Z")
+    root["database"] = database
+    tables = CommentedMap()
+    for name in sorted(datamap.tables):
+        tables[name] = _table(datamap.tables[name])
+    root["tables"] = tables
+    root["guards"] = _flow(CommentedSeq([_guard(g) for g in datamap.guards]))
+    if datamap.guards:
+        root["guards"].fa.set_block_style()
+    root.yaml_set_start_comment(HEADER)
+    root.yaml_set_comment_before_after_key("guards", before=GUARDS, indent=0)
+    yaml = YAML()
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    yaml.representer.add_representer(type(None), _null)
+    out = io.StringIO()
+    yaml.dump(root, out)
+    return out.getvalue()
+
+
+def _table(table: Table) -> CommentedMap:
+    out = CommentedMap()
+    out["role"] = table.role
+    out["erasure"] = (
+        _flow(CommentedMap(table.erasure.model_dump(exclude_defaults=True)))
+        if table.erasure
+        else None
+    )
+    out["primary_key"] = _flow(CommentedSeq(table.primary_key))
+    out["columns"] = CommentedMap((name, _column(c)) for name, c in table.columns.items())
+    out["references"] = _flow(CommentedSeq(_reference(r) for r in table.references))
+    if table.references:
+        out["references"].fa.set_block_style()
+    return out
+
+
+def _column(column: Column) -> CommentedMap:
+    out = CommentedMap()
+    out["type"] = column.type
+    out["nullable"] = column.nullable
+    out["category"] = column.category
+    if column.category is None and not column.reasons and column.identity is None:
+        return _flow(out)
+    if column.confidence:
+        out["confidence"] = column.confidence
+    if column.identity is not None:
+        out["identity"] = column.identity
+    if column.reasons:
+        out["reasons"] = CommentedSeq(column.reasons)
+    return out
+
+
+def _reference(reference: Reference) -> CommentedMap:
+    out = CommentedMap()
+    out["columns"] = _flow(CommentedSeq(reference.columns))
+    out["to_table"] = reference.to_table
+    out["to_columns"] = _flow(CommentedSeq(reference.to_columns))
+    if reference.declared:
+        out["declared"] = True
+    if reference.ownership is not None:
+        out["ownership"] = reference.ownership
+    return out
+
+
+def _guard(guard: Guard) -> CommentedMap:
+    out = CommentedMap()
+    out["name"] = guard.name
+    out["sql"] = guard.sql
+    out["message"] = (
+        _flow(CommentedMap(guard.message)) if isinstance(guard.message, dict) else guard.message
+    )
+    return out
+
+
+def _null(representer: Any, _value: None) -> Any:
+    """``erasure: null`` rather than ``erasure:``: the empty slot should show."""
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+
+def _flow(node: _Node) -> _Node:
+    node.fa.set_flow_style()
+    return node
+
+
+def load(path: str | Path) -> DataMap:
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file; 'treu datamap scan' writes one") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{file}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"{file}: cannot read it ({exc.strerror})") from None
+    return loads(text, file)
+
+
+def loads(text: str, path: Path | None = None) -> DataMap:
+    """Parse a data map; raise ``DataMapError`` listing every problem with its line."""
+    where = path or Path("<datamap>")
+    try:
+        tree = _parse_yaml(text, where)
+    except PolicyError as exc:
+        raise DataMapError(exc.problems, file=path) from None
+    if not isinstance(tree, dict) or tree.get("treu_datamap") != 1:
+        raise DataMapError([_version_problem(tree, where)], file=path)
+    positions = _Positions(tree)
+    try:
+        datamap = DataMap.model_validate(_plain(tree))
+    except ValidationError as exc:
+        problems = [_from_pydantic(e, positions, where, DataMap) for e in exc.errors()]
+        raise DataMapError(sorted(_unique(map(_hint, problems)), key=_order), file=path) from None
+    problems = [_from_issue(issue, positions, where) for issue in consistency(datamap)]
+    if problems:
+        raise DataMapError(sorted(problems, key=_order), file=path)
+    return datamap
+
+
+def _version_problem(tree: object, where: Path) -> Problem:
+    hint = "write 'treu_datamap: 1' as the first line"
+    if not isinstance(tree, dict):
+        return Problem(
+            "the file must be a YAML mapping starting with 'treu_datamap: 1'",
+            file=where,
+            line=1,
+            hint=hint,
+        )
+    if "treu_datamap" not in tree:
+        return Problem("required field 'treu_datamap' is missing", file=where, line=1, hint=hint)
+    line, column = _Positions(tree).find(("treu_datamap",))
+    return Problem(
+        f"data map version {tree['treu_datamap']!r} is not supported; this treu reads version 1",
+        "treu_datamap",
+        where,
+        line,
+        column,
+        hint,
+    )
+
+
+def _hint(problem: Problem) -> Problem:
+    """The policy loader points at docs/policy.md; a data map's model is in its header."""
+    if problem.hint and "docs/policy.md" in problem.hint:
+        return dataclasses.replace(
+            problem, hint="the comment at the top of the file says what goes where"
+        )
+    return problem
