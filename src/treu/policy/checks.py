@@ -10,30 +10,29 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from treu.policy._issues import Issue, Path, RawIds
+from treu.policy._transfer_checks import (
+    ADEQUATE_COUNTRIES,
+    recipient_issues,
+    transfer_issues,
+)
 from treu.policy.durations import START_EVENTS, Duration
 from treu.policy.model import (
     EEA_COUNTRIES,
     Activity,
     Policy,
-    Recipient,
     Retention,
     TaxonomyExtension,
-    Transfer,
 )
 from treu.policy.reference import authorities, retention_presets, taxonomy_labels
 from treu.policy.taxonomy import Kind, fideslang_keys, is_special_category, suggest
 
 __all__ = ["ADEQUATE_COUNTRIES", "Issue", "RawIds", "check_policy"]
 
-Path = tuple[str | int, ...]
 
-# Countries with an EU adequacy decision (Art. 45). The USA counts only for
-# recipients certified under the EU-US Data Privacy Framework (mechanism "dpf").
-ADEQUATE_COUNTRIES = frozenset("AD AR CA CH FO GB GG IL IM JE JP KR NZ UY".split())
 GDPR_START = date(2018, 5, 25)
 
 # Names people write for an authority, mapped to the key treu uses.
@@ -51,28 +50,6 @@ _VAGUE_RETENTION = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Issue:
-    path: Path
-    message: str
-    hint: str | None = None
-    severity: str = "error"
-    item: str | None = None
-
-
-@dataclass(frozen=True)
-class RawIds:
-    """Ids present in the file even where their item failed the structure checks.
-
-    When a broken file is checked in part, a reference to a broken (and so
-    dropped) recipient is not "unknown"; these sets keep such noise out.
-    """
-
-    activities: frozenset[str] = frozenset()
-    recipients: frozenset[str] = frozenset()
-    referenced_recipients: frozenset[str] = frozenset()
-
-
 def check_policy(policy: Policy, raw: RawIds | None = None) -> list[Issue]:
     """All cross-field problems of a policy (or of the valid parts of a broken one)."""
     issues: list[Issue] = []
@@ -83,7 +60,7 @@ def check_policy(policy: Policy, raw: RawIds | None = None) -> list[Issue]:
     for i, activity in enumerate(policy.activities):
         issues += _activity(policy, activity, ("activities", i))
     for i, recipient in enumerate(policy.recipients):
-        issues += _recipient(recipient, ("recipients", i))
+        issues += recipient_issues(recipient, ("recipients", i))
         if recipient.retention is not None:
             issues += _retention(recipient.retention, ("recipients", i, "retention"))
     issues += _cookies(policy)
@@ -369,78 +346,6 @@ def _retention(retention: Retention, here: Path) -> Iterator[Issue]:
                 )
 
 
-def _recipient(recipient: Recipient, here: Path) -> Iterator[Issue]:
-    if recipient.role == "processor" and recipient.contract_date is None:
-        yield Issue(
-            (*here, "contract_date"),
-            "a processor needs a data-processing agreement (AV-Vertrag, Art. 28(3))",
-            hint="give the date it was signed: contract_date: 2024-03-01",
-            item="S1",
-        )
-    if recipient.role == "joint_controller" and recipient.arrangement is None:
-        yield Issue(
-            (*here, "arrangement"),
-            "joint controllers must publish the essence of their arrangement (Art. 26(2))",
-            item="N1",
-        )
-    covered = {t.country for t in recipient.transfers}
-    if recipient.country not in EEA_COUNTRIES and recipient.country not in covered:
-        yield Issue(
-            (*here, "transfers"),
-            f"data go to {recipient.country}, a third country, without a transfer mechanism",
-            hint=f"add transfers: [{{country: {recipient.country}, mechanism: scc}}] "
-            "(or adequacy, dpf, bcr, art49)",
-            item="N6",
-        )
-    yield from _transfers(recipient.transfers, (*here, "transfers"))
-
-
-def _transfers(transfers: list[Transfer], here: Path) -> Iterator[Issue]:
-    """Chapter V: every third-country transfer has a mechanism that fits the country."""
-    for j, transfer in enumerate(transfers):
-        at = (*here, j)
-        if transfer.country in EEA_COUNTRIES:
-            yield Issue(
-                (*at, "country"),
-                f"{transfer.country} is in the EEA; no transfer mechanism is needed",
-                severity="warning",
-                item="N6",
-            )
-        elif transfer.mechanism == "none":
-            yield Issue(
-                (*at, "mechanism"),
-                f"a transfer to {transfer.country} needs a Chapter V mechanism",
-                hint="adequacy, dpf (USA, certified recipients), scc, bcr or art49",
-                item="N6",
-            )
-        elif transfer.mechanism == "adequacy" and transfer.country not in ADEQUATE_COUNTRIES:
-            hint = (
-                "for the USA use 'dpf' if the recipient is certified, otherwise 'scc'"
-                if transfer.country == "US"
-                else f"countries with adequacy: {', '.join(sorted(ADEQUATE_COUNTRIES))}"
-            )
-            yield Issue(
-                (*at, "mechanism"),
-                f"{transfer.country} has no EU adequacy decision",
-                hint=hint,
-                item="N6",
-            )
-        elif transfer.mechanism == "dpf" and transfer.country != "US":
-            yield Issue(
-                (*at, "mechanism"),
-                "the Data Privacy Framework covers only recipients in the USA",
-                hint="elsewhere use adequacy, scc, bcr or art49",
-                item="N6",
-            )
-        elif transfer.mechanism == "art49" and transfer.derogation is None:
-            yield Issue(
-                (*at, "derogation"),
-                "an Art. 49 transfer must name its derogation",
-                hint="e.g. explicit consent after being told of the risks (Art. 49(1)(a))",
-                item="N6",
-            )
-
-
 def _cookies(policy: Policy) -> Iterator[Issue]:
     for i, cookie in enumerate(policy.cookies):
         at: Path = ("cookies", i)
@@ -540,7 +445,7 @@ def _on_behalf(policy: Policy, raw: RawIds) -> Iterator[Issue]:
         for j, key in enumerate(entry.data_subjects):
             at = (*here, "data_subjects", j)
             yield from _key_issue(policy, "data_subject", key, extra_subjects, at)
-        yield from _transfers(entry.transfers, (*here, "transfers"))
+        yield from transfer_issues(entry.transfers, (*here, "transfers"))
         roles = {r.id: r.role for r in policy.recipients}
         for j, rid in enumerate(entry.sub_processors):
             if rid in roles and roles[rid] != "processor":
