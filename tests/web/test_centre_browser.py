@@ -8,17 +8,13 @@ without JavaScript.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from browser_support import ROOT, assert_accessible, chromium, free_port, serving
+from playwright.sync_api import Browser
 from pydantic import SecretStr
 
 from treu.policy import load_policy
@@ -27,18 +23,6 @@ from treu.store import make_engine
 from treu.store.migrate import upgrade
 from treu.web import create_app
 
-ROOT = Path(__file__).parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 EMAIL = "erika.mustermann@example.org"
 
 
@@ -55,17 +39,10 @@ class RecordingMailer:
         return next(word for word in text.split() if marker in word)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, RecordingMailer]]:
     """The app in uvicorn on a background thread; yields its base URL and the mailer."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     engine = make_engine(f"sqlite:///{tmp_path / 'treu.db'}")
     upgrade(engine)
@@ -81,54 +58,15 @@ def server(tmp_path: Path) -> Iterator[tuple[str, RecordingMailer]]:
         mailer=mailer,
         policy=load_policy(ROOT / "examples" / "ideenwerk" / "policy.yaml"),
     )
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield base, mailer
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, port):
+        yield base, mailer
     engine.dispose()
 
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    missing = [str(p) for p in (CHROMIUM, AXE) if not p.is_file()]
-    if missing:
-        pytest.fail(
-            f"missing {', '.join(missing)}: run `make test` (installs Debian chromium and "
-            "axe-core from npm into .cache/npm)",
-            pytrace=False,
-        )
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
-
-
-@cache
-def _axe_source() -> str:
-    return "() => { " + AXE.read_text(encoding="utf-8") + "\n; window.axe = axe; }"
-
-
-def _axe(page: Page) -> None:
-    # Evaluated over the DevTools protocol: the strict CSP (script-src 'self') stays on.
-    page.evaluate(_axe_source())
-    result = page.evaluate(
-        """tags => axe.run(document, {
-            runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})""",
-        WCAG_TAGS,
-    )
-    lines = []
-    for v in result["violations"]:
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
-        lines += [f"    {n['target']}: {n.get('failureSummary', '')!r}" for n in v["nodes"][:5]]
-    assert not result["violations"], f"axe-core WCAG violations on {page.url}:\n" + "\n".join(lines)
 
 
 def test_a_person_sends_confirms_and_follows_a_request_accessibly_N16_D3(
@@ -141,17 +79,17 @@ def test_a_person_sends_confirms_and_follows_a_request_accessibly_N16_D3(
     page.on("request", lambda r: requested.append(r.url))
 
     page.goto(f"{base}/?lang=de")
-    _axe(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Anfrage zu Ihren Daten stellen").first.click()
     page.wait_for_url(f"{base}/requests/new?lang=de")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
-    _axe(page)
+    assert_accessible(page)
 
     # An empty form comes back with its errors, and is still accessible.
     page.get_by_role("button", name="Anfrage senden").click()
     assert page.get_by_role("alert").is_visible()
-    _axe(page)
+    assert_accessible(page)
     form_shot = tmp_path / "centre-form-errors.png"
     page.screenshot(path=str(form_shot), full_page=True)
     print(f"screenshot: {form_shot}")
@@ -165,30 +103,30 @@ def test_a_person_sends_confirms_and_follows_a_request_accessibly_N16_D3(
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Bitte prüfen Sie Ihre E-Mails"
     assert "e•••@example.org" in page.content() and EMAIL not in page.content()
-    _axe(page)
+    assert_accessible(page)
 
     page.goto(mailer.link("verify", "/requests/verify/"))
-    _axe(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Ja, die Anfrage kommt von mir").click()
     page.wait_for_load_state()
     assert "Danke, Ihre Anfrage ist bestätigt" in page.content()
-    _axe(page)
+    assert_accessible(page)
 
     page.get_by_role("link", name="Status Ihrer Anfrage ansehen").click()
     page.wait_for_load_state()
     assert "/requests/status/" in page.url
     assert page.get_by_text("Bestätigt", exact=True).is_visible()
-    _axe(page)
+    assert_accessible(page)
     page.get_by_role("link", name="English").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Status of your request"
-    _axe(page)
+    assert_accessible(page)
     shot = tmp_path / "centre-status.png"
     page.screenshot(path=str(shot), full_page=True)
     print(f"screenshot: {shot}")
 
     page.goto(f"{base}/privacy?lang=en")
-    _axe(page)
+    assert_accessible(page)
     foreign = [url for url in requested if not url.startswith(base)]
     assert not foreign, f"the centre loaded from other hosts: {foreign}"
     assert f"{base}/static/centre.css" in requested

@@ -7,18 +7,14 @@ request page for WCAG 2.2 A/AA; the console works without JavaScript.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from browser_support import ROOT, assert_accessible, chromium, free_port, serving
+from playwright.sync_api import Browser
 from pydantic import SecretStr
 
 from treu.clock import SystemClock
@@ -30,18 +26,6 @@ from treu.store.migrate import upgrade
 from treu.users import create_user
 from treu.web import create_app
 
-ROOT = Path(__file__).parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 STAFF = "dpo@example.org"
 PASSWORD = "correct horse battery"
 
@@ -61,17 +45,10 @@ class Console:
     references: list[str]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def console(tmp_path: Path) -> Iterator[Console]:
     """The app in uvicorn on a background thread, with a dpo and two confirmed requests."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     engine = make_engine(f"sqlite:///{tmp_path / 'treu.db'}")
     upgrade(engine)
@@ -106,54 +83,15 @@ def console(tmp_path: Path) -> Iterator[Console]:
             verify(session, token=sub.verification_token, clock=clock)
             references.append(sub.request.reference)
         session.commit()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield Console(base, mailer, references)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, port):
+        yield Console(base, mailer, references)
     engine.dispose()
 
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    missing = [str(p) for p in (CHROMIUM, AXE) if not p.is_file()]
-    if missing:
-        pytest.fail(
-            f"missing {', '.join(missing)}: run `make test` (installs Debian chromium and "
-            "axe-core from npm into .cache/npm)",
-            pytrace=False,
-        )
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
-
-
-@cache
-def _axe_source() -> str:
-    return "() => { " + AXE.read_text(encoding="utf-8") + "\n; window.axe = axe; }"
-
-
-def _axe(page: Page) -> None:
-    # Evaluated over the DevTools protocol: the strict CSP (script-src 'self') stays on.
-    page.evaluate(_axe_source())
-    result = page.evaluate(
-        """tags => axe.run(document, {
-            runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})""",
-        WCAG_TAGS,
-    )
-    lines = []
-    for v in result["violations"]:
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
-        lines += [f"    {n['target']}: {n.get('failureSummary', '')!r}" for n in v["nodes"][:5]]
-    assert not result["violations"], f"axe-core WCAG violations on {page.url}:\n" + "\n".join(lines)
 
 
 def test_staff_log_in_and_extend_a_request_by_keyboard_accessibly_D1_N16(
@@ -187,13 +125,13 @@ def test_staff_log_in_and_extend_a_request_by_keyboard_accessibly_D1_N16(
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url(f"{base}/admin/requests?lang=de")
-    _axe(page)
+    assert_accessible(page)
 
     reference = console.references[0]
     page.get_by_role("link", name=reference).click()
     page.wait_for_load_state()
     assert reference in page.get_by_role("heading", level=1).inner_text()
-    _axe(page)
+    assert_accessible(page)
 
     page.get_by_label("1 Monat").focus()
     page.keyboard.press("ArrowRight")  # 2 months
@@ -207,7 +145,7 @@ def test_staff_log_in_and_extend_a_request_by_keyboard_accessibly_D1_N16(
     assert "Die Frist ist verlängert" in status.inner_text()
     assert page.get_by_role("definition").filter(has_text="drei Systemen").is_visible()
     assert [m["X-Treu-Kind"] for m in console.mailer.sent][-1] == "extension"
-    _axe(page)
+    assert_accessible(page)
     shot = tmp_path / "console-request.png"
     page.screenshot(path=str(shot), full_page=True)
     print(f"screenshot: {shot}")
@@ -215,10 +153,10 @@ def test_staff_log_in_and_extend_a_request_by_keyboard_accessibly_D1_N16(
     page.get_by_role("link", name="English").click()
     page.wait_for_load_state()
     assert "Chain intact" in page.content()
-    _axe(page)
+    assert_accessible(page)
     page.goto(f"{base}/admin/requests?lang=en&due=overdue")
     assert page.get_by_text("No requests found.").is_visible()
-    _axe(page)
+    assert_accessible(page)
 
     foreign = [url for url in requested if not url.startswith(base)]
     assert not foreign, f"the console loaded from other hosts: {foreign}"

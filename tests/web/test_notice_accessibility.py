@@ -12,39 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, sync_playwright
+from browser_support import AXE, ROOT, WCAG_TAGS, chromium
+from playwright.sync_api import Browser, Page, Request
 
 from treu.notice.render import render_notice
 from treu.policy import load_policy
 
-ROOT = Path(__file__).parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CASES = [(ex, lang) for ex in ("ideenwerk", "sprechstunde") for lang in ("de", "en")]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    missing = [str(p) for p in (CHROMIUM, AXE) if not p.is_file()]
-    if missing:
-        pytest.fail(
-            f"missing {', '.join(missing)}: run `make test` (installs Debian chromium and "
-            "axe-core from npm into .cache/npm)",
-            pytrace=False,
-        )
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(params=CASES, ids=[f"{ex}-{lang}" for ex, lang in CASES])
