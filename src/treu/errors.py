@@ -188,3 +188,15 @@ class RateLimited(TreuError):
 
 class AuthError(TreuError):
     """Not logged in, or not allowed to do this."""
+
+
+def read_text_file(path: Path, *, missing_hint: str = "") -> str:
+    """Read a UTF-8 text file given by a user, turning every failure into an ``InputError``."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file{missing_hint}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None

@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from treu.datamap.model import Column, DataMap, Guard, Reference, Table, consistency
-from treu.errors import DataMapError, InputError, PolicyError, Problem
+from treu.errors import DataMapError, PolicyError, Problem, read_text_file
 from treu.policy.loader import (
     _from_issue,
     _from_pydantic,
@@ -161,15 +161,7 @@ def _flow(node: _Node) -> _Node:
 
 def load(path: str | Path) -> DataMap:
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file; 'treu datamap scan' writes one") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{file}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    except OSError as exc:
-        raise InputError(f"{file}: cannot read it ({exc.strerror})") from None
-    return loads(text, file)
+    return loads(read_text_file(file, missing_hint="; 'treu datamap scan' writes one"), file)
 
 
 def loads(text: str, path: Path | None = None) -> DataMap:

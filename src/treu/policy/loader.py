@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
-from treu.errors import InputError, PolicyError, Problem
+from treu.errors import PolicyError, Problem, read_text_file
 from treu.policy._partial import partial_issues
 from treu.policy.checks import Issue, check_policy
 from treu.policy.model import Policy
@@ -45,15 +45,7 @@ class LoadedPolicy:
 
 def load_policy(path: str | Path) -> LoadedPolicy:
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{file}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    except OSError as exc:
-        raise InputError(f"{file}: cannot read it ({exc.strerror})") from None
-    return parse_policy(text, file)
+    return parse_policy(read_text_file(file), file)
 
 
 def parse_policy(text: str, path: Path | None = None) -> LoadedPolicy:
