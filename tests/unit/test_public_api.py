@@ -19,8 +19,9 @@ PACKAGES = {
     ],
     "treu.findings": ["Finding", "Severity", "has_errors"],
     "treu.datamap": [
-        "Classification", "Column", "DataMap", "Database", "Erasure", "Guard", "Reference",
-        "Table", "check", "classify", "dump", "load", "loads", "scan",
+        "Classification", "Column", "ContextRef", "DataMap", "Database", "Erasure", "Guard",
+        "Plan", "PlanStep", "PlanWarning", "Reference", "Table", "check", "classify", "dump",
+        "load", "loads", "plan", "scan",
     ],
     "treu.mail": ["MailKind", "Mailer", "OutboxMailer", "SmtpMailer", "compose", "make_mailer"],
 }  # fmt: skip

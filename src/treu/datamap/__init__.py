@@ -3,6 +3,8 @@
 scan(engine)            propose a DataMap from the live schema and sampled values
 dump(datamap) / load()  datamap.yaml, for people to edit and keep in version control
 check(engine, datamap)  drift between the map and the database, as findings DM1–DM7
+plan(engine, datamap, identity=..., value=...)
+                        the rows that belong to one person, and what erasure does to them
 """
 
 from __future__ import annotations
@@ -18,16 +20,21 @@ from treu.datamap.model import (
     Reference,
     Table,
 )
+from treu.datamap.plan import ContextRef, Plan, PlanStep, PlanWarning, plan
 from treu.datamap.scan import scan
 from treu.datamap.yaml_io import dump, load, loads
 
 __all__ = [
     "Classification",
     "Column",
+    "ContextRef",
     "DataMap",
     "Database",
     "Erasure",
     "Guard",
+    "Plan",
+    "PlanStep",
+    "PlanWarning",
     "Reference",
     "Table",
     "check",
@@ -35,5 +42,6 @@ __all__ = [
     "dump",
     "load",
     "loads",
+    "plan",
     "scan",
 ]

@@ -1,0 +1,116 @@
+"""The SQL behind a plan: SELECTs by bound parameters, on every backend treu supports.
+
+Names go through SQLAlchemy's quoting (``tblKunde`` stays ``tblKunde``), values only
+ever as bound parameters, keys in IN lists of at most ``BATCH`` (composite keys as row
+values).  Rows come back as the driver returns them, without type processing, so
+that a value never ends up in an error message of a type processor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import phonenumbers
+from sqlalchemy import Connection, column, false, func, or_, select, table, tuple_
+from sqlalchemy.sql.expression import ColumnElement, TableClause
+
+from treu.datamap._graph import Key, Row
+from treu.datamap.model import Identity
+
+__all__ = ["BATCH", "Fetcher"]
+
+BATCH = 500
+"""Keys per IN list: far below every backend's limit on bound parameters."""
+
+_SEPARATORS = " -/().\t"
+
+
+class Fetcher:
+    """Reads rows by bound parameters; names are quoted by SQLAlchemy (``tblKunde``)."""
+
+    def __init__(self, conn: Connection, schema: str | None) -> None:
+        self.conn = conn
+        self.schema = schema
+
+    def _table(self, name: str, columns: Iterable[str]) -> TableClause:
+        return table(name, *(column(c) for c in dict.fromkeys(columns)), schema=self.schema)
+
+    def __call__(
+        self, name: str, columns: Sequence[str], match: Sequence[str], values: Sequence[Key]
+    ) -> list[Row]:
+        t = self._table(name, [*columns, *match])
+        rows: list[Row] = []
+        for start in range(0, len(values), BATCH):
+            query = select(*(t.c[c] for c in columns)).where(
+                _among(t, match, values[start : start + BATCH])
+            )
+            rows += [dict(zip(columns, row, strict=True)) for row in self.conn.execute(query)]
+        return rows
+
+    def count(self, name: str, key: Sequence[str], keys: Sequence[Key]) -> int:
+        """Rows of a table without primary key: several may share one key."""
+        t = self._table(name, key)
+        return sum(
+            self.conn.execute(
+                select(func.count()).select_from(t).where(_among(t, key, keys[i : i + BATCH]))
+            ).scalar_one()
+            for i in range(0, len(keys), BATCH)
+        )
+
+    def subjects(
+        self,
+        name: str,
+        columns: Sequence[str],
+        identity_columns: dict[str, str],
+        identity: Identity,
+        value: str,
+    ) -> list[Row]:
+        t = self._table(name, [*columns, *identity_columns])
+        conditions = [
+            _matches(t.c[c], kind, identity, value) for c, kind in identity_columns.items()
+        ]
+        query = select(*(t.c[c] for c in columns)).where(or_(*conditions))
+        return [dict(zip(columns, row, strict=True)) for row in self.conn.execute(query)]
+
+
+def _among(t: TableClause, match: Sequence[str], values: Sequence[Key]) -> ColumnElement[bool]:
+    if len(match) == 1:
+        return t.c[match[0]].in_([v[0] for v in values])
+    return tuple_(*(t.c[c] for c in match)).in_(values)
+
+
+def _matches(
+    col: ColumnElement[Any], type_: str, identity: Identity, value: str
+) -> ColumnElement[bool]:
+    """E-mail case-insensitively; phone numbers in their common spellings (E.164,
+    00-prefix, national, separators ignored); user ids as numbers when they are."""
+    value = value.strip()
+    if identity == "email":
+        return func.lower(col) == value.lower()
+    if identity == "phone":
+        bare = col
+        for sep in _SEPARATORS:
+            bare = func.replace(bare, sep, "")
+        return bare.in_(_phone_spellings(value))
+    if "INT" in type_.upper():  # INTEGER, BIGINT, ...: compare as a number
+        return col == int(value) if re.fullmatch(r"-?\d+", value) else false()
+    return col == value
+
+
+def _phone_spellings(value: str, region: str = "DE") -> list[str]:
+    bare = value.translate({ord(c): None for c in _SEPARATORS})
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return [bare]
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    spellings = [
+        bare,
+        e164,
+        "00" + e164[1:],
+        national.translate({ord(c): None for c in _SEPARATORS}),
+    ]
+    return list(dict.fromkeys(spellings))
