@@ -284,3 +284,16 @@ def test_datamap_scan_and_check_on_a_demo_database(tmp_path: Path) -> None:
     checked = treu("datamap", "check", "--db", url, "--datamap", target, "--format", "json")
     assert checked.returncode == 0, checked.stdout
     assert [f for f in json.loads(checked.stdout) if f["severity"] == "error"] == []
+
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "app.db") as conn:
+        email = conn.execute("SELECT email FROM customers ORDER BY id LIMIT 1").fetchone()[0]
+    planned = treu(
+        "dsr", "plan", "--db", url, "--datamap", target, "--value", email, "--lang", "en"
+    )
+    assert planned.returncode == 0, planned.stderr
+    assert "customers" in planned.stdout and "keep (hold: hgb-ao-vouchers)" in planned.stdout
+    assert email not in planned.stdout  # the plan names tables and counts, never values
+    missing = treu("dsr", "plan", "--db", url, "--datamap", target, "--value", "nobody@example.org")
+    assert missing.returncode == 1 and "nobody@example.org" not in missing.stderr

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from treu.cli.app import OutputFormat, _write, app, out
+from treu.cli.app import Lang, OutputFormat, _write, app, out
 from treu.findings import has_errors
 from treu.store import make_engine
 
-__all__ = ["datamap_app"]
+__all__ = ["datamap_app", "dsr_app"]
 
 datamap_app = typer.Typer(help="The data map of an application database (datamap.yaml).")
 app.add_typer(datamap_app, name="datamap")
@@ -65,3 +66,36 @@ def datamap_check(
         )
     if has_errors(findings):
         raise typer.Exit(1)
+
+
+dsr_app = typer.Typer(help="Data-subject requests executed against an application database.")
+app.add_typer(dsr_app, name="dsr")
+
+
+class Identity(StrEnum):
+    email = "email"
+    phone = "phone"
+    user_id = "user_id"
+
+
+@dsr_app.command("plan")
+def dsr_plan(
+    db: DbOpt,
+    datamap: Annotated[Path, typer.Option("--datamap", help="The reviewed datamap.yaml.")],
+    value: Annotated[str, typer.Option("--value", help="The person's e-mail, phone or id.")],
+    identity: Annotated[
+        Identity, typer.Option("--identity", help="What --value is.")
+    ] = Identity.email,
+    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the plan.")] = Lang.de,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
+) -> None:
+    """Show which rows belong to the person and what erasure would do (a dry run; reads only)."""
+    from treu.datamap import load, plan
+
+    found = plan(make_engine(db), load(datamap), identity=identity.value, value=value)
+    if fmt is OutputFormat.json:
+        out.print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2), markup=False)
+    else:
+        out.print(found.render_text(lang.value), markup=False)
