@@ -13,7 +13,8 @@
     ├── RequestError           a data-subject request cannot do what was asked
     │   ├── InvalidTransition  not allowed in the request's current state
     │   ├── ExtensionRefused   Art. 12(3) extension not possible (twice, late, no reason)
-    │   └── VerificationFailed link unknown, expired or already used
+    │   ├── VerificationFailed link unknown, expired or already used
+    │   └── ErasureBlocked     a guard or the data map refuses an erasure; nothing changed
     ├── MailError              an e-mail could not be handed to the mail server
     ├── InvalidUser            a staff user's e-mail, password or role cannot be used
     ├── RateLimited            too many attempts; try again later
@@ -33,6 +34,7 @@ __all__ = [
     "Conflict",
     "DataMapError",
     "DependencyMissing",
+    "ErasureBlocked",
     "ExtensionRefused",
     "InputError",
     "InvalidTransition",
@@ -168,6 +170,25 @@ class ExtensionRefused(RequestError):
 
 class VerificationFailed(RequestError):
     """The verification link is unknown, expired or already used."""
+
+
+class ErasureBlocked(RequestError):
+    """The erasure was refused before anything changed.
+
+    ``guard`` names the data map guard that refused (None: the map itself cannot erase
+    these rows); ``texts`` holds its message by language (``de``, ``en``) for people.
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        guard: str | None = None,
+        texts: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.guard = guard
+        self.texts = dict(texts or {})
 
 
 class InvalidUser(TreuError):

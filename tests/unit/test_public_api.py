@@ -13,7 +13,7 @@ PACKAGES = {
         "Recipient", "Retention", "Transfer", "load_policy", "parse_duration", "parse_policy",
     ],
     "treu.errors": [
-        "AuthError", "Conflict", "DataMapError", "DependencyMissing", "ExtensionRefused", "InputError",
+        "AuthError", "Conflict", "DataMapError", "DependencyMissing", "ErasureBlocked", "ExtensionRefused", "InputError",
         "InvalidTransition", "InvalidUser", "MailError", "NotFound", "NoticeError", "PolicyError", "Problem", "RateLimited",
         "RequestError", "StoreError", "StoreUnavailable", "TreuError", "VerificationFailed",
     ],
@@ -22,6 +22,8 @@ PACKAGES = {
         "Classification", "Column", "ContextRef", "DataMap", "Database", "Erasure", "Guard",
         "Plan", "PlanStep", "PlanWarning", "Reference", "Table", "check", "classify", "dump",
         "load", "loads", "plan", "scan",
+        "export_access", "export_portability",
+        "ErasureReport", "erase", "resume",
     ],
     "treu.mail": ["MailKind", "Mailer", "OutboxMailer", "SmtpMailer", "compose", "make_mailer"],
 }  # fmt: skip

@@ -5,12 +5,18 @@ dump(datamap) / load()  datamap.yaml, for people to edit and keep in version con
 check(engine, datamap)  drift between the map and the database, as findings DM1–DM7
 plan(engine, datamap, identity=..., value=...)
                         the rows that belong to one person, and what erasure does to them
+export_access(engine, datamap, plan, policy=..., lang=..., now=...)
+                        the person's copy (Art. 15) as a ZIP; export_portability: Art. 20
+erase(app, store, datamap, plan, hash_key=..., clock=...) / resume(..., run_id)
+                        execute the plan in batches, resumably; holds restrict (Art. 18)
 """
 
 from __future__ import annotations
 
 from treu.datamap.check import check
 from treu.datamap.classify import Classification, classify
+from treu.datamap.erase import ErasureReport, erase, resume
+from treu.datamap.export import export_access, export_portability
 from treu.datamap.model import (
     Column,
     Database,
@@ -31,6 +37,7 @@ __all__ = [
     "DataMap",
     "Database",
     "Erasure",
+    "ErasureReport",
     "Guard",
     "Plan",
     "PlanStep",
@@ -40,8 +47,12 @@ __all__ = [
     "check",
     "classify",
     "dump",
+    "erase",
+    "export_access",
+    "export_portability",
     "load",
     "loads",
     "plan",
+    "resume",
     "scan",
 ]

@@ -87,11 +87,20 @@ class Reference(_Model):
 
 class Erasure(_Model):
     """``delete`` rows; ``nullify``, ``mask`` or ``hash`` the named columns; or ``keep``
-    them under a legal hold naming a retention preset or rule of the policy."""
+    them under a legal hold naming a retention preset or rule of the policy.
+
+    Kept rows are restricted (Art. 18): ``restriction_column`` marks them, and every
+    personal column but the ``keep_columns`` the hold needs (invoice number, amount,
+    date) is masked.  On a ``delete`` table both say how to restrict the rows that kept
+    rows of another table still refer to, which are restricted instead of deleted."""
 
     strategy: Strategy
     columns: list[Name] = Field(default_factory=list)
     hold: Name | None = None
+    restriction_column: Name | None = None
+    """A column that marks a row restricted (boolean, number, date/time or text)."""
+    keep_columns: list[Name] = Field(default_factory=list)
+    """Personal columns a restricted row keeps because the hold needs them."""
 
     @model_validator(mode="after")
     def _fits_strategy(self) -> Erasure:
@@ -106,6 +115,13 @@ class Erasure(_Model):
             )
         if self.strategy != "keep" and self.hold is not None:
             raise ValueError("only 'keep' takes a hold; remove 'hold' or use strategy: keep")
+        if self.strategy not in ("keep", "delete") and (
+            self.restriction_column or self.keep_columns
+        ):
+            raise ValueError(
+                "only rows that are kept (or deleted unless kept rows refer to them) are "
+                "restricted; remove 'restriction_column' and 'keep_columns'"
+            )
         return self
 
 
@@ -165,6 +181,14 @@ def consistency(datamap: DataMap) -> list[Issue]:
             named += [
                 ((*at, "erasure", "columns", i), c) for i, c in enumerate(table.erasure.columns)
             ]
+            named += [
+                ((*at, "erasure", "keep_columns", i), c)
+                for i, c in enumerate(table.erasure.keep_columns)
+            ]
+            if table.erasure.restriction_column:
+                named.append(
+                    ((*at, "erasure", "restriction_column"), table.erasure.restriction_column)
+                )
         for r, ref in enumerate(table.references):
             named += [((*at, "references", r, "columns", i), c) for i, c in enumerate(ref.columns)]
             target = datamap.tables.get(ref.to_table)

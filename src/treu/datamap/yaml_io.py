@@ -50,6 +50,9 @@ tables.<name>:
                {strategy: hash, columns: [a]}           replace them by a keyed hash
                {strategy: keep, hold: hgb-ao-vouchers}  keep the rows under a legal hold:
                                                         a retention preset or rule of the policy
+               kept rows are restricted (Art. 18): restriction_column: c marks them, and
+               personal columns not in keep_columns: [number, amount] are masked; on a
+               delete table both apply to rows that kept rows refer to (restricted, not deleted)
   columns:     category is a fideslang data category, or null when not personal;
                identity (email | phone | user_id) marks how a data subject is found.
   references:  links to other tables.  Foreign keys are found (declared: false); add links

@@ -1,4 +1,4 @@
-"""treu's own tables: data-subject requests, their audit trail, staff users.
+"""treu's own tables: data-subject requests, their audit trail, staff users, erasure runs.
 
 Personal data of requesters (their e-mail address, their message) live only in
 ``requests`` and are deleted with the request when its retention ends; the audit
@@ -31,6 +31,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "ErasureRun",
+    "ErasureStep",
     "RateLimitHit",
     "Request",
     "RequestResult",
@@ -181,3 +183,47 @@ class RateLimitHit(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (UniqueConstraint("bucket", "key_hash", "window_start", name="uq_rate_limit"),)
+
+
+class ErasureRun(Base):
+    """One execution of an erasure plan, recorded so that a killed run resumes (R3).
+
+    Names tables and row keys only; the subject appears as a keyed hash of its key,
+    never as the e-mail address or phone number the person was found by.
+    """
+
+    __tablename__ = "erasure_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    plan_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the plan's JSON
+    subject_ref: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 of the subject's key
+    state: Mapped[str] = mapped_column(String(16))  # running | done
+
+
+class ErasureStep(Base):
+    """One batch of an erasure run: up to ``batch_size`` keys of one table, one strategy.
+
+    ``done_at`` is set right after the batch committed on the application database.
+    ``hashes`` holds a ``hash`` batch's new values from just before it runs until it is
+    done, so that running it again writes the same values.
+    """
+
+    __tablename__ = "erasure_steps"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("erasure_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    batch_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    table_name: Mapped[str] = mapped_column(String(128))
+    strategy: Mapped[str] = mapped_column(String(16))  # delete|nullify|mask|hash|restrict
+    hold: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    key_columns: Mapped[list[str]] = mapped_column(JSON)
+    row_keys: Mapped[list[list[object]]] = mapped_column(JSON)
+    changes: Mapped[dict[str, object]] = mapped_column(JSON)
+    hashes: Mapped[list[dict[str, str | None]] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
+    row_count: Mapped[int] = mapped_column(Integer)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
