@@ -297,3 +297,34 @@ def test_datamap_scan_and_check_on_a_demo_database(tmp_path: Path) -> None:
     assert email not in planned.stdout  # the plan names tables and counts, never values
     missing = treu("dsr", "plan", "--db", url, "--datamap", target, "--value", "nobody@example.org")
     assert missing.returncode == 1 and "nobody@example.org" not in missing.stderr
+
+    import os
+    import zipfile
+
+    archive = tmp_path / "export.zip"
+    exported = treu(
+        "dsr", "access", "--db", url, "--datamap", target, "--value", email, "-o", archive
+    )
+    assert exported.returncode == 0, exported.stderr
+    names = zipfile.ZipFile(archive).namelist()
+    assert {"data/customers.json", "summary.de.html", "manifest.json"} <= set(names)
+
+    dry = treu("dsr", "erase", "--db", url, "--datamap", target, "--value", email, "--dry-run")
+    assert dry.returncode == 0 and "customers" in dry.stdout
+    env = {
+        **os.environ,
+        "TREU_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+        "TREU_SECRET_KEY": "cli-erasure-test-secret-0123456789abcdef",
+    }
+    erased = subprocess.run(
+        [sys.executable, "-m", "treu", "dsr", "erase", "--db", url, "--datamap", str(target),
+         "--value", email],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert erased.returncode == 0, erased.stderr
+    assert json.loads(erased.stdout[erased.stdout.index("{") :])["run_id"]
+    with sqlite3.connect(tmp_path / "app.db") as conn:
+        left = conn.execute("SELECT COUNT(*) FROM customers WHERE email = ?", (email,)).fetchone()[
+            0
+        ]
+    assert left == 0

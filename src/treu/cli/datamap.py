@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from treu.cli.app import Lang, OutputFormat, _write, app, out
+from treu.clock import SystemClock
+from treu.errors import TreuError
 from treu.findings import has_errors
 from treu.store import make_engine
 
@@ -99,3 +101,93 @@ def dsr_plan(
         out.print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2), markup=False)
     else:
         out.print(found.render_text(lang.value), markup=False)
+
+
+PolicyOpt = Annotated[
+    Path | None, typer.Option("--policy", help="policy.yaml for the Art. 15 information.")
+]
+
+
+def _plan_for(db: str, datamap: Path, identity: Identity, value: str) -> tuple[Any, Any, Any]:
+    from treu.datamap import load, plan
+
+    engine = make_engine(db)
+    loaded = load(datamap)
+    return engine, loaded, plan(engine, loaded, identity=identity.value, value=value)
+
+
+@dsr_app.command("access")
+def dsr_access(
+    db: DbOpt,
+    datamap: Annotated[Path, typer.Option("--datamap", help="The reviewed datamap.yaml.")],
+    value: Annotated[str, typer.Option("--value", help="The person's e-mail, phone or id.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Write the ZIP here.")],
+    identity: Annotated[
+        Identity, typer.Option("--identity", help="What --value is.")
+    ] = Identity.email,
+    policy: PolicyOpt = None,
+    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the summary.")] = Lang.de,
+    portability: Annotated[
+        bool, typer.Option("--portability", help="Art. 20: only the data the person provided.")
+    ] = False,
+) -> None:
+    """Art. 15 copy (or Art. 20 export) of everything that belongs to the person, as a ZIP."""
+    from treu.datamap import export_access, export_portability
+    from treu.policy.loader import load_policy
+
+    engine, loaded, found = _plan_for(db, datamap, identity, value)
+    now = SystemClock().now()
+    if portability:
+        data = export_portability(engine, loaded, found, lang=lang.value, now=now)
+    else:
+        policy_loaded = load_policy(policy) if policy is not None else None
+        data = export_access(engine, loaded, found, policy=policy_loaded, lang=lang.value, now=now)
+    _write(data, output, "export", inputs=(datamap,))
+
+
+@dsr_app.command("erase")
+def dsr_erase(
+    db: DbOpt,
+    datamap: Annotated[Path, typer.Option("--datamap", help="The reviewed datamap.yaml.")],
+    value: Annotated[str, typer.Option("--value", help="The person's e-mail, phone or id.")],
+    identity: Annotated[
+        Identity, typer.Option("--identity", help="What --value is.")
+    ] = Identity.email,
+    policy: PolicyOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan; change nothing.")
+    ] = False,
+    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the plan.")] = Lang.de,
+) -> None:
+    """Erase the person's rows as planned (held rows restricted); resumable after a crash.
+
+    Progress is kept in treu's own store (TREU_DATABASE_URL); the hashing key comes from
+    TREU_SECRET_KEY.
+    """
+    from treu.datamap import erase
+    from treu.policy.loader import load_policy
+    from treu.settings import Settings
+    from treu.store.migrate import upgrade
+
+    engine, loaded, found = _plan_for(db, datamap, identity, value)
+    out.print(found.render_text(lang.value), markup=False)
+    if dry_run:
+        return
+    settings = Settings()
+    secret = settings.secret_key.get_secret_value()
+    if len(secret) < 32:
+        raise TreuError(
+            "TREU_SECRET_KEY: set it (≥ 32 characters); it keys the hashes erasure writes"
+        )
+    store = make_engine(settings.database_url)
+    upgrade(store)
+    report = erase(
+        engine,
+        store,
+        loaded,
+        found,
+        hash_key=secret.encode(),
+        clock=SystemClock(),
+        policy=load_policy(policy).policy if policy is not None else None,
+    )
+    out.print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str), markup=False)
