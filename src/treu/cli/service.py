@@ -204,7 +204,7 @@ def demo(
     import uvicorn
 
     out.print(
-        f"\nprivacy centre: {settings.base_url}/   console API: {settings.base_url}/docs\n"
+        f"\nprivacy centre: {settings.base_url}/   staff console: {settings.base_url}/admin   API: {settings.base_url}/docs\n"
         f"admin login:    {admin_email} / {password}\n"
         f"e-mails go to:  {settings.outbox_dir.resolve()}/ (dev outbox)\nstop with Ctrl+C",
         markup=False,
