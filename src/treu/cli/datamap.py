@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,12 @@ from treu.clock import SystemClock
 from treu.errors import TreuError
 from treu.findings import has_errors
 from treu.store import make_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from treu.datamap import DataMap
+    from treu.datamap.plan import Plan
 
 __all__ = ["datamap_app", "dsr_app"]
 
@@ -80,23 +86,24 @@ class Identity(StrEnum):
     user_id = "user_id"
 
 
+DataMapOpt = Annotated[Path, typer.Option("--datamap", help="The reviewed datamap.yaml.")]
+ValueOpt = Annotated[str, typer.Option("--value", help="The person's e-mail, phone or id.")]
+IdentityOpt = Annotated[Identity, typer.Option("--identity", help="What --value is.")]
+
+
 @dsr_app.command("plan")
 def dsr_plan(
     db: DbOpt,
-    datamap: Annotated[Path, typer.Option("--datamap", help="The reviewed datamap.yaml.")],
-    value: Annotated[str, typer.Option("--value", help="The person's e-mail, phone or id.")],
-    identity: Annotated[
-        Identity, typer.Option("--identity", help="What --value is.")
-    ] = Identity.email,
+    datamap: DataMapOpt,
+    value: ValueOpt,
+    identity: IdentityOpt = Identity.email,
     lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the plan.")] = Lang.de,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text or json.")
     ] = OutputFormat.text,
 ) -> None:
     """Show which rows belong to the person and what erasure would do (a dry run; reads only)."""
-    from treu.datamap import load, plan
-
-    found = plan(make_engine(db), load(datamap), identity=identity.value, value=value)
+    _, _, found = _plan_for(db, datamap, identity, value)
     if fmt is OutputFormat.json:
         out.print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2), markup=False)
     else:
@@ -108,7 +115,10 @@ PolicyOpt = Annotated[
 ]
 
 
-def _plan_for(db: str, datamap: Path, identity: Identity, value: str) -> tuple[Any, Any, Any]:
+def _plan_for(
+    db: str, datamap: Path, identity: Identity, value: str
+) -> tuple[Engine, DataMap, Plan]:
+    """The application engine, the loaded map and the person's plan: the start of every dsr command."""
     from treu.datamap import load, plan
 
     engine = make_engine(db)
@@ -119,12 +129,10 @@ def _plan_for(db: str, datamap: Path, identity: Identity, value: str) -> tuple[A
 @dsr_app.command("access")
 def dsr_access(
     db: DbOpt,
-    datamap: Annotated[Path, typer.Option("--datamap", help="The reviewed datamap.yaml.")],
-    value: Annotated[str, typer.Option("--value", help="The person's e-mail, phone or id.")],
+    datamap: DataMapOpt,
+    value: ValueOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="Write the ZIP here.")],
-    identity: Annotated[
-        Identity, typer.Option("--identity", help="What --value is.")
-    ] = Identity.email,
+    identity: IdentityOpt = Identity.email,
     policy: PolicyOpt = None,
     lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the summary.")] = Lang.de,
     portability: Annotated[
@@ -148,11 +156,9 @@ def dsr_access(
 @dsr_app.command("erase")
 def dsr_erase(
     db: DbOpt,
-    datamap: Annotated[Path, typer.Option("--datamap", help="The reviewed datamap.yaml.")],
-    value: Annotated[str, typer.Option("--value", help="The person's e-mail, phone or id.")],
-    identity: Annotated[
-        Identity, typer.Option("--identity", help="What --value is.")
-    ] = Identity.email,
+    datamap: DataMapOpt,
+    value: ValueOpt,
+    identity: IdentityOpt = Identity.email,
     policy: PolicyOpt = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the plan; change nothing.")
