@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from recording_mailer import RecordingMailer
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -36,19 +36,6 @@ EMAIL = "erika.mustermann@example.org"
 MESSAGE = "Bitte teilen Sie mir mit, welche Daten Sie über mich speichern."
 POLICY = Path(__file__).parents[2] / "examples" / "ideenwerk" / "policy.yaml"
 STATE_CHANGES = ("start", "extend", "reject", "complete", "resend-verification")
-
-
-class RecordingMailer:
-    """Keeps every message instead of delivering it."""
-
-    def __init__(self) -> None:
-        self.sent: list[EmailMessage] = []
-
-    def send(self, message: EmailMessage) -> None:
-        self.sent.append(message)
-
-    def kinds(self) -> list[str]:
-        return [str(m["X-Treu-Kind"]) for m in self.sent]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from itsdangerous import URLSafeSerializer
 from pydantic import SecretStr
+from recording_mailer import RecordingMailer
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -42,29 +42,6 @@ EMAIL = "erika.mustermann@example.org"
 MASKED = "e•••@example.org"
 CONTROLLER = "Ideenwerk Kollektiv UG (haftungsbeschränkt)"
 NEUTRAL_DE = "Der Bestätigungslink ist unbekannt, abgelaufen oder wurde schon verwendet."
-
-
-class RecordingMailer:
-    """Keeps every message instead of delivering it."""
-
-    def __init__(self) -> None:
-        self.sent: list[EmailMessage] = []
-
-    def send(self, message: EmailMessage) -> None:
-        self.sent.append(message)
-
-    def kinds(self) -> list[str]:
-        return [str(m["X-Treu-Kind"]) for m in self.sent]
-
-    def link(self, kind: str, path: str) -> str:
-        """The path of the last ``kind`` mail's link under ``path`` (e.g. /requests/verify/)."""
-        message = [m for m in self.sent if m["X-Treu-Kind"] == kind][-1]
-        body = message.get_body(("plain",))
-        assert body is not None
-        text = body.get_content()
-        found = re.search(rf"https?://[^/\s]+({re.escape(path)}[A-Za-z0-9_\-]+)", text)
-        assert found, f"no {path} link in the {kind} mail"
-        return found.group(1)
 
 
 @dataclass

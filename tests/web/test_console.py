@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import fastapi.routing
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from recording_mailer import RecordingMailer
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -37,19 +37,6 @@ POLICY = Path(__file__).parents[2] / "examples" / "ideenwerk" / "policy.yaml"
 STEPS = ("start", "extend", "complete", "reject", "resend-verification")
 PUBLIC = {("GET", "/admin"), ("POST", "/admin/console/login")}
 HTML = {"Accept": "text/html"}
-
-
-class RecordingMailer:
-    """Keeps every message instead of delivering it."""
-
-    def __init__(self) -> None:
-        self.sent: list[EmailMessage] = []
-
-    def send(self, message: EmailMessage) -> None:
-        self.sent.append(message)
-
-    def kinds(self) -> list[str]:
-        return [str(m["X-Treu-Kind"]) for m in self.sent]
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from browser_support import ROOT, assert_accessible, chromium, free_port, serving
 from playwright.sync_api import Browser
 from pydantic import SecretStr
+from recording_mailer import RecordingMailer
 
 from treu.clock import SystemClock
 from treu.policy import load_policy
@@ -28,14 +28,6 @@ from treu.web import create_app
 
 STAFF = "dpo@example.org"
 PASSWORD = "correct horse battery"
-
-
-class RecordingMailer:
-    def __init__(self) -> None:
-        self.sent: list[Any] = []
-
-    def send(self, message: Any) -> None:
-        self.sent.append(message)
 
 
 @dataclass
