@@ -72,8 +72,14 @@ class Reference(_Model):
     to_table: Name
     to_columns: list[Name] = Field(min_length=1)
     declared: bool = False
-    """True: written by hand (the database has no foreign key); false: found as a foreign key."""
+    """True: the database has no foreign key for it (written by hand, or proposed by the
+    scan); false: found as a foreign key."""
     ownership: Ownership | None = None
+    proposed: bool = False
+    """True: not a foreign key but inferred by the scan from names and sampled values
+    (see ``reasons``); a person reviews it, then deletes this flag or the reference."""
+    reasons: list[str] = Field(default_factory=list)
+    """Why the scan proposed it; names and counts only, never a value."""
 
     @model_validator(mode="after")
     def _same_length(self) -> Reference:

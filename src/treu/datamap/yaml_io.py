@@ -56,7 +56,9 @@ tables.<name>:
   columns:     category is a fideslang data category, or null when not personal;
                identity (email | phone | user_id) marks how a data subject is found.
   references:  links to other tables.  Foreign keys are found (declared: false); add links
-               the database does not know with declared: true.  ownership says what following
+               the database does not know with declared: true.  Links the scan infers from
+               names and sampled values (no foreign key) say proposed: true and why: check
+               them, then delete 'proposed: true' (or the link).  ownership says what following
                a link from this table means: child_of (the row belongs to the referenced row),
                context (it points at shared data), none (do not follow it).
 """
@@ -137,8 +139,12 @@ def _reference(reference: Reference) -> CommentedMap:
     out["to_columns"] = _flow(CommentedSeq(reference.to_columns))
     if reference.declared:
         out["declared"] = True
+    if reference.proposed:
+        out["proposed"] = True
     if reference.ownership is not None:
         out["ownership"] = reference.ownership
+    if reference.reasons:
+        out["reasons"] = CommentedSeq(reference.reasons)
     return out
 
 
