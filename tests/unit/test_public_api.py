@@ -24,6 +24,11 @@ PACKAGES = {
         "load", "loads", "plan", "scan",
         "export_access", "export_portability",
         "ErasureReport", "erase", "resume",
+        "RectificationReport", "rectify", "RestrictionReport", "restrict", "lift_restriction",
+        "ObjectionReport", "object_to", "render_erasure_report",
+    ],
+    "treu.consent": [
+        "ALL_PURPOSES", "REASONS", "identity_hash", "is_suppressed", "normalise", "suppress",
     ],
     "treu.mail": ["MailKind", "Mailer", "OutboxMailer", "SmtpMailer", "compose", "make_mailer"],
 }  # fmt: skip

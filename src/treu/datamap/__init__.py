@@ -9,10 +9,20 @@ export_access(engine, datamap, plan, policy=..., lang=..., now=...)
                         the person's copy (Art. 15) as a ZIP; export_portability: Art. 20
 erase(app, store, datamap, plan, hash_key=..., clock=...) / resume(..., run_id)
                         execute the plan in batches, resumably; holds restrict (Art. 18)
+rectify(app, datamap, plan, {table: {column: value}}, policy=...)
+                        set named columns of the person's rows (Art. 16), in one transaction
+restrict(app, datamap, plan, clock=...) / lift_restriction(..., informed_at=...)
+                        mark the person's rows restricted (Art. 18(1)); lift after telling (18(3))
+object_to(app, store, datamap, plan, purposes=[...], clock=..., hash_key=...)
+                        flag the rows and put the person on the suppression list (Art. 21)
+render_erasure_report(report, lang)
+                        an erasure report as de/en text; the other reports have render_text
+Every report names the recipients to inform under Art. 19 when given the policy.
 """
 
 from __future__ import annotations
 
+from treu.datamap._report_text import render_erasure_report
 from treu.datamap.check import check
 from treu.datamap.classify import Classification, classify
 from treu.datamap.erase import ErasureReport, erase, resume
@@ -26,7 +36,10 @@ from treu.datamap.model import (
     Reference,
     Table,
 )
+from treu.datamap.objection import ObjectionReport, object_to
 from treu.datamap.plan import ContextRef, Plan, PlanStep, PlanWarning, plan
+from treu.datamap.rectify import RectificationReport, rectify
+from treu.datamap.restrict import RestrictionReport, lift_restriction, restrict
 from treu.datamap.scan import scan
 from treu.datamap.yaml_io import dump, load, loads
 
@@ -39,10 +52,13 @@ __all__ = [
     "Erasure",
     "ErasureReport",
     "Guard",
+    "ObjectionReport",
     "Plan",
     "PlanStep",
     "PlanWarning",
+    "RectificationReport",
     "Reference",
+    "RestrictionReport",
     "Table",
     "check",
     "classify",
@@ -50,9 +66,14 @@ __all__ = [
     "erase",
     "export_access",
     "export_portability",
+    "lift_restriction",
     "load",
     "loads",
+    "object_to",
     "plan",
+    "rectify",
+    "render_erasure_report",
+    "restrict",
     "resume",
     "scan",
 ]

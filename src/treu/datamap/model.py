@@ -24,6 +24,7 @@ __all__ = [
     "Guard",
     "Identity",
     "Ownership",
+    "PurposeName",
     "Reference",
     "Role",
     "Strategy",
@@ -48,6 +49,8 @@ Strategy = Literal["delete", "nullify", "mask", "hash", "keep"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Loc = tuple[str | int, ...]
 GuardName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
+PurposeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=64)]
+"""A purpose a person can object to: ``marketing``, a fideslang data use, an activity id."""
 
 
 class _Model(BaseModel):
@@ -98,7 +101,10 @@ class Erasure(_Model):
     Kept rows are restricted (Art. 18): ``restriction_column`` marks them, and every
     personal column but the ``keep_columns`` the hold needs (invoice number, amount,
     date) is masked.  On a ``delete`` table both say how to restrict the rows that kept
-    rows of another table still refer to, which are restricted instead of deleted."""
+    rows of another table still refer to, which are restricted instead of deleted.
+
+    A restriction the person asks for (Art. 18(1)) marks their rows with the same
+    ``restriction_column`` and masks nothing, so any strategy may name one."""
 
     strategy: Strategy
     columns: list[Name] = Field(default_factory=list)
@@ -121,12 +127,10 @@ class Erasure(_Model):
             )
         if self.strategy != "keep" and self.hold is not None:
             raise ValueError("only 'keep' takes a hold; remove 'hold' or use strategy: keep")
-        if self.strategy not in ("keep", "delete") and (
-            self.restriction_column or self.keep_columns
-        ):
+        if self.strategy not in ("keep", "delete") and self.keep_columns:
             raise ValueError(
-                "only rows that are kept (or deleted unless kept rows refer to them) are "
-                "restricted; remove 'restriction_column' and 'keep_columns'"
+                "only rows that are kept (or deleted unless kept rows refer to them) keep "
+                "columns under a hold; remove 'keep_columns'"
             )
         return self
 
@@ -135,8 +139,25 @@ class Table(_Model):
     primary_key: list[Name] = Field(default_factory=list)
     role: Role | None = None
     erasure: Erasure | None = None
+    objection_columns: dict[PurposeName, Name] = Field(default_factory=dict)
+    """Per purpose, the column that marks a row whose person objected to it (Art. 21):
+    ``{marketing: no_marketing}``.  The purpose is ``marketing`` (direct marketing,
+    Art. 21(2)), a fideslang data use or an activity id of the policy."""
     columns: dict[str, Column] = Field(default_factory=dict)
     references: list[Reference] = Field(default_factory=list)
+
+    @property
+    def restriction_column(self) -> str | None:
+        """The column that marks a row restricted (Art. 18), if the map names one."""
+        return self.erasure.restriction_column if self.erasure else None
+
+    def fixed_columns(self) -> set[str]:
+        """Columns no request may write: keys, references, restriction and objection marks."""
+        fixed = set(self.primary_key) | {c for ref in self.references for c in ref.columns}
+        fixed |= set(self.objection_columns.values())
+        if self.restriction_column:
+            fixed.add(self.restriction_column)
+        return fixed
 
 
 class Guard(_Model):
@@ -195,6 +216,10 @@ def consistency(datamap: DataMap) -> list[Issue]:
                 named.append(
                     ((*at, "erasure", "restriction_column"), table.erasure.restriction_column)
                 )
+        named += [
+            ((*at, "objection_columns", purpose), c)
+            for purpose, c in table.objection_columns.items()
+        ]
         for r, ref in enumerate(table.references):
             named += [((*at, "references", r, "columns", i), c) for i, c in enumerate(ref.columns)]
             target = datamap.tables.get(ref.to_table)

@@ -52,7 +52,11 @@ tables.<name>:
                                                         a retention preset or rule of the policy
                kept rows are restricted (Art. 18): restriction_column: c marks them, and
                personal columns not in keep_columns: [number, amount] are masked; on a
-               delete table both apply to rows that kept rows refer to (restricted, not deleted)
+               delete table both apply to rows that kept rows refer to (restricted, not deleted);
+               a restriction the person asks for ('treu dsr restrict') marks their rows with
+               the restriction_column of any strategy and masks nothing
+  objection_columns: {marketing: no_marketing}  per purpose, the column that marks the
+               person's rows when they object to it (Art. 21, 'treu dsr object')
   columns:     category is a fideslang data category, or null when not personal;
                identity (email | phone | user_id) marks how a data subject is found.
   references:  links to other tables.  Foreign keys are found (declared: false); add links
@@ -108,6 +112,8 @@ def _table(table: Table) -> CommentedMap:
         if table.erasure
         else None
     )
+    if table.objection_columns:
+        out["objection_columns"] = _flow(CommentedMap(table.objection_columns))
     out["primary_key"] = _flow(CommentedSeq(table.primary_key))
     out["columns"] = CommentedMap((name, _column(c)) for name, c in table.columns.items())
     out["references"] = _flow(CommentedSeq(_reference(r) for r in table.references))

@@ -12,6 +12,7 @@ from treu.store.models import (
     RateLimitHit,
     Request,
     RequestResult,
+    Suppression,
     User,
     VerificationToken,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "RateLimitHit",
     "Request",
     "RequestResult",
+    "Suppression",
     "User",
     "VerificationToken",
     "make_engine",

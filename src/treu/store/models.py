@@ -1,4 +1,5 @@
-"""treu's own tables: data-subject requests, their audit trail, staff users, erasure runs.
+"""treu's own tables: data-subject requests, their audit trail, staff users, erasure runs,
+the suppression list.
 
 Personal data of requesters (their e-mail address, their message) live only in
 ``requests`` and are deleted with the request when its retention ends; the audit
@@ -36,6 +37,7 @@ __all__ = [
     "RateLimitHit",
     "Request",
     "RequestResult",
+    "Suppression",
     "User",
     "VerificationToken",
 ]
@@ -227,3 +229,29 @@ class ErasureStep(Base):
     )
     row_count: Mapped[int] = mapped_column(Integer)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Suppression(Base):
+    """Someone who must not be contacted for a purpose again (Art. 21(3), UWG §7; U6, D12).
+
+    Only a keyed hash of the normalised identity value is stored (``treu.consent``),
+    never the address or number itself: enough to block a send or an import, useless
+    to whoever reads the table without the key.  One entry per identity and purpose;
+    purpose ``*`` blocks every purpose.
+    """
+
+    __tablename__ = "suppressions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    identity_kind: Mapped[str] = mapped_column(String(16))  # email | phone | user_id
+    identity_hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256, hex
+    purpose: Mapped[str] = mapped_column(String(64))  # marketing | a data use | an activity | *
+    reason: Mapped[str] = mapped_column(String(16))  # objection | unsubscribe | erasure | manual
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    request_id: Mapped[str | None] = mapped_column(
+        ForeignKey("requests.id", ondelete="SET NULL"), nullable=True
+    )
+
+    __table_args__ = (
+        UniqueConstraint("identity_kind", "identity_hash", "purpose", name="uq_suppressions"),
+    )
