@@ -56,7 +56,8 @@ unit: $(STAMP) $(AXE) | .test-debs
 test: $(STAMP) lint typecheck importlint unit
 
 bench: $(STAMP)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in bench/*.py; do case $$(basename $$b) in _*) continue;; esac; \
+	  echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) .cache build dist out .mypy_cache .pytest_cache .ruff_cache
