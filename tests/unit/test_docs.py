@@ -1,4 +1,5 @@
-"""The docs cannot drift from the code: every policy field and CLI option is documented."""
+"""The docs cannot drift from the code: every policy and data map field and every CLI option
+is documented."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import typer
 from pydantic import BaseModel
 
 from treu.cli import app
+from treu.datamap import DataMap
 from treu.policy.model import Policy
 
 DOCS = Path(__file__).parents[2] / "docs"
@@ -51,6 +53,20 @@ def test_every_policy_field_is_documented() -> None:
         if f"`{name}`" not in text and not re.search(rf"^\s*{name}:", text, re.M)
     )
     assert missing == [], f"document these fields in docs/policy.md: {missing}"
+
+
+def test_every_datamap_field_is_documented() -> None:
+    text = (DOCS / "datamap.md").read_text(encoding="utf-8")
+    models: set[type[BaseModel]] = set()
+    _models(DataMap, models)
+    assert len(models) >= 7
+    missing = sorted(
+        f"{model.__name__}.{name}"
+        for model in models
+        for name in model.model_fields
+        if f"`{name}`" not in text
+    )
+    assert missing == [], f"document these fields in docs/datamap.md: {missing}"
 
 
 def _commands(group: Any, prefix: str = "") -> dict[str, Any]:

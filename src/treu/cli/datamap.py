@@ -1,11 +1,13 @@
-"""``treu datamap scan|check``: propose a data map from a live database, and watch for drift."""
+"""``treu datamap scan|check``: propose a data map from a live database, and watch for drift;
+``treu dsr plan|access|erase|rectify|restrict|object``: execute a person's request on it."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -197,3 +199,178 @@ def dsr_erase(
         policy=load_policy(policy).policy if policy is not None else None,
     )
     out.print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str), markup=False)
+
+
+AppDbOpt = Annotated[
+    str,
+    typer.Option("--db", help="SQLAlchemy URL of the application database (changed as planned)."),
+]
+Art19PolicyOpt = Annotated[
+    Path | None,
+    typer.Option("--policy", help="policy.yaml: names the recipients to inform (Art. 19)."),
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the plan; change nothing.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", "-l", help="Language of plan and report.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report as text or json.")]
+
+
+def _report(report: Any, fmt: OutputFormat, lang: Lang) -> None:
+    """A report of rectify, restrict or object: its de/en text, or its JSON."""
+    if fmt is OutputFormat.json:
+        out.print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), markup=False)
+    else:
+        out.print(report.render_text(lang.value), markup=False)
+
+
+def _changes(assignments: list[str]) -> dict[str, dict[str, object]]:
+    """``table.column=value`` options as the changes ``rectify`` takes (never echoing a value)."""
+    changes: dict[str, dict[str, object]] = {}
+    for i, assignment in enumerate(assignments, 1):
+        target, equals, value = assignment.partition("=")
+        table, dot, column = target.strip().partition(".")
+        if not equals or not dot or not table or not column:
+            raise TreuError(
+                f"--set number {i}: write table.column=value, e.g. --set customers.last_name=Weber"
+            )
+        changes.setdefault(table, {})[column] = value
+    return changes
+
+
+@dsr_app.command("rectify")
+def dsr_rectify(
+    db: AppDbOpt,
+    datamap: DataMapOpt,
+    value: ValueOpt,
+    assignments: Annotated[
+        list[str],
+        typer.Option("--set", help="table.column=new value; repeat for more columns (Art. 16)."),
+    ],
+    identity: IdentityOpt = Identity.email,
+    policy: Art19PolicyOpt = None,
+    dry_run: DryRunOpt = False,
+    lang: LangOpt = Lang.de,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Set named columns of the person's rows to new values, in one transaction (Art. 16)."""
+    from treu.datamap import rectify
+    from treu.policy.loader import load_policy
+
+    changes = _changes(assignments)
+    engine, loaded, found = _plan_for(db, datamap, identity, value)
+    out.print(found.render_text(lang.value), markup=False)
+    report = rectify(
+        engine,
+        loaded,
+        found,
+        changes,
+        policy=load_policy(policy).policy if policy is not None else None,
+        dry_run=dry_run,
+    )
+    _report(report, fmt, lang)
+
+
+@dsr_app.command("restrict")
+def dsr_restrict(
+    db: AppDbOpt,
+    datamap: DataMapOpt,
+    value: ValueOpt,
+    identity: IdentityOpt = Identity.email,
+    policy: Art19PolicyOpt = None,
+    lift: Annotated[
+        bool, typer.Option("--lift", help="Lift the restriction instead (Art. 18(3)).")
+    ] = False,
+    informed_at: Annotated[
+        datetime | None,
+        typer.Option(
+            "--informed-at",
+            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M%z"],
+            help="With --lift: when the person was told, e.g. 2026-06-01T09:30+02:00.",
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    lang: LangOpt = Lang.de,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Mark the person's rows restricted (Art. 18(1)); list the tables staff must restrict."""
+    from treu.datamap import lift_restriction, restrict
+    from treu.policy.loader import load_policy
+
+    if lift and informed_at is None:
+        raise TreuError("--lift needs --informed-at: the person is told before (Art. 18(3))")
+    engine, loaded, found = _plan_for(db, datamap, identity, value)
+    out.print(found.render_text(lang.value), markup=False)
+    if dry_run:
+        return
+    loaded_policy = load_policy(policy).policy if policy is not None else None
+    if lift:
+        assert informed_at is not None
+        report = lift_restriction(
+            engine,
+            loaded,
+            found,
+            informed_at=informed_at,
+            clock=SystemClock(),
+            policy=loaded_policy,
+        )
+    else:
+        report = restrict(engine, loaded, found, clock=SystemClock(), policy=loaded_policy)
+    _report(report, fmt, lang)
+
+
+@dsr_app.command("object")
+def dsr_object(
+    db: AppDbOpt,
+    datamap: DataMapOpt,
+    value: ValueOpt,
+    purposes: Annotated[
+        list[str],
+        typer.Option(
+            "--purpose",
+            help="What the person objects to: marketing, a data use or an activity id; repeatable.",
+        ),
+    ],
+    identity: IdentityOpt = Identity.email,
+    store_db: Annotated[
+        str | None,
+        typer.Option(
+            "--store-db",
+            help="treu's own database for the suppression list (default: TREU_DATABASE_URL).",
+        ),
+    ] = None,
+    policy: Art19PolicyOpt = None,
+    dry_run: DryRunOpt = False,
+    lang: LangOpt = Lang.de,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Flag the person's rows and put them on the suppression list (Art. 21).
+
+    The list holds keyed hashes (TREU_SECRET_KEY), never the address or number.
+    """
+    from treu.datamap import object_to
+    from treu.policy.loader import load_policy
+    from treu.settings import Settings
+    from treu.store.migrate import upgrade
+
+    engine, loaded, found = _plan_for(db, datamap, identity, value)
+    out.print(found.render_text(lang.value), markup=False)
+    if dry_run:
+        return
+    settings = Settings()
+    secret = settings.secret_key.get_secret_value()
+    if len(secret) < 32:
+        raise TreuError(
+            "TREU_SECRET_KEY: set it (≥ 32 characters); it keys the hashes on the suppression list"
+        )
+    store = make_engine(store_db or settings.database_url)
+    upgrade(store)
+    report = object_to(
+        engine,
+        store,
+        loaded,
+        found,
+        purposes=purposes,
+        clock=SystemClock(),
+        hash_key=secret.encode(),
+        policy=load_policy(policy).policy if policy is not None else None,
+    )
+    _report(report, fmt, lang)
