@@ -49,3 +49,12 @@ class Settings(BaseSettings):
         description="Years after the end of the closing year before closed requests are "
         "deleted (BGB §§ 195, 199).",
     )
+    app_database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the organisation's own database that verified requests "
+        "are executed on (access export, erasure, ...); unset: staff carry them out by hand.",
+    )
+    datamap: Path | None = Field(
+        default=None,
+        description="The datamap.yaml of that database (from treu datamap scan, reviewed).",
+    )

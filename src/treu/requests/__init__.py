@@ -10,8 +10,9 @@
 Modules: ``deadlines`` (pure calendar rules), ``intake`` (submit, verify, resend),
 ``lifecycle`` (start, extend, complete, reject), ``queries`` (status link, overdue
 lists), ``verification`` (tokens), ``audit`` (hash-chained trail), ``retention``
-(closing purge), ``execution`` (the seam for automatic execution), ``kinds``
-(labels).  Every function takes the caller's ``Session`` and never commits.
+(closing purge), ``execution`` (the executor seam), ``execute`` (running a verified
+request through an executor, plan and result in the trail), ``datamap_executor``
+(execution through the data map), ``kinds`` (labels).  Every function takes the caller's ``Session`` and never commits.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from __future__ import annotations
 from treu.requests._steps import get
 from treu.requests.audit import export, record, verify_chain
 from treu.requests.deadlines import due_at, due_date, extended_due_date, status
-from treu.requests.execution import ExecutionResult, Executor, ManualExecutor, ResultFile
+from treu.requests.execution import (
+    ExecutionOrder,
+    ExecutionResult,
+    Executor,
+    ManualExecutor,
+    Preview,
+    ResultFile,
+)
 from treu.requests.intake import (
     CHANNELS,
     RESEND_LIMIT,
@@ -51,10 +59,12 @@ __all__ = [
     "REJECTION_REASONS",
     "RESEND_LIMIT",
     "STATES",
+    "ExecutionOrder",
     "ExecutionResult",
     "Executor",
     "MailContext",
     "ManualExecutor",
+    "Preview",
     "ResultFile",
     "Submitted",
     "by_status_token",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from treu.clock import BERLIN, Clock
@@ -133,7 +134,8 @@ def complete(
     """Close a request in progress as done; ``result`` is the subject's file, if any.
 
     For access and portability ``result`` is the copy (Art. 15(3), 20(1)) the
-    subject downloads through the status link in the mail.  The trail keeps its
+    subject downloads through the status link in the mail; without one, the file an
+    execution produced (``treu.requests.execute``) is the download.  The trail keeps its
     size and SHA-256, not its name or content.  ``retention_years`` is
     ``Settings.request_retention_years``.
     """
@@ -156,11 +158,9 @@ def complete(
                 created_at=now,
             )
         )
-        facts["result"] = {
-            "media_type": media_type,
-            "size": len(content),
-            "sha256": hashlib.sha256(content).hexdigest(),
-        }
+        facts["result"] = _file_facts(media_type, content)
+    elif (kept := _latest_result(session, request.id)) is not None:
+        facts["result"] = _file_facts(kept.media_type, kept.content)  # from the execution
     facts.update(_close(request, now, retention_years))
     notify(
         mailer, "completed", request, mail_ctx, {"status_url": new_status_url(request, mail_ctx)}
@@ -168,6 +168,23 @@ def complete(
     facts["mail"] = "completed"
     move(session, request, "completed", actor=actor, action="completed", clock=clock, detail=facts)
     return request
+
+
+def _file_facts(media_type: str, content: bytes) -> dict[str, object]:
+    return {
+        "media_type": media_type,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+    }
+
+
+def _latest_result(session: Session, request_id: str) -> RequestResult | None:
+    return session.scalars(
+        select(RequestResult)
+        .where(RequestResult.request_id == request_id)
+        .order_by(RequestResult.id.desc())
+        .limit(1)
+    ).first()
 
 
 def reject(

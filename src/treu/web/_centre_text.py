@@ -107,6 +107,18 @@ STATE_HINTS: Final[dict[str, tuple[str, str]]] = {
         "Unser Team bearbeitet Ihre Anfrage.",
         "Our team is working on your request.",
     ),
+    "planned": (
+        "Unser Team hat geprüft, welche Daten zu Ihrer Anfrage gehören.",
+        "Our team determined which data your request concerns.",
+    ),
+    "executed": (
+        "Unser Team hat Ihre Anfrage in unseren Systemen ausgeführt.",
+        "Our team carried out your request in our systems.",
+    ),
+    "execution_failed": (
+        "Ein Schritt konnte nicht automatisch ausgeführt werden; unser Team kümmert sich darum.",
+        "A step could not be carried out automatically; our team is taking care of it.",
+    ),
     "completed": (
         "Ihre Anfrage ist erledigt.",
         "Your request has been completed.",

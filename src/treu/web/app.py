@@ -28,9 +28,11 @@ from treu.errors import TreuError
 from treu.jobs import Job, PeriodicJobs, purge_closed_requests
 from treu.mail import Mailer, make_mailer
 from treu.policy.loader import LoadedPolicy, load_policy
+from treu.requests import Executor
+from treu.requests.datamap_executor import make_executor
 from treu.settings import Settings
 from treu.store import make_engine, make_sessionmaker
-from treu.web import admin, admin_requests, auth, centre, console
+from treu.web import admin, admin_execution, admin_requests, auth, centre, console
 from treu.web.deps import DbSession, Services
 from treu.web.errors import ErrorBoundary, install_error_handlers
 from treu.web.ratelimit import RateLimits
@@ -52,6 +54,7 @@ def create_app(
     limits: RateLimits | None = None,
     policy: LoadedPolicy | None = None,
     run_jobs: bool = False,
+    executor: Executor | None = None,
 ) -> FastAPI:
     secret = settings.secret_key.get_secret_value()
     if len(secret) < MIN_SECRET_LENGTH:
@@ -63,6 +66,9 @@ def create_app(
     store = engine if engine is not None else make_engine(settings.database_url)
     clock = clock or SystemClock()
     https = settings.base_url.lower().startswith("https://")
+    policy = policy if policy is not None else _load_policy(settings)
+    if executor is None:
+        executor = make_executor(settings, store_engine=store, policy=policy, clock=clock)
     svc = Services(
         settings=settings,
         clock=clock,
@@ -72,7 +78,8 @@ def create_app(
         codec=SessionCodec(secret=secret, clock=clock),
         https=https,
         mailer=mailer if mailer is not None else make_mailer(settings),
-        policy=policy if policy is not None else _load_policy(settings),
+        policy=policy,
+        executor=executor,
     )
 
     @asynccontextmanager
@@ -100,6 +107,7 @@ def create_app(
     app.include_router(auth.router)
     app.include_router(admin.router)
     app.include_router(admin_requests.router)
+    app.include_router(admin_execution.router)
     app.include_router(console.router)
     app.include_router(centre.router)
     app.mount("/static", StaticFiles(packages=[("treu.web", "static")]), name="static")

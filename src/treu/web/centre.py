@@ -265,12 +265,16 @@ def status_page(request: HttpRequest, token: str, db: DbSession) -> HTMLResponse
     if found is None:
         return pages.unknown_link(request, page_lang(request))
     lang = page_lang(request, found.lang)
-    result_name = db.scalars(
-        select(RequestResult.filename)
-        .where(RequestResult.request_id == found.id)
-        .order_by(RequestResult.id.desc())
-        .limit(1)
-    ).first()
+    result_name = (
+        db.scalars(
+            select(RequestResult.filename)
+            .where(RequestResult.request_id == found.id)
+            .order_by(RequestResult.id.desc())
+            .limit(1)
+        ).first()
+        if found.state == "completed"  # an executed export waits for staff to release it
+        else None
+    )
     history = []
     for event in export(db, found.id):
         at = datetime.fromisoformat(event["at"])
@@ -355,12 +359,16 @@ def status_result(request: HttpRequest, token: str, db: DbSession) -> Response:
     found = _by_token(db, token)
     if found is None:
         return pages.unknown_link(request, lang)
-    result = db.scalars(
-        select(RequestResult)
-        .where(RequestResult.request_id == found.id)
-        .order_by(RequestResult.id.desc())
-        .limit(1)
-    ).first()
+    result = (
+        db.scalars(
+            select(RequestResult)
+            .where(RequestResult.request_id == found.id)
+            .order_by(RequestResult.id.desc())
+            .limit(1)
+        ).first()
+        if found.state == "completed"
+        else None
+    )
     if result is None:
         return pages.message(
             request,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -17,7 +17,7 @@ from treu.errors import TreuError
 from treu.mail import Mailer
 from treu.policy.loader import LoadedPolicy
 from treu.policy.reference import authorities
-from treu.requests import MailContext
+from treu.requests import Executor, MailContext, ManualExecutor
 from treu.settings import Settings
 from treu.store import session_scope
 from treu.web.ratelimit import RateLimits
@@ -39,6 +39,8 @@ class Services:
     https: bool
     mailer: Mailer
     policy: LoadedPolicy | None = None
+    executor: Executor = field(default_factory=ManualExecutor)
+    """Carries out verified requests (through the data map, or by hand)."""
 
     @property
     def secret(self) -> bytes:
