@@ -214,7 +214,7 @@ def _indexes_expressions(
     *,
     dialect: Dialect,
     compiler: DDLCompiler | None = None,
-    checkfirst: bool,
+    checkfirst: bool = False,
 ) -> bool:
     """SQLite and PostgreSQL index an expression; MariaDB does not."""
     return dialect.name in ("sqlite", "postgresql")
