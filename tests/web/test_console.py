@@ -397,7 +397,7 @@ def console_routes(app: Any) -> list[tuple[str, str]]:
     found = []
     for route in routes:
         endpoint = getattr(route, "endpoint", None)
-        if getattr(endpoint, "__module__", "") == "treu.web.console":
+        if getattr(endpoint, "__module__", "").startswith("treu.web.console"):
             found += [(method, route.path) for method in sorted(route.methods or ())]
     return found
 

@@ -34,6 +34,7 @@ __all__ = [
     "audit_rows",
     "csrf_token",
     "facts",
+    "last_execution",
     "other",
     "rejection_choices",
     "render",
@@ -130,6 +131,7 @@ def facts(case: RequestDetail, lang: str) -> dict[str, Any]:
     return {
         **row(case, lang),
         "state_key": case.state,
+        "kind_key": case.kind,
         "channel": t(lang, de, en),
         "lang": {"de": t(lang, "Deutsch", "German"), "en": t(lang, "Englisch", "English")}.get(
             case.lang, case.lang
@@ -151,11 +153,16 @@ def facts(case: RequestDetail, lang: str) -> dict[str, Any]:
     }
 
 
-def actions(case: RequestDetail, role: str) -> list[str]:
-    """The steps whose forms the page offers; the domain still checks each one on POST."""
+def actions(case: RequestDetail, role: str, *, automatic: bool = False) -> list[str]:
+    """The steps whose forms the page offers; the domain still checks each one on POST.
+
+    ``automatic``: an executor with a data map is configured, so verified requests
+    can be carried out from the page (``execute``)."""
     if role not in HANDLERS:
         return []
     offered = []
+    if automatic and case.state in ("verified", "in_progress") and case.kind != "withdrawal":
+        offered.append("execute")
     if case.state == "verified":
         offered.append("start")
     if case.state in OPEN_STATES and not case.extended:
@@ -167,6 +174,23 @@ def actions(case: RequestDetail, role: str) -> list[str]:
     if case.state == "awaiting_verification":
         offered.append("resend-verification")
     return offered
+
+
+def last_execution(entries: list[AuditEntry]) -> dict[str, Any] | None:
+    """What the newest execution did, from the trail: actions, recipients (Art. 19), notes."""
+    for entry in reversed(entries):
+        if entry.action == "executed":
+            detail = entry.detail
+            return {
+                "actions": detail.get("actions") or [],
+                "recipients": detail.get("recipients_to_inform") or [],
+                "notes": detail.get("notes") or [],
+                "systems": detail.get("systems_searched") or [],
+                "result": detail.get("result"),
+            }
+        if entry.action == "execution_failed":
+            return {"failed": entry.reason}
+    return None
 
 
 def rejection_choices(lang: str) -> list[dict[str, str]]:

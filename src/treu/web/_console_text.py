@@ -51,6 +51,9 @@ ACTIONS: Final[dict[str, tuple[str, str]]] = {
     "verification_resent": ("Bestätigungslink erneut gesendet", "Confirmation link sent again"),
     "verification_failed": ("Bestätigung fehlgeschlagen", "Confirmation failed"),
     "verified": ("Bestätigt", "Confirmed"),
+    "planned": ("Plan erstellt (Datenkarte)", "Plan made (data map)"),
+    "executed": ("In den Systemen ausgeführt", "Carried out in the systems"),
+    "execution_failed": ("Ausführung verweigert oder gestoppt", "Execution refused or stopped"),
     "started": ("Bearbeitung begonnen", "Work started"),
     "extended": ("Frist verlängert", "Deadline extended"),
     "completed": ("Erledigt", "Completed"),
@@ -75,6 +78,10 @@ DONE: Final[dict[str, tuple[str, str]]] = {
     "resend-verification": (
         "Ein neuer Bestätigungslink ist gesendet.",
         "A new confirmation link has been sent.",
+    ),
+    "execute": (
+        "Die Anfrage ist in den Systemen ausgeführt; das Ergebnis steht unten und im Protokoll.",
+        "The request has been carried out in the systems; the result is below and in the trail.",
     ),
 }
 

@@ -32,7 +32,15 @@ from treu.requests import Executor
 from treu.requests.datamap_executor import make_executor
 from treu.settings import Settings
 from treu.store import make_engine, make_sessionmaker
-from treu.web import admin, admin_execution, admin_requests, auth, centre, console
+from treu.web import (
+    admin,
+    admin_execution,
+    admin_requests,
+    auth,
+    centre,
+    console,
+    console_execution,
+)
 from treu.web.deps import DbSession, Services
 from treu.web.errors import ErrorBoundary, install_error_handlers
 from treu.web.ratelimit import RateLimits
@@ -109,6 +117,7 @@ def create_app(
     app.include_router(admin_requests.router)
     app.include_router(admin_execution.router)
     app.include_router(console.router)
+    app.include_router(console_execution.router)
     app.include_router(centre.router)
     app.mount("/static", StaticFiles(packages=[("treu.web", "static")]), name="static")
 

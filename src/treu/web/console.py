@@ -6,6 +6,7 @@
     GET  /admin/requests?state=&kind=&due=&offset=   the work list, newest first
     GET  /admin/requests/{id}?done=           facts, contact (dpo/admin), audit trail, forms
     POST /admin/requests/{id}/start | extend | complete | reject | resend-verification
+    POST /admin/requests/{id}/plan | execute   (``console_execution``; with a data map)
 
 Pages need no JavaScript and are German or English (``?lang=de|en``).  They read
 through the admin API's own handlers (``list_requests``, ``read_request``) and
@@ -36,6 +37,7 @@ from treu.errors import AuthError, NotFound, RateLimited, TreuError
 from treu.requests import (
     KINDS,
     STATES,
+    ManualExecutor,
     complete,
     extend,
     kind_label,
@@ -268,10 +270,12 @@ def _request_page(
     step: str | None = None,
     values: dict[str, str] | None = None,
     status: int = 200,
+    plan_text: str | None = None,
 ) -> HTMLResponse:
     lang = page_lang(request)
     case = admin_requests.read_request(request, request_id, user, db)
     de_en = DONE.get(done)
+    automatic = not isinstance(services(request).executor, ManualExecutor)
     return pages.render(
         request,
         "detail",
@@ -283,7 +287,9 @@ def _request_page(
         chain_intact=case.chain_intact,
         first_broken=case.first_broken_event,
         audit=pages.audit_rows(db, case.audit, lang),
-        actions=pages.actions(case, user.role),
+        actions=pages.actions(case, user.role, automatic=automatic),
+        execution=pages.last_execution(case.audit),
+        plan_text=plan_text,
         may_act=user.role in pages.HANDLERS,
         reasons=pages.rejection_choices(lang),
         done=t(lang, *de_en) if de_en else None,
