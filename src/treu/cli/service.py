@@ -8,26 +8,20 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
-from fastapi import FastAPI
 
 from treu.cli.app import app, err, out
 from treu.clock import SystemClock
 from treu.errors import TreuError
-from treu.notice.lint import lint_path
-from treu.notice.record import (
-    build_processor_record,
-    build_record,
-    record_to_markdown,
-    record_to_xlsx,
-)
-from treu.notice.render import Format as NoticeFormatName
-from treu.notice.render import render_notice
-from treu.policy.loader import load_policy
 from treu.settings import Settings
 from treu.store import make_engine, make_sessionmaker, session_scope
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from treu.notice.render import Format as NoticeFormatName
 
 __all__ = ["db_app", "requests_app", "user_app"]
 
@@ -116,6 +110,7 @@ def serve(
     """Run the privacy centre and the admin API (uvicorn)."""
     import uvicorn
 
+    from treu.policy.loader import load_policy
     from treu.store.migrate import current, head
     from treu.web import create_app
 
@@ -182,7 +177,7 @@ def demo(
     output: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("out"),
     serve_example: Annotated[
         str, typer.Option("--serve", help="Example whose privacy centre to serve.")
-    ] = "ideenwerk",
+    ] = "sprechstunde",
     port: Annotated[int, typer.Option(help="Port for the demo server.")] = 8000,
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="Render and seed only; do not start the server.")
@@ -213,6 +208,16 @@ def demo(
 
 
 def _render_example(policy_file: Path, target: Path) -> None:
+    from treu.notice.lint import lint_path
+    from treu.notice.record import (
+        build_processor_record,
+        build_record,
+        record_to_markdown,
+        record_to_xlsx,
+    )
+    from treu.notice.render import render_notice
+    from treu.policy.loader import load_policy
+
     loaded = load_policy(policy_file)
     target.mkdir(parents=True, exist_ok=True)
     for language in loaded.policy.notice.languages:
@@ -242,6 +247,7 @@ def _render_example(policy_file: Path, target: Path) -> None:
 
 def _seed_demo(policy_file: Path, output: Path, port: int) -> tuple[Settings, FastAPI, str, str]:
     """A fresh SQLite demo store with an admin and a few requests in different states."""
+    from treu.policy.loader import load_policy
     from treu.requests import extend, start, submit, verify
     from treu.store.migrate import upgrade
     from treu.users import create_user
@@ -251,7 +257,10 @@ def _seed_demo(policy_file: Path, output: Path, port: int) -> tuple[Settings, Fa
     database = output / "demo.db"
     for stale in (database, output / "demo.db-wal", output / "demo.db-shm"):
         stale.unlink(missing_ok=True)
+    app_url, datamap_file, people = _seed_app_database(output)
     settings = Settings(
+        app_database_url=app_url,
+        datamap=datamap_file,
         database_url=f"sqlite:///{database}",
         policy=policy_file,
         secret_key=secrets.token_urlsafe(32),
@@ -270,10 +279,10 @@ def _seed_demo(policy_file: Path, output: Path, port: int) -> tuple[Settings, Fa
     factory = make_sessionmaker(engine)
     with session_scope(factory) as session:
         create_user(session, email=admin_email, password=password, role="admin", clock=clock)
-        for kind, email, lang, steps in (
-            ("access", "erika.mustermann@example.org", "de", 2),
-            ("erasure", "max.beispiel@example.org", "de", 1),
-            ("portability", "jane.doe@example.org", "en", 3),
+        for (kind, lang, steps), email in zip(
+            (("access", "de", 2), ("erasure", "de", 1), ("portability", "en", 3)),
+            people,
+            strict=True,
         ):
             submitted = submit(
                 session, kind=kind, email=email, lang=lang, message=None, channel="web",
@@ -290,7 +299,59 @@ def _seed_demo(policy_file: Path, output: Path, port: int) -> tuple[Settings, Fa
                     mailer=mailer, mail_ctx=ctx,
                 )  # fmt: skip
     out.print(
-        f"demo database {database} seeded: 1 admin, 3 requests (e-mails in {settings.outbox_dir}/)",
+        f"demo database {database} seeded: 1 admin, 3 requests (e-mails in {settings.outbox_dir}/)\n"
+        f"organisation's database {app_url} with its data map {datamap_file}: "
+        "verified requests can be executed from the console",
         markup=False,
     )
     return settings, application, admin_email, password
+
+
+_DEMO_GUARD = {
+    "name": "open-appointment",
+    "sql": "SELECT 1 FROM appointments WHERE customer_id = :subject_id "
+    "AND status = 'scheduled' AND starts_at > CURRENT_TIMESTAMP",
+    "message": {
+        "de": "Die Person hat noch einen offenen Termin; bitte erst absagen, dann löschen.",
+        "en": "The person still has an open appointment; cancel it before erasing.",
+    },
+}
+
+
+def _seed_app_database(output: Path) -> tuple[str, Path, list[str]]:
+    """The organisation's own database (the consultation archetype), its scanned data map
+    with the edits a DPO makes, and three customers who have sent requests."""
+    from sqlalchemy import text
+
+    from treu.datamap import Guard, dump, scan
+    from treu.demodata import create_demo_database
+
+    app_db = output / "app.db"
+    for stale in (app_db, output / "app.db-wal", output / "app.db-shm"):
+        stale.unlink(missing_ok=True)
+    url = f"sqlite:///{app_db}"
+    create_demo_database(url, archetype="consultation", subjects=200)
+    engine = make_engine(url)
+    try:
+        datamap = scan(engine, clock=SystemClock())
+        datamap.guards.append(Guard.model_validate(_DEMO_GUARD))
+        customers, invoices = (
+            datamap.tables["customers"].erasure,
+            datamap.tables["invoices"].erasure,
+        )
+        if customers is not None and invoices is not None:
+            customers.restriction_column = "deleted_at"  # the app's soft delete hides them
+            customers.keep_columns = ["customer_number"]
+            invoices.keep_columns = ["billing_name", "billing_street", "billing_postcode",
+                                     "billing_city"]  # fmt: skip
+        with engine.connect() as conn:
+            people = list(conn.execute(text(
+                "SELECT c.email FROM customers c WHERE (SELECT COUNT(*) FROM customers o "
+                "WHERE o.email = c.email) = 1 AND NOT EXISTS (SELECT 1 FROM appointments a "
+                "WHERE a.customer_id = c.id AND a.status = 'scheduled') ORDER BY c.id LIMIT 3"
+            )).scalars())  # fmt: skip
+    finally:
+        engine.dispose()
+    datamap_file = output / "datamap.yaml"
+    datamap_file.write_text(dump(datamap), encoding="utf-8")
+    return url, datamap_file, people
