@@ -515,5 +515,5 @@ def test_scan_reads_a_hand_grown_legacy_schema(empty_db: AppDb) -> None:
     assert vorgang.role == "owned" and vorgang.references[0].ownership == "child_of"
     assert vorgang.columns["KundeNr"].category == "user.unique_id"
     assert vorgang.columns["MandantNr"].category is None  # the client part of the key
-    # The undeclared reference is for people to add; the scan cannot know it.
-    assert tables["tblZahlung"].references == []
+    # The undeclared reference is proposed (test_datamap_scan_legacy.py), after the keys.
+    assert [r.proposed for r in vorgang.references] == [False, True]

@@ -11,14 +11,20 @@ Everything here is a proposal for people to review in ``datamap.yaml``:
   ``context`` (an appointment belongs to its customer, not to its expert).  A key to
   an owned table is ``child_of`` too; keys to anything else are ``context``.
 - identities: e-mail and phone columns and the single-column primary key of a subject.
-- erasure: invoice-like tables are kept under the ``hgb-ao-vouchers`` hold; subject and
-  owned tables are deleted; shared and unrelated tables are left alone.
+  A composite key (customer numbers restart per client) finds no one on its own: a
+  column unique on its own stands in for it as the user id if there is exactly one;
+  otherwise the key's parts that are not keys of shared context are marked as ids but
+  not as an identity (a customer number alone would find one customer per client).
+- erasure: invoice- and payment-like tables are kept under the ``hgb-ao-vouchers`` hold;
+  subject and owned tables are deleted; shared and unrelated tables are left alone.
 """
 
 from __future__ import annotations
 
 import re
 
+from treu.datamap._undeclared import KEY_WORDS
+from treu.datamap.classify import name_words
 from treu.datamap.model import Column, Erasure, Table
 
 __all__ = ["INVOICE_HOLD", "PERSONAL", "propose"]
@@ -38,7 +44,7 @@ _ORGANISATION = (
     "organisation organization company firma firmen unternehmen tenant verein mandant team "
     "gruppe group standort location shop filiale branch department abteilung"
 ).split()
-_INVOICE = "invoice rechnung beleg receipt quittung gutschrift creditnote".split()
+_INVOICE = "invoice rechnung beleg receipt quittung gutschrift creditnote zahlung payment".split()
 _LOG = "log audit protokoll event".split()
 _SUBJECT_SCORE = 3.0
 
@@ -50,7 +56,11 @@ def propose(tables: dict[str, Table], unique: dict[str, set[str]]) -> None:
     primary = subjects[0] if subjects else None
     for name in subjects:
         tables[name].role = "subject"
-        _identities(tables[name], unique.get(name, set()))
+        context = {
+            c for ref in tables[name].references if ref.to_table not in subjects
+            for c in ref.columns
+        }  # fmt: skip
+        _identities(tables[name], unique.get(name, set()), context)
     owned = _ownership(tables, subjects, primary)
     for name, table in tables.items():
         if table.role is None:
@@ -94,7 +104,8 @@ def _subject_score(name: str, table: Table, tables: dict[str, Table]) -> float:
     return score
 
 
-def _identities(table: Table, unique: set[str]) -> None:
+def _identities(table: Table, unique: set[str], context: set[str]) -> None:
+    """``context``: columns that refer to tables of no subject (a client number)."""
     for name, column in table.columns.items():
         if _personal(column, "user.contact.email"):
             column.identity = "email"
@@ -102,12 +113,39 @@ def _identities(table: Table, unique: set[str]) -> None:
             column.identity = "phone"
         if column.identity and name in unique:
             column.reasons.append("values are unique (unique index)")
-    if len(table.primary_key) == 1:
-        key = table.columns[table.primary_key[0]]
-        key.identity = "user_id"
-        key.category = key.category or "user.unique_id"
-        key.confidence = max(key.confidence, 0.9)
-        key.reasons.append("primary key of a subject table")
+    key = table.primary_key
+    if len(key) == 1:
+        _user_id(table.columns[key[0]], "primary key of a subject table")
+        return
+    numbers = [
+        name for name, column in table.columns.items()
+        if name in unique and column.identity is None
+        and (column.category == "user.unique_id" or _is_key_name(name))
+    ]  # fmt: skip
+    if key and len(numbers) == 1:
+        _user_id(table.columns[numbers[0]], f"unique on its own, unlike the key ({', '.join(key)})")
+        return
+    for part in key:
+        column = table.columns[part]
+        if part in context or (column.category and column.confidence >= 0.7):
+            continue
+        column.category, column.confidence = "user.unique_id", 0.7
+        column.reasons.append(
+            f"part of the subject table's key ({', '.join(key)}); unique only together, so "
+            "no identity (find the person by e-mail or phone)"
+        )
+
+
+def _is_key_name(name: str) -> bool:
+    words, _ = name_words(name)
+    return bool(words) and words[-1] in KEY_WORDS
+
+
+def _user_id(column: Column, reason: str) -> None:
+    column.identity = "user_id"
+    column.category = column.category or "user.unique_id"
+    column.confidence = max(column.confidence, 0.9)
+    column.reasons.append(reason)
 
 
 def _ownership(tables: dict[str, Table], subjects: list[str], primary: str | None) -> set[str]:

@@ -129,7 +129,7 @@ def _columns(name: str, mapped: Table, found: Table) -> list[Finding]:
 
 def _references(name: str, mapped: Table, found: Table, live: DataMap) -> list[Finding]:
     findings: list[Finding] = []
-    keys = {_key(r) for r in found.references}
+    keys = {_key(r) for r in found.references if not r.proposed}
     for index, ref in enumerate(mapped.references):
         where = f"tables.{name}.references[{index}]"
         target = live.tables.get(ref.to_table)
@@ -166,7 +166,7 @@ def _references(name: str, mapped: Table, found: Table, live: DataMap) -> list[F
             )
     listed = {_key(r) for r in mapped.references}
     for ref in found.references:
-        if _key(ref) not in listed:
+        if _key(ref) not in listed and not ref.proposed:
             findings.append(
                 Finding(
                     "DM7",

@@ -17,7 +17,7 @@ from typing import Literal
 
 from treu.datamap._values import detect
 
-__all__ = ["Classification", "Kind", "NameEvidence", "classify", "classify_name"]
+__all__ = ["Classification", "Kind", "NameEvidence", "classify", "classify_name", "name_words"]
 
 Kind = Literal["text", "date", "number", "other"]
 """What a column's type can hold, as far as classification cares."""
@@ -134,7 +134,7 @@ class Classification:
         return None
 
 
-def _words(name: str) -> tuple[list[str], str]:
+def name_words(name: str) -> tuple[list[str], str]:
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower().translate(_UMLAUTS)
     tokens = [t for t in re.split(r"[^a-z0-9]+", spaced) if t]
     return tokens, "".join(tokens)
@@ -142,7 +142,7 @@ def _words(name: str) -> tuple[list[str], str]:
 
 def classify_name(name: str, kind: Kind = "text") -> NameEvidence | None:
     """What the column's name suggests, if anything, for a column holding ``kind``."""
-    tokens, flat = _words(name)
+    tokens, flat = name_words(name)
     key = bool(tokens) and tokens[-1] in _KEY_WORDS  # "contact_id" points at a contact
     for rule in _RULES:
         if kind not in rule.kinds or (key and not rule.category.startswith(_KEY_CATEGORIES)):

@@ -4,8 +4,9 @@
 and unique indexes, reads up to ``sample_size`` non-null values of each column that
 holds text or dates (one plain ``SELECT … LIMIT``), and lets ``classify`` turn name
 and values into a category.  Values are looked at and dropped: the map holds counts
-and names only.  Roles, identities and erasure strategies are proposed in
-``_propose.py``.  Works the same on SQLite, PostgreSQL and MariaDB.
+and names only.  References the database does not declare are proposed from names
+and compared values in ``_undeclared.py``; roles, identities and erasure strategies
+in ``_propose.py``.  Works the same on SQLite, PostgreSQL and MariaDB.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy.types import Boolean, Date, DateTime, Integer, Numeric, String, 
 
 from treu.clock import Clock, SystemClock
 from treu.datamap._propose import propose
+from treu.datamap._undeclared import key_family, propose_references
 from treu.datamap.classify import Kind, classify
 from treu.datamap.model import Column, Database, DataMap, Reference, Table
 
@@ -50,8 +52,12 @@ def scan(
         inspector = inspect(conn)
         tables: dict[str, Table] = {}
         unique: dict[str, set[str]] = {}
+        families: dict[str, dict[str, str | None]] = {}
         for name in sorted(inspector.get_table_names(schema=schema)):
-            tables[name], unique[name] = _table(conn, inspector, name, schema, sample_size, now)
+            tables[name], unique[name], families[name] = _table(
+                conn, inspector, name, schema, sample_size, now
+            )
+        propose_references(conn, tables, families, schema=schema, sample_size=sample_size)
         dialect = dialect_name(conn.dialect)
     propose(tables, unique)
     return DataMap(
@@ -96,10 +102,12 @@ def _table(
     schema: str | None,
     sample_size: int,
     now: datetime,
-) -> tuple[Table, set[str]]:
+) -> tuple[Table, set[str], dict[str, str | None]]:
     columns: dict[str, Column] = {}
+    families: dict[str, str | None] = {}
     for reflected in inspector.get_columns(name, schema=schema):
         kind = column_kind(reflected["type"])
+        families[reflected["name"]] = key_family(reflected["type"])
         values = (
             _sample(conn, name, reflected["name"], schema, sample_size)
             if kind in ("text", "date") and sample_size > 0
@@ -129,6 +137,7 @@ def _table(
     return (
         Table(primary_key=list(primary_key), columns=columns, references=references),
         _unique_columns(inspector, name, schema),
+        families,
     )
 
 
