@@ -14,7 +14,8 @@
     │   ├── InvalidTransition  not allowed in the request's current state
     │   ├── ExtensionRefused   Art. 12(3) extension not possible (twice, late, no reason)
     │   ├── VerificationFailed link unknown, expired or already used
-    │   └── ErasureBlocked     a guard or the data map refuses an erasure; nothing changed
+    │   ├── ErasureBlocked     a guard or the data map refuses an erasure; nothing changed
+    │   └── ErasureFailed      the database refused a batch; the run stopped, resumable
     ├── MailError              an e-mail could not be handed to the mail server
     ├── InvalidUser            a staff user's e-mail, password or role cannot be used
     ├── RateLimited            too many attempts; try again later
@@ -35,6 +36,7 @@ __all__ = [
     "DataMapError",
     "DependencyMissing",
     "ErasureBlocked",
+    "ErasureFailed",
     "ExtensionRefused",
     "InputError",
     "InvalidTransition",
@@ -189,6 +191,26 @@ class ErasureBlocked(RequestError):
         super().__init__(message)
         self.guard = guard
         self.texts = dict(texts or {})
+
+
+class ErasureFailed(RequestError):
+    """An erasure run stopped part-way: the application database refused a batch.
+
+    The batches before ``batch_no`` are done and recorded; the refused batch ran in one
+    transaction and changed nothing.  Once the cause is fixed, resuming ``run_id``
+    continues at that batch.  The message names the database's error class, never its
+    text, which can quote values (PostgreSQL: ``Key (email)=(…)``).
+    """
+
+    def __init__(
+        self, message: str | None = None, *, run_id: str, batch_no: int, table: str, error: str
+    ) -> None:
+        super().__init__(message)
+        self.run_id = run_id
+        self.batch_no = batch_no
+        self.table = table
+        self.error = error
+        """The database error's class, e.g. ``IntegrityError (ForeignKeyViolation)``."""
 
 
 class InvalidUser(TreuError):

@@ -38,10 +38,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from treu.clock import Clock
 from treu.datamap import _erase_runs as runs
 from treu.datamap._erase_batches import Batch, batches
+from treu.datamap._erase_errors import erasure_failed
 from treu.datamap._erase_sql import apply, hash_values, keyed_hash
 from treu.datamap._fetch import Fetcher
 from treu.datamap.model import DataMap
@@ -182,6 +184,10 @@ def _run(
         try:
             with app.begin() as conn:
                 apply(conn, schema, batch)
+        except DBAPIError as exc:
+            raise erasure_failed(
+                exc, run_id=run_id, batch_no=batch.batch_no, batches=len(planned), table=batch.table
+            ) from exc
         except Exception as exc:
             exc.add_note(
                 f"erasure run {run_id} stopped at batch {batch.batch_no} ({batch.table}); "
