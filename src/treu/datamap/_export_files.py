@@ -80,11 +80,22 @@ class Stems:
         return stem
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 def csv_cell(value: Json) -> str:
-    """A JSON value as a CSV cell: text as is, NULL empty, anything else as JSON."""
+    """A JSON value as a CSV cell: text as is, NULL empty, anything else as JSON.
+
+    Text that a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+``, ``-``,
+    ``@``, a tab or CR first) gets a leading ``'``, so the person who opens their copy
+    in Excel or LibreOffice sees it as text; numbers, negative ones too, stay numbers.
+    The JSON files keep every value exactly."""
     if value is None:
         return ""
     if isinstance(value, str):
+        if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+            return "'" + value
         return value
     return json.dumps(value, ensure_ascii=False)
 
@@ -92,7 +103,7 @@ def csv_cell(value: Json) -> str:
 def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Json]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(columns)
+    writer.writerow([csv_cell(c) for c in columns])
     writer.writerows([csv_cell(row[c]) for c in columns] for row in rows)
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")  # BOM: Excel reads UTF-8
 

