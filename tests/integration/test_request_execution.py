@@ -27,10 +27,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from treu.clock import SystemClock
+from treu.consent.suppression import is_suppressed
 from treu.datamap import DataMap, Guard, Plan, plan, scan
 from treu.datamap._erase_batches import MASK
 from treu.demodata import create_demo_database
-from treu.errors import ErasureBlocked, InvalidTransition
+from treu.errors import ErasureBlocked, InvalidTransition, RequestError
 from treu.mail import OutboxMailer
 from treu.policy.loader import load_policy
 from treu.requests import MailContext, complete, export, submit, verify
@@ -141,6 +142,7 @@ class _Store:
     """treu's own store on the same server, the executor and a request factory."""
 
     def __init__(self, engine: Engine, app: Engine, tmp: Path) -> None:
+        self.engine = engine
         self.sessions = make_sessionmaker(engine)
         self.clock = SystemClock()
         self.mailer = OutboxMailer(tmp / "outbox", echo=None)
@@ -323,3 +325,51 @@ def test_an_unverified_request_is_not_executed_and_an_unknown_person_gets_an_hon
                           clock=store.clock)  # fmt: skip
     assert preview.summary["found"] is False and result.file is None
     assert "no data" in result.notes[0]
+
+
+def _unique_customers(app: Engine, count: int) -> list[tuple[int, str]]:
+    rows = _one(app, "SELECT c.id, c.email FROM customers c WHERE (SELECT COUNT(*) FROM customers o "
+                     "WHERE LOWER(o.email) = LOWER(c.email)) = 1 ORDER BY c.id")  # fmt: skip
+    return [(int(str(i)), str(e)) for i, e in rows[:count]]
+
+
+def test_rectification_restriction_and_objection_run_from_the_request_D9_D10_D12(
+    app: Engine, store: _Store
+) -> None:
+    (fixed, fixed_email), (held, held_email), (_, objecting_email), (other, _) = _unique_customers(
+        app, 4
+    )
+    before_other = _one(app, "SELECT last_name, deleted_at FROM customers WHERE id = :c", c=other)
+
+    with pytest.raises(RequestError, match="needs the corrections"):
+        run(store.sessions, store.executor, store.verified("rectification", fixed_email),
+            actor="user:1", clock=store.clock)  # fmt: skip
+    rid = store.verified("rectification", fixed_email)
+    _, result = run(store.sessions, store.executor, rid, actor="user:1", clock=store.clock,
+                    changes={"customers": {"last_name": "Neumann-Berichtigt"}})  # fmt: skip
+    assert _one(app, "SELECT last_name FROM customers WHERE id = :c", c=fixed) == [
+        ("Neumann-Berichtigt",)
+    ]
+    assert result.actions == ("customers: set last_name on 1 row(s)",)
+    assert result.recipients_notified and "last_name" in result.report["en"]
+
+    _, result = run(store.sessions, store.executor, store.verified("restriction", held_email),
+                    actor="user:1", clock=store.clock)  # fmt: skip
+    [(marked,)] = _one(app, "SELECT deleted_at FROM customers WHERE id = :c", c=held)
+    assert marked is not None and result.actions == ("customers: restricted 1 row(s)",)
+    assert any(n.startswith("appointments:") and "by hand" in n for n in result.notes)
+
+    rid = store.verified("objection", objecting_email)
+    _, result = run(store.sessions, store.executor, rid, actor="user:1", clock=store.clock)
+    assert is_suppressed(store.engine, "email", objecting_email.upper(), "marketing", b"k" * 32)
+    assert not is_suppressed(store.engine, "email", fixed_email, "marketing", b"k" * 32)
+    [suppressed] = [a for a in result.actions if a.startswith("suppression list:")]
+    assert result.notes == ("marketing: no table has an objection column for it; stop it by hand",)
+    with store.engine.connect() as conn:
+        stored = conn.execute(text("SELECT identity_hash, request_id FROM suppressions")).all()
+    assert f"suppression list: {len(stored)} entr(y/ies) added, 0 already there" == suppressed
+    assert {r[1] for r in stored} == {rid} and objecting_email not in str(stored)
+
+    assert _one(app, "SELECT last_name, deleted_at FROM customers WHERE id = :c", c=other) == (
+        before_other
+    )

@@ -255,3 +255,30 @@ def test_console_shows_a_guard_refusal_on_the_page(
     refused = client.post(f"/admin/requests/{rid}/execute?lang=en", data={"csrf_token": csrf})
     assert refused.status_code == 409
     assert "open appointment" in refused.text
+
+
+def test_console_rectifies_with_the_corrections_staff_enter_D9(
+    make_app: Callable[..., Any],
+    new_request: Callable[..., str],
+    add_user: Callable[..., User],
+    app_db: tuple[Engine, DataMap],
+) -> None:
+    email = _customer(app_db[0], guarded=True)  # a guard concerns erasure only
+    rid = new_request("rectification", email)
+    client, csrf = _console(make_app(), add_user)
+    assert 'name="changes"' in client.get(f"/admin/requests/{rid}?lang=en").text
+
+    bad = client.post(f"/admin/requests/{rid}/execute?lang=en",
+                      data={"csrf_token": csrf, "changes": "last_name Neu"})  # fmt: skip
+    assert bad.status_code == 400 and "table.column = new value" in bad.text
+    unknown = client.post(f"/admin/requests/{rid}/execute?lang=en",
+                          data={"csrf_token": csrf, "changes": "customers.lastname = Neu"})  # fmt: skip
+    assert unknown.status_code == 400 and "last_name" in unknown.text  # did you mean
+
+    done = client.post(f"/admin/requests/{rid}/execute?lang=en",
+                       data={"csrf_token": csrf, "changes": "customers.last_name = Neu-Name\n"})  # fmt: skip
+    assert done.status_code == 303, done.text
+    with app_db[0].connect() as conn:
+        name = conn.execute(text("SELECT last_name FROM customers WHERE email = :e"), {"e": email})
+        assert name.scalar() == "Neu-Name"
+    assert "customers: set last_name on 1 row(s)" in client.get(done.headers["location"]).text

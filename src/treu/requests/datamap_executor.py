@@ -23,14 +23,27 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine
 
 from treu.clock import Clock
-from treu.datamap import DataMap, Plan, erase, export_access, export_portability, plan, resume
+from treu.datamap import (
+    DataMap,
+    Plan,
+    erase,
+    export_access,
+    export_portability,
+    object_to,
+    plan,
+    rectify,
+    render_erasure_report,
+    restrict,
+    resume,
+)
 from treu.datamap.erase import ErasureReport
-from treu.errors import NotFound, TreuError
+from treu.errors import NotFound, RequestError, TreuError
 from treu.policy.loader import LoadedPolicy
 from treu.policy.model import Lang
 from treu.requests.execution import (
@@ -152,7 +165,63 @@ class DatamapExecutor:
                 clock=self._clock, run_id=self._run_id(order), policy=self._policy_model(),
             )  # fmt: skip
             return self._erased(report, plan_summary(found))
-        raise NotImplementedError(order.kind)
+        summary = plan_summary(found)
+        policy = self._policy_model()
+        if order.kind == "rectification":
+            changes = {t: dict(c) for t, c in order.changes.items()}
+            fixed = rectify(self._app, self._map, found, changes, policy=policy)
+            actions = tuple(
+                f"{t}: set {', '.join(fixed.columns[t])} on {n} row(s)"
+                for t, n in fixed.rows.items()
+            )
+            return self._done(summary, actions, fixed.recipients, (), fixed.render_text)
+        if order.kind == "restriction":
+            held = restrict(self._app, self._map, found, clock=self._clock, policy=policy)
+            actions = tuple(f"{t}: restricted {n} row(s)" for t, n in held.rows.items())
+            manual = tuple(
+                f"{t}: {n} row(s) have no restriction column; restrict them by hand"
+                for t, n in held.manual.items()
+            )
+            return self._done(summary, actions, held.recipients, manual, held.render_text)
+        if order.kind == "objection":
+            objected = object_to(
+                self._app, self._store, self._map, found, purposes=order.purposes,
+                clock=self._clock, hash_key=self._key, policy=policy,
+                request_id=order.request_id,
+            )  # fmt: skip
+            flagged = [
+                f"{t}: flagged {n} row(s) for the objection to {purpose}"
+                for purpose, per_table in objected.flagged.items()
+                for t, n in per_table.items()
+            ]
+            suppressed = (
+                f"suppression list: {objected.suppressions_added} entr(y/ies) added, "
+                f"{objected.suppressions_existing} already there"
+            )
+            actions = (*flagged, suppressed)
+            manual = tuple(
+                f"{purpose}: no table has an objection column for it; stop it by hand"
+                for purpose in objected.unflagged
+            )
+            return self._done(summary, actions, objected.recipients, manual, objected.render_text)
+        raise RequestError(_UNSUPPORTED["en"])
+
+    def _done(
+        self,
+        summary: dict[str, Any],
+        actions: tuple[str, ...],
+        recipients: tuple[str, ...],
+        notes: tuple[str, ...],
+        render: Callable[[Lang], str],
+    ) -> ExecutionResult:
+        return ExecutionResult(
+            systems_searched=(self.system,),
+            actions=actions,
+            recipients_notified=recipients,
+            notes=notes,
+            plan=summary,
+            report={"de": render("de"), "en": render("en")},
+        )
 
     def _export(self, order: ExecutionOrder, found: Plan) -> ExecutionResult:
         now = self._clock.now()
@@ -220,14 +289,7 @@ class DatamapExecutor:
 
 
 def _erasure_words(report: ErasureReport) -> dict[Lang, str]:
-    rows = sum(sum(per.values()) for per in report.counts.values())
-    kept = sum(sum(per.values()) for per in report.restricted.values())
-    return {
-        "de": f"Löschlauf {report.run_id}: {rows} Zeile(n) bearbeitet, davon {kept} wegen "
-        "Aufbewahrungspflichten eingeschränkt statt gelöscht.",
-        "en": f"Erasure run {report.run_id}: {rows} row(s) handled, {kept} of them restricted "
-        "under legal holds instead of deleted.",
-    }
+    return {"de": render_erasure_report(report, "de"), "en": render_erasure_report(report, "en")}
 
 
 def make_executor(
