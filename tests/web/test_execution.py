@@ -282,3 +282,25 @@ def test_console_rectifies_with_the_corrections_staff_enter_D9(
         name = conn.execute(text("SELECT last_name FROM customers WHERE email = :e"), {"e": email})
         assert name.scalar() == "Neu-Name"
     assert "customers: set last_name on 1 row(s)" in client.get(done.headers["location"]).text
+
+
+def test_the_settings_switch_execution_on_and_half_a_configuration_stops_the_start(
+    tmp_path: Path, app_db: tuple[Engine, DataMap]
+) -> None:
+    from treu.datamap import dump
+    from treu.errors import TreuError
+    from treu.requests import ManualExecutor
+
+    store = f"sqlite:///{tmp_path / 'treu.db'}"
+    datamap = tmp_path / "datamap.yaml"
+    datamap.write_text(dump(app_db[1]), encoding="utf-8")
+    base = {"secret_key": SecretStr(SECRET), "database_url": store}
+    manual = create_app(Settings(**base))  # type: ignore[arg-type]
+    assert isinstance(manual.state.treu.executor, ManualExecutor)
+    url = str(app_db[0].url)
+    on = create_app(Settings(**base, app_database_url=url, datamap=datamap))  # type: ignore[arg-type]
+    assert isinstance(on.state.treu.executor, DatamapExecutor)
+    with pytest.raises(TreuError, match="TREU_DATAMAP is not set"):
+        create_app(Settings(**base, app_database_url=url))  # type: ignore[arg-type]
+    with pytest.raises(TreuError, match="TREU_APP_DATABASE_URL is not set"):
+        create_app(Settings(**base, datamap=datamap))  # type: ignore[arg-type]
