@@ -58,3 +58,22 @@ class Settings(BaseSettings):
         default=None,
         description="The datamap.yaml of that database (from treu datamap scan, reviewed).",
     )
+    consent_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins (https://www.example.org) whose pages embed the cookie banner and "
+        "may post consent decisions to treu (CORS); JSON list in the environment.",
+    )
+    consent_lifetime_days: int = Field(
+        default=365,
+        ge=1,
+        le=400,
+        description="How long a banner decision holds before the banner asks again.",
+    )
+    newsletter_confirm_hours: int = Field(
+        default=72, ge=1, description="How long a newsletter confirmation link stays valid."
+    )
+    newsletter_pending_days: int = Field(
+        default=30,
+        ge=1,
+        description="Days after which unconfirmed newsletter sign-ups are deleted.",
+    )
