@@ -32,6 +32,9 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "ConsentChain",
+    "ConsentRecord",
+    "ConsentState",
     "ErasureRun",
     "ErasureStep",
     "RateLimitHit",
@@ -255,3 +258,63 @@ class Suppression(Base):
     __table_args__ = (
         UniqueConstraint("identity_kind", "identity_hash", "purpose", name="uq_suppressions"),
     )
+
+
+class ConsentRecord(Base):
+    """One consent decision or withdrawal, append-only (Art. 7(1); C4, B11).
+
+    ``subject`` is a pseudonymous reference (the banner's random consent id,
+    ``user:<id>``, ``install:<id>``, ``email:<keyed hash>``), never an address.  The IP
+    address is stored truncated and the user agent as a SHA-256, enough to show that
+    a decision came from a browser at that time and nothing more.
+
+    Records are written unsealed (``seq``, ``prev_hash``, ``hash`` NULL) so that many
+    can be written at once; ``treu.consent.ledger.seal`` then links them in one hash
+    chain, ``seq`` giving the order of the chain.
+    """
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    action: Mapped[str] = mapped_column(String(16))  # decision | withdrawal
+    channel: Mapped[str] = mapped_column(String(16))  # banner | form | api | double_opt_in | ...
+    granted: Mapped[list[str]] = mapped_column(JSON)
+    denied: Mapped[list[str]] = mapped_column(JSON)
+    notice_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    text_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    config_version: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    ip_truncated: Mapped[str | None] = mapped_column(String(45), nullable=True)
+    user_agent_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    __table_args__ = (
+        Index("ix_consent_records_subject", "subject", "id"),
+        Index("ix_consent_records_unsealed", "seq", "id"),
+    )
+
+
+class ConsentState(Base):
+    """The current answer per subject and purpose, derived from the records for fast look-ups;
+    the records stay the proof (``treu.consent.ledger.rebuild_state`` recomputes this)."""
+
+    __tablename__ = "consent_state"
+
+    subject: Mapped[str] = mapped_column(String(80), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(64), primary_key=True)
+    granted: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    record_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+
+
+class ConsentChain(Base):
+    """The head of the consent hash chain: one row, locked while records are sealed."""
+
+    __tablename__ = "consent_chain"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
