@@ -37,10 +37,12 @@ __all__ = [
     "ConsentState",
     "ErasureRun",
     "ErasureStep",
+    "NewsletterSubscription",
     "RateLimitHit",
     "Request",
     "RequestResult",
     "Suppression",
+    "TelemetryEvent",
     "User",
     "VerificationToken",
 ]
@@ -318,3 +320,61 @@ class ConsentChain(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class NewsletterSubscription(Base):
+    """One address on one newsletter list, from sign-up through double opt-in (U3, U4).
+
+    ``email`` is the address as typed, kept only while it is needed for sending: an
+    unsubscribe sets it (and the link's hash) to NULL and keeps the rest as the record of
+    the sign-up; unconfirmed sign-ups are deleted after ``newsletter_pending_days``.
+    ``email_hash`` is the suppression list's keyed hash of the address
+    (``treu.consent.identity_hash``), so the row, the ledger subject
+    (``email:<hash>``) and the suppression entry meet without the address.  Only the
+    SHA-256 of the confirmation link's secret is stored.
+    """
+
+    __tablename__ = "newsletter_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)  # None once unsubscribed
+    email_hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256, hex
+    state: Mapped[str] = mapped_column(String(16))  # pending | confirmed | unsubscribed
+    lang: Mapped[str] = mapped_column(String(2))
+    channel: Mapped[str] = mapped_column(String(8))  # form | api
+    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())  # sign-up (last one if repeated)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ip_truncated: Mapped[str | None] = mapped_column(String(45), nullable=True)  # at sign-up
+    text_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    text_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    consent_record_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), nullable=True
+    )  # the ledger record of the confirmation
+
+    __table_args__ = (
+        UniqueConstraint("list_id", "email_hash", name="uq_newsletter_subscriptions"),
+        Index("ix_newsletter_subscriptions_state", "state", "created_at"),
+    )
+
+
+class TelemetryEvent(Base):
+    """One product telemetry event, accepted only under a granted consent (SV-6, VC-8).
+
+    ``subject_ref`` is a keyed hash of the ledger subject (``install:<id>``), never the
+    installation id itself; no IP address or user agent is stored.
+    """
+
+    __tablename__ = "telemetry_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    subject_ref: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256, hex
+    name: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    props: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (Index("ix_telemetry_events_subject", "subject_ref", "id"),)
