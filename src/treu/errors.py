@@ -16,6 +16,7 @@
     │   ├── VerificationFailed link unknown, expired or already used
     │   ├── ErasureBlocked     a guard or the data map refuses an erasure; nothing changed
     │   └── ErasureFailed      the database refused a batch; the run stopped, resumable
+    ├── ConsentError           a consent decision or newsletter step cannot be recorded
     ├── MailError              an e-mail could not be handed to the mail server
     ├── InvalidUser            a staff user's e-mail, password or role cannot be used
     ├── RateLimited            too many attempts; try again later
@@ -33,6 +34,7 @@ from pathlib import Path
 __all__ = [
     "AuthError",
     "Conflict",
+    "ConsentError",
     "DataMapError",
     "DependencyMissing",
     "ErasureBlocked",
@@ -211,6 +213,10 @@ class ErasureFailed(RequestError):
         self.table = table
         self.error = error
         """The database error's class, e.g. ``IntegrityError (ForeignKeyViolation)``."""
+
+
+class ConsentError(TreuError):
+    """A consent decision, withdrawal or newsletter step cannot be recorded as given."""
 
 
 class InvalidUser(TreuError):

@@ -30,6 +30,9 @@ PACKAGES = {
     ],
     "treu.consent": [
         "ALL_PURPOSES", "REASONS", "identity_hash", "is_suppressed", "normalise", "suppress",
+        "ChainReport", "Decision", "Proof", "PurposeState", "build_proof", "has_consent",
+        "history", "rebuild_state", "record", "seal", "signing_key", "state", "verify",
+        "verify_proof", "withdraw",
     ],
     "treu.mail": ["MailKind", "Mailer", "OutboxMailer", "SmtpMailer", "compose", "make_mailer"],
 }  # fmt: skip

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from treu.errors import (
     AuthError,
     Conflict,
+    ConsentError,
     DataMapError,
     DependencyMissing,
     ErasureBlocked,
@@ -68,6 +69,7 @@ STATUS: Final[dict[type[TreuError], int]] = {
     ExtensionRefused: 409,
     ErasureBlocked: 409,
     VerificationFailed: 400,
+    ConsentError: 422,
     RequestError: 400,
     Conflict: 409,
     StoreUnavailable: 503,
