@@ -13,7 +13,7 @@ PACKAGES = {
         "Recipient", "Retention", "Transfer", "load_policy", "parse_duration", "parse_policy",
     ],
     "treu.errors": [
-        "AuthError", "Conflict", "DataMapError", "DependencyMissing", "ErasureBlocked", "ErasureFailed", "ExtensionRefused",
+        "AuthError", "Conflict", "ConsentError", "DataMapError", "DependencyMissing", "ErasureBlocked", "ErasureFailed", "ExtensionRefused",
         "InputError",
         "InvalidTransition", "InvalidUser", "MailError", "NotFound", "NoticeError", "PolicyError", "Problem", "RateLimited",
         "RequestError", "StoreError", "StoreUnavailable", "TreuError", "VerificationFailed",
