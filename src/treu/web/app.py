@@ -38,6 +38,7 @@ from treu.web import (
     admin_requests,
     auth,
     centre,
+    consent_routes,
     console,
     console_execution,
 )
@@ -119,6 +120,7 @@ def create_app(
     app.include_router(console.router)
     app.include_router(console_execution.router)
     app.include_router(centre.router)
+    app.include_router(consent_routes.router)
     app.mount("/static", StaticFiles(packages=[("treu.web", "static")]), name="static")
 
     @app.get("/healthz", tags=["ops"])

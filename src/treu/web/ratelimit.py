@@ -59,6 +59,8 @@ class RateLimits:
     """Privacy-centre requests per client network (/24, /48) and hour."""
     request_per_email: Limit = field(default_factory=lambda: Limit(3, 24 * 60 * 60))
     """Privacy-centre requests per e-mail address and (UTC) day: each one sends two mails."""
+    consent_per_ip: Limit = field(default_factory=lambda: Limit(120, 60))
+    """Cookie-banner decisions per client network (/24, /48) and minute."""
 
 
 def client_network(host: str | None) -> str:
