@@ -1,7 +1,7 @@
 """Background work that keeps treu's own promises while it serves.
 
-For now one job: deleting closed requests whose retention ended (D14: fixed
-retention of the request records).  It runs in the server process on a timer; the
+Deleting closed requests whose retention ended (D14: fixed retention of the request
+records), and sealing consent records into the ledger's hash chain every few seconds.  It runs in the server process on a timer; the
 retention issue brings a real scheduler and, on PostgreSQL, a shared job queue.
 """
 
@@ -18,7 +18,7 @@ from treu.clock import Clock
 from treu.requests import closing_purge
 from treu.store import session_scope
 
-__all__ = ["Job", "PeriodicJobs", "purge_closed_requests"]
+__all__ = ["Job", "PeriodicJobs", "purge_closed_requests", "seal_consent_records"]
 
 log = logging.getLogger("treu.jobs")
 
@@ -27,6 +27,19 @@ def purge_closed_requests(factory: sessionmaker[Session], clock: Clock, years: i
     """One run of the request-retention purge in its own transaction."""
     with session_scope(factory) as session:
         return closing_purge(session, clock=clock, years=years)
+
+
+def seal_consent_records(factory: sessionmaker[Session]) -> int:
+    """Link consent records written since the last run into the hash chain (C4)."""
+    from treu.consent import seal
+
+    sealed = 0
+    while True:
+        with session_scope(factory) as session:
+            batch = seal(session)
+        sealed += batch
+        if batch < 5000:
+            return sealed
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from treu import __version__
 from treu.clock import Clock, SystemClock
 from treu.errors import TreuError
-from treu.jobs import Job, PeriodicJobs, purge_closed_requests
+from treu.jobs import Job, PeriodicJobs, purge_closed_requests, seal_consent_records
 from treu.mail import Mailer, make_mailer
 from treu.policy.loader import LoadedPolicy, load_policy
 from treu.requests import Executor
@@ -34,6 +34,7 @@ from treu.settings import Settings
 from treu.store import make_engine, make_sessionmaker
 from treu.web import (
     admin,
+    admin_consent,
     admin_execution,
     admin_requests,
     auth,
@@ -117,6 +118,8 @@ def create_app(
     app.include_router(admin.router)
     app.include_router(admin_requests.router)
     app.include_router(admin_execution.router)
+    app.include_router(admin_consent.router)
+    app.include_router(admin_consent.public)
     app.include_router(console.router)
     app.include_router(console_execution.router)
     app.include_router(centre.router)
@@ -144,7 +147,12 @@ def _jobs(svc: Services) -> PeriodicJobs:
                 "purge-closed-requests",
                 lambda: purge_closed_requests(svc.sessions, svc.clock, years),
                 every_seconds=6 * 3600,
-            )
+            ),
+            Job(
+                "seal-consent-records",
+                lambda: seal_consent_records(svc.sessions),
+                every_seconds=2,
+            ),
         ]
     )
 
