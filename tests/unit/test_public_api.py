@@ -34,7 +34,10 @@ PACKAGES = {
         "history", "rebuild_state", "record", "seal", "signing_key", "state", "verify",
         "verify_proof", "withdraw",
     ],
-    "treu.mail": ["MailKind", "Mailer", "OutboxMailer", "SmtpMailer", "compose", "make_mailer"],
+    "treu.mail": [
+        "MailKind", "Mailer", "OutboxMailer", "SmtpMailer", "compose", "compose_newsletter_confirm",
+        "make_mailer",
+    ],
 }  # fmt: skip
 
 

@@ -4,6 +4,8 @@
                       context={...})
     make_mailer(settings).send(message)
 
+``compose_newsletter_confirm`` builds the double opt-in mail of ``treu.consent.newsletter``.
+
 ``compose`` renders ``templates/<kind>.<lang>.txt.j2`` and ``.html.j2`` into one
 multipart/alternative message; ``make_mailer`` picks SMTP when ``smtp_host`` is set,
 otherwise the outbox folder.  Both mailers turn every delivery failure into a
@@ -13,6 +15,7 @@ otherwise the outbox folder.  Both mailers turn every delivery failure into a
 from __future__ import annotations
 
 from treu.mail._compose import MailKind, compose
+from treu.mail._newsletter import compose_newsletter_confirm
 from treu.mail._transport import Mailer, OutboxMailer, SmtpMailer, make_mailer
 
 __all__ = [
@@ -21,5 +24,6 @@ __all__ = [
     "OutboxMailer",
     "SmtpMailer",
     "compose",
+    "compose_newsletter_confirm",
     "make_mailer",
 ]
