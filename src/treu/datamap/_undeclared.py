@@ -102,7 +102,8 @@ def _fit(col: _Name, key: _Name, tables: set[str]) -> int:
     """How well a column's name fits a key column of a table (0: not at all)."""
     if key.stem and col.flat == key.flat:
         return 3
-    if any(col.flat == form + key.flat for form in tables):
+    head = col.flat.removesuffix(key.flat)
+    if key.flat and head != col.flat and head and _forms(head) & tables:
         return 3
     if col.stem and len(key.stem) >= 3 and _forms(col.stem) & _forms(key.stem):
         return 2
@@ -174,8 +175,9 @@ def _candidates(
         forms = _table_forms(target)
         chosen: list[tuple[str, int]] = []
         for part in key:
+            part_name = _name(part)
             fits = {
-                c: _fit(name, _name(part), forms)
+                c: _fit(name, part_name, forms)
                 for c, name in names.items()
                 if families[source].get(c) == families[target][part]
             }
