@@ -26,6 +26,7 @@ from treu import __version__
 from treu.clock import Clock, SystemClock
 from treu.errors import TreuError
 from treu.jobs import Job, PeriodicJobs, purge_closed_requests, seal_consent_records
+from treu.jobs.newsletter import purge_pending_newsletter
 from treu.mail import Mailer, make_mailer
 from treu.policy.loader import LoadedPolicy, load_policy
 from treu.requests import Executor
@@ -36,12 +37,15 @@ from treu.web import (
     admin,
     admin_consent,
     admin_execution,
+    admin_newsletter,
     admin_requests,
     auth,
     centre,
     consent_routes,
     console,
     console_execution,
+    newsletter_routes,
+    telemetry_routes,
 )
 from treu.web.deps import DbSession, Services
 from treu.web.errors import ErrorBoundary, install_error_handlers
@@ -124,6 +128,9 @@ def create_app(
     app.include_router(console_execution.router)
     app.include_router(centre.router)
     app.include_router(consent_routes.router)
+    app.include_router(admin_newsletter.router)
+    app.include_router(newsletter_routes.router)
+    app.include_router(telemetry_routes.router)
     app.mount("/static", StaticFiles(packages=[("treu.web", "static")]), name="static")
 
     @app.get("/healthz", tags=["ops"])
@@ -152,6 +159,13 @@ def _jobs(svc: Services) -> PeriodicJobs:
                 "seal-consent-records",
                 lambda: seal_consent_records(svc.sessions),
                 every_seconds=2,
+            ),
+            Job(
+                "purge-pending-newsletter",
+                lambda: purge_pending_newsletter(
+                    svc.sessions, svc.clock, svc.settings.newsletter_pending_days
+                ),
+                every_seconds=6 * 3600,
             ),
         ]
     )
