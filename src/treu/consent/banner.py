@@ -108,7 +108,7 @@ _UI: Final[dict[str, dict[str, str]]] = {
         "close": "Schließen, ohne zu entscheiden",
         "reopen": "Datenschutz-Einstellungen",
         "title2": "Einstellungen nach Zweck",
-        "intro2": "Wählen Sie, wofür Sie einwilligen. Nichts ist vorausgewählt.",
+        "intro2": "Wählen Sie, wofür Sie einwilligen: Genutzt wird nur, was Sie ankreuzen.",
         "necessary": "Notwendig",
         "always": "Immer aktiv – ohne Einwilligung erlaubt",
         "exempt": "Unbedingt erforderlich für den Dienst, den Sie aufrufen (§ 25 Abs. 2 Nr. 2 "
@@ -145,7 +145,7 @@ _UI: Final[dict[str, dict[str, str]]] = {
         "close": "Close without deciding",
         "reopen": "Privacy settings",
         "title2": "Settings by purpose",
-        "intro2": "Choose what you consent to. Nothing is preselected.",
+        "intro2": "Choose what you consent to: only what you tick is used.",
         "necessary": "Necessary",
         "always": "Always on – allowed without consent",
         "exempt": "Strictly necessary for the service you are using (Section 25(2) no. 2 "
@@ -311,7 +311,6 @@ def _cookie(policy: Policy, cookie: Cookie) -> dict[str, Any]:
         "provider": cookie.provider,
         "provider_name": name,
         "kind": cookie.kind,
-        "first_party": cookie.provider == "self",
         "lifetime": {lang: _lifetime(cookie, lang) for lang in LANGS},
         "purpose": {
             lang: cookie.purpose.get(lang) or next(iter(cookie.purpose.values())) for lang in LANGS
@@ -325,7 +324,6 @@ def _own_cookie(policy: Policy, days: int) -> dict[str, Any]:
         "provider": "self",
         "provider_name": policy.controller.name,
         "kind": "cookie",
-        "first_party": True,
         "lifetime": {"de": f"{days} Tage", "en": f"{days} days"},
         "purpose": dict(_OWN_COOKIE_PURPOSE),
     }

@@ -83,9 +83,7 @@ def banner_script(svc: Services) -> BannerScript:
         "lifetime_days": days,
         "purposes": [p["id"] for p in config["purposes"]],
         "erase": {
-            p["id"]: [
-                {"name": c["name"], "kind": c["kind"]} for c in p["cookies"] if c["first_party"]
-            ]
+            p["id"]: [{"name": c["name"], "kind": c["kind"]} for c in p["cookies"]]
             for p in config["purposes"]
         },
         "hash": hashes,
