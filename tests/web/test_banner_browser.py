@@ -4,8 +4,9 @@ treu runs in uvicorn on 127.0.0.1:<port>; the organisation's test site runs on
 localhost:<other port> with a strict Content-Security-Policy and embeds
 ``<script src="http://127.0.0.1:<port>/consent/banner.js" defer>``.  The site has an
 inline analytics script and a marketing script (``data-src``), both waiting as
-``type="text/plain"``; each sets a flag, a first-party cookie and requests a pixel
-from ``tracker.test``, a third host the browser intercepts and the tests watch.
+``type="text/plain"``, and a marketing iframe (``data-src``); each script sets a flag, a
+first-party cookie and requests a pixel from ``tracker.test``, a third host the browser
+intercepts and the tests watch.
 Decisions are read back from treu's consent ledger in its SQLite file.
 """
 
@@ -55,7 +56,8 @@ def site_app(treu: str) -> FastAPI:
     app = FastAPI()
     csp = (
         f"default-src 'self'; script-src 'self' 'nonce-{NONCE}' {treu}; style-src 'self'; "
-        f"img-src 'self' {TRACKER}; connect-src {treu}; base-uri 'none'; object-src 'none'"
+        f"img-src 'self' {TRACKER}; frame-src {TRACKER}; connect-src {treu}; base-uri 'none'; "
+        "object-src 'none'"
     )
 
     def page(lang: str, title: str, link: bool) -> HTMLResponse:
@@ -81,6 +83,7 @@ def site_app(treu: str) -> FastAPI:
 </main>
 <script type="text/plain" data-treu-purpose="analytics" nonce="{NONCE}">{ANALYTICS}</script>
 <script type="text/plain" data-treu-purpose="marketing" data-src="/marketing.js"></script>
+<iframe title="Video" data-treu-purpose="marketing" data-src="{TRACKER}/embed"></iframe>
 </body>
 </html>"""
         return HTMLResponse(body, headers={"Content-Security-Policy": csp})
@@ -388,9 +391,10 @@ def test_a_page_with_its_own_settings_link_gets_no_floating_button_B9(visit: Vis
     visit.page.wait_for_function(
         "() => window.analyticsRan === true && window.marketingRan === true"
     )
-    assert sorted(visit.tracked(wait_for=2)) == [
+    assert sorted(visit.tracked(wait_for=3)) == [
         f"{TRACKER}/collect?p=analytics",
         f"{TRACKER}/collect?p=marketing",
+        f"{TRACKER}/embed",  # the marked iframe loads only now
     ]
     assert visit.page.get_by_role("button", name="Datenschutz-Einstellungen").count() == 0
     visit.page.get_by_role("link", name="Cookie-Einstellungen ändern").click()
