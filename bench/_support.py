@@ -217,10 +217,8 @@ def ensure_indexes(engine: Engine) -> list[str]:
     with engine.begin() as conn:
         present = set(conn.execute(text(catalogue)).scalars())
         for table in metadata.sorted_tables:
+            # Both backends here index expressions, so every index of the schema applies.
             for index in sorted(table.indexes, key=lambda i: str(i.name)):
-                only = getattr(index, "_ddl_if", None)
-                if only is not None and only.dialect and dialect not in only.dialect:
-                    continue
                 if index.name not in present:
                     index.create(conn)
                     added.append(str(index.name))

@@ -22,22 +22,9 @@ from typer.core import TyperGroup
 from treu import __version__
 from treu.errors import TreuError
 from treu.findings import has_errors
-from treu.notice.diff import diff_policies, diff_to_dict, render_diff_text
-from treu.notice.lint import lint_path
-from treu.notice.publish import publish_notice
-from treu.notice.record import (
-    build_processor_record,
-    build_record,
-    record_to_csv,
-    record_to_html,
-    record_to_markdown,
-    record_to_xlsx,
-)
-from treu.notice.render import render_notice
-from treu.pdf import html_to_pdf
-from treu.policy.loader import load_policy
-from treu.policy.reference import authorities, taxonomy_labels
-from treu.policy.taxonomy import fideslang_keys
+
+# Commands import what they need when they run (policy, notice, PDF): every command
+# pays for process start-up, and ``treu dsr access`` should not load the notice renderer.
 
 __all__ = ["app", "main"]
 
@@ -136,6 +123,8 @@ def _write(
 @app.command()
 def validate(policy: PolicyArg) -> None:
     """Check a policy file and list its warnings."""
+    from treu.policy.loader import load_policy
+
     loaded = load_policy(policy)
     for warning in loaded.warnings:
         err.print(str(warning), markup=False)
@@ -158,6 +147,9 @@ def notice_render(
     output: OutOpt = None,
 ) -> None:
     """Render the privacy notice of POLICY."""
+    from treu.notice.render import render_notice
+    from treu.policy.loader import load_policy
+
     loaded = load_policy(policy)
     data = render_notice(loaded, lang.value, fmt.value)
     _write(data, output, f"{lang.value} notice", inputs=(policy,))
@@ -175,6 +167,9 @@ def notice_diff(
     ] = OutputFormat.text,
 ) -> None:
     """Say what changed between two policy versions, and whether it is material."""
+    from treu.notice.diff import diff_policies, diff_to_dict, render_diff_text
+    from treu.policy.loader import load_policy
+
     before, after = load_policy(old).policy, load_policy(new).policy
     diff = diff_policies(before, after, lang.value)
     if diff.changes and before.notice.version == after.notice.version:
@@ -198,6 +193,9 @@ def notice_publish(
     ] = None,
 ) -> None:
     """Archive this notice version: policy, rendered files, hashes, changes (Art. 5(2))."""
+    from treu.notice.publish import publish_notice
+    from treu.policy.loader import load_policy
+
     loaded = load_policy(policy)
     folder = archive if archive is not None else policy.parent / "published"
     result = publish_notice(loaded, folder, now=datetime.now(UTC))
@@ -234,6 +232,17 @@ def record(
     ] = False,
 ) -> None:
     """The record of processing activities (Art. 30(1) GDPR), one row per activity."""
+    from treu.notice.record import (
+        build_processor_record,
+        build_record,
+        record_to_csv,
+        record_to_html,
+        record_to_markdown,
+        record_to_xlsx,
+    )
+    from treu.pdf import html_to_pdf
+    from treu.policy.loader import load_policy
+
     loaded = load_policy(policy)
     if processor:
         found = build_processor_record(loaded, lang.value)
@@ -267,6 +276,8 @@ def lint(
     ] = OutputFormat.text,
 ) -> None:
     """Check a policy or any privacy notice for Art. 13/14 completeness. Exit 1 on errors."""
+    from treu.notice.lint import lint_path
+
     findings = lint_path(path, lang.value if lang else None)
     if fmt is OutputFormat.json:
         out.print(
@@ -288,6 +299,8 @@ def lint(
 @app.command("authorities")
 def list_authorities() -> None:
     """The German supervisory authorities a policy can name (key for 'authority:')."""
+    from treu.policy.reference import authorities
+
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     for column in ("key", "short", "name", "city"):
         table.add_column(column, no_wrap=column != "name")
@@ -311,6 +324,9 @@ def keys(
     ] = None,
 ) -> None:
     """The fideslang keys a policy can use, with treu's labels (data_categories, ...)."""
+    from treu.policy.reference import taxonomy_labels
+    from treu.policy.taxonomy import fideslang_keys
+
     labels = taxonomy_labels()
     kinds = {
         TaxonomyKind.categories: ("data_category", labels.category),

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, lru_cache
 from importlib.resources import files
 
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment, Template, select_autoescape
 from markupsafe import Markup
 
 from treu.clock import BERLIN
@@ -88,8 +89,7 @@ def render_summary(facts: SummaryFacts, loaded: LoadedPolicy | None, lang: str) 
     stand = t(lang, "Erstellt am {d} um {h} Uhr", "Created on {d} at {h}").format(
         d=date_text(local.date(), lang), h=local.strftime("%H:%M")
     )
-    source = (files("treu.datamap") / "templates" / "access_summary.html.j2").read_text("utf-8")
-    return _ENV.from_string(source).render(
+    return _template().render(
         lang=lang,
         other="en" if lang == "de" else "de",
         title=t(
@@ -203,5 +203,13 @@ def _context(facts: SummaryFacts, lang: str) -> Section:
 _ENV = Environment(
     autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True
 )
-_ENV.filters["linkify"] = lambda text: Markup(linkify(text))  # linkify escapes
+_ENV.filters["linkify"] = lru_cache(maxsize=4096)(lambda text: Markup(linkify(text)))
+"""Escapes; cached, as the policy's sentences recur in every summary (names, never values)."""
 _ENV.filters["kind"] = lambda block: type(block).__name__
+
+
+@cache
+def _template() -> Template:
+    """Compiled once per process: compiling costs far more than rendering."""
+    source = (files("treu.datamap") / "templates" / "access_summary.html.j2").read_text("utf-8")
+    return _ENV.from_string(source)

@@ -13,7 +13,18 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import Connection, column, false, func, or_, select, table, tuple_
+from sqlalchemy import (
+    Connection,
+    Select,
+    column,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    tuple_,
+)
 from sqlalchemy.sql.expression import ColumnElement, TableClause
 
 from treu.datamap._graph import Key, Row
@@ -48,6 +59,24 @@ class Fetcher:
             )
             rows += [dict(zip(columns, row, strict=True)) for row in self.conn.execute(query)]
         return rows
+
+    def every_column(
+        self, name: str, match: Sequence[str], values: Sequence[Key]
+    ) -> tuple[tuple[str, ...], list[Row]]:
+        """``SELECT *`` of the matching rows: the table's live columns and its rows."""
+        t = self._table(name, match)
+        columns: tuple[str, ...] = ()
+        rows: list[Row] = []
+        for start in range(0, len(values), BATCH):
+            query: Select[Any] = (
+                select(literal_column("*"))
+                .select_from(t)
+                .where(_among(t, match, values[start : start + BATCH]))
+            )
+            result = self.conn.execute(query)
+            columns = tuple(map(str, result.keys()))
+            rows += [dict(zip(columns, row, strict=True)) for row in result]
+        return columns, rows
 
     def count(self, name: str, key: Sequence[str], keys: Sequence[Key]) -> int:
         """Rows of a table without primary key: several may share one key."""
