@@ -318,7 +318,7 @@ def test_datamap_scan_and_check_on_a_demo_database(tmp_path: Path) -> None:
     }
     erased = subprocess.run(
         [sys.executable, "-m", "treu", "dsr", "erase", "--db", url, "--datamap", str(target),
-         "--value", email],
+         "--value", email, "--format", "json"],
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     assert erased.returncode == 0, erased.stderr

@@ -166,3 +166,16 @@ def test_the_cli_prints_the_message_without_traceback_or_value(
     assert "stopped at batch 2 of 2 (table customers)" in erased.stderr
     assert "Traceback" not in erased.stderr and EMAIL not in erased.stderr + erased.stdout
     assert _count(app, "SELECT COUNT(*) FROM orders WHERE customer_id = 1") == 0
+    run_id = erased.stderr.split("erasure run ", 1)[1].split(" ", 1)[0]
+    assert f"treu dsr resume {run_id}" in erased.stderr
+
+    with app.begin() as conn:
+        conn.execute(text("DELETE FROM loyalty_cards"))
+    resumed = subprocess.run(
+        [sys.executable, "-m", "treu", "dsr", "resume", run_id, "--db", app_url, "--datamap",
+         str(target), "--lang", "en"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr
+    assert run_id in resumed.stdout and EMAIL not in resumed.stdout
+    assert _count(app, "SELECT COUNT(*) FROM customers WHERE id = 1") == 0

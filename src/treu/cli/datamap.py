@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from treu.datamap import DataMap
+    from treu.datamap.erase import ErasureReport
     from treu.datamap.plan import Plan
 
 __all__ = ["datamap_app", "dsr_app"]
@@ -155,52 +156,6 @@ def dsr_access(
     _write(data, output, "export", inputs=(datamap,))
 
 
-@dsr_app.command("erase")
-def dsr_erase(
-    db: DbOpt,
-    datamap: DataMapOpt,
-    value: ValueOpt,
-    identity: IdentityOpt = Identity.email,
-    policy: PolicyOpt = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the plan; change nothing.")
-    ] = False,
-    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the plan.")] = Lang.de,
-) -> None:
-    """Erase the person's rows as planned (held rows restricted); resumable after a crash.
-
-    Progress is kept in treu's own store (TREU_DATABASE_URL); the hashing key comes from
-    TREU_SECRET_KEY.
-    """
-    from treu.datamap import erase
-    from treu.policy.loader import load_policy
-    from treu.settings import Settings
-    from treu.store.migrate import upgrade
-
-    engine, loaded, found = _plan_for(db, datamap, identity, value)
-    out.print(found.render_text(lang.value), markup=False)
-    if dry_run:
-        return
-    settings = Settings()
-    secret = settings.secret_key.get_secret_value()
-    if len(secret) < 32:
-        raise TreuError(
-            "TREU_SECRET_KEY: set it (≥ 32 characters); it keys the hashes erasure writes"
-        )
-    store = make_engine(settings.database_url)
-    upgrade(store)
-    report = erase(
-        engine,
-        store,
-        loaded,
-        found,
-        hash_key=secret.encode(),
-        clock=SystemClock(),
-        policy=load_policy(policy).policy if policy is not None else None,
-    )
-    out.print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str), markup=False)
-
-
 AppDbOpt = Annotated[
     str,
     typer.Option("--db", help="SQLAlchemy URL of the application database (changed as planned)."),
@@ -212,6 +167,89 @@ Art19PolicyOpt = Annotated[
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the plan; change nothing.")]
 LangOpt = Annotated[Lang, typer.Option("--lang", "-l", help="Language of plan and report.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report as text or json.")]
+
+
+@dsr_app.command("erase")
+def dsr_erase(
+    db: AppDbOpt,
+    datamap: DataMapOpt,
+    value: ValueOpt,
+    identity: IdentityOpt = Identity.email,
+    policy: Art19PolicyOpt = None,
+    dry_run: DryRunOpt = False,
+    lang: LangOpt = Lang.de,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Erase the person's rows as planned (held rows restricted); resumable after a crash.
+
+    Progress is kept in treu's own store (TREU_DATABASE_URL); the hashing key comes from
+    TREU_SECRET_KEY.  A run that stopped is finished with ``treu dsr resume RUN_ID``.
+    """
+    from treu.datamap import erase
+
+    engine, loaded, found = _plan_for(db, datamap, identity, value)
+    out.print(found.render_text(lang.value), markup=False)
+    if dry_run:
+        return
+    store, secret = _erasure_store()
+    report = erase(
+        engine, store, loaded, found, hash_key=secret, clock=SystemClock(),
+        policy=_policy_model(policy),
+    )  # fmt: skip
+    _print_erasure(report, lang, fmt)
+
+
+@dsr_app.command("resume")
+def dsr_resume(
+    run_id: Annotated[str, typer.Argument(help="The run id an erasure printed when it stopped.")],
+    db: AppDbOpt,
+    datamap: DataMapOpt,
+    policy: Art19PolicyOpt = None,
+    lang: LangOpt = Lang.de,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Finish an erasure run that stopped (killed, or refused by the database) at its first
+    batch not done; a finished run only reports."""
+    from treu.datamap import load, resume
+
+    store, secret = _erasure_store()
+    report = resume(
+        make_engine(db), store, load(datamap), run_id, hash_key=secret, clock=SystemClock(),
+        policy=_policy_model(policy),
+    )  # fmt: skip
+    _print_erasure(report, lang, fmt)
+
+
+def _erasure_store() -> tuple[Engine, bytes]:
+    """treu's store (migrated) and the key for hashes, both from the environment."""
+    from treu.settings import Settings
+    from treu.store.migrate import upgrade
+
+    settings = Settings()
+    secret = settings.secret_key.get_secret_value()
+    if len(secret) < 32:
+        raise TreuError(
+            "TREU_SECRET_KEY: set it (≥ 32 characters); it keys the hashes erasure writes"
+        )
+    store = make_engine(settings.database_url)
+    upgrade(store)
+    return store, secret.encode()
+
+
+def _policy_model(policy: Path | None) -> Any:
+    from treu.policy.loader import load_policy
+
+    return load_policy(policy).policy if policy is not None else None
+
+
+def _print_erasure(report: ErasureReport, lang: Lang, fmt: OutputFormat) -> None:
+    from treu.datamap import render_erasure_report
+
+    if fmt is OutputFormat.json:
+        text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)
+    else:
+        text = render_erasure_report(report, lang.value)
+    out.print(text, markup=False)
 
 
 def _report(report: Any, fmt: OutputFormat, lang: Lang) -> None:

@@ -40,9 +40,8 @@ def erasure_failed(
     message = (
         f"erasure run {run_id} stopped at batch {batch_no} of {batches} (table {table}): "
         f"the database refused it ({error}): {_why(exc)}.  So far {done}.  Fix the cause, "
-        f"then resume the run: execute the erasure request again in treu's console, or "
-        f"call treu.datamap.resume(..., run_id='{run_id}'); 'treu dsr erase' again plans "
-        "the remaining rows anew."
+        f"then resume the run: 'treu dsr resume {run_id} --db ... --datamap ...', or "
+        "execute the erasure request again in treu's console."
     )
     return ErasureFailed(message, run_id=run_id, batch_no=batch_no, table=table, error=error)
 

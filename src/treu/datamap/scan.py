@@ -11,6 +11,7 @@ in ``_propose.py``.  Works the same on SQLite, PostgreSQL and MariaDB.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -20,7 +21,7 @@ from sqlalchemy import Connection, Engine, column, inspect, select, table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.interfaces import ReflectedColumn
 from sqlalchemy.engine.reflection import Inspector
-from sqlalchemy.exc import CompileError
+from sqlalchemy.exc import CompileError, SAWarning
 from sqlalchemy.sql.expression import ColumnClause
 from sqlalchemy.types import Boolean, Date, DateTime, Integer, Numeric, String, TypeEngine
 
@@ -142,16 +143,23 @@ def _table(
 
 
 def _unique_columns(inspector: Inspector, name: str, schema: str | None) -> set[str]:
-    """Columns that are unique on their own (an index or a constraint)."""
-    groups: list[list[str | None]] = [
-        list(index.get("column_names") or [])
-        for index in inspector.get_indexes(name, schema=schema)
-        if index.get("unique")
-    ]
-    groups += [
-        list(constraint.get("column_names") or [])
-        for constraint in inspector.get_unique_constraints(name, schema=schema)
-    ]
+    """Columns that are unique on their own (an index or a constraint).
+
+    Indexes on expressions (``lower(email)``) cannot be reflected on SQLite; SQLAlchemy
+    warns and skips them, and so does this (they never make one column unique)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="Skipped unsupported reflection of expression", category=SAWarning
+        )
+        groups: list[list[str | None]] = [
+            list(index.get("column_names") or [])
+            for index in inspector.get_indexes(name, schema=schema)
+            if index.get("unique")
+        ]
+        groups += [
+            list(constraint.get("column_names") or [])
+            for constraint in inspector.get_unique_constraints(name, schema=schema)
+        ]
     return {group[0] for group in groups if len(group) == 1 and group[0]}
 
 
