@@ -26,12 +26,12 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
-from treu.demodata import ARCHETYPES, create_demo_database
+from treu.demodata import ARCHETYPES, ArchetypeName, create_demo_database
 from treu.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "bench"
-ARCHETYPE = "consultation"
+ARCHETYPE: ArchetypeName = "consultation"
 SEED = 1
 GENERATOR = 2
 """Bumped when the generator changes the rows it writes: older caches are rebuilt."""
