@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from treu.clock import SystemClock
+from treu.consent import Decision, has_consent, identity_hash, record
 from treu.consent.suppression import is_suppressed
 from treu.datamap import DataMap, Guard, Plan, plan, scan
 from treu.datamap._erase_batches import MASK
@@ -223,6 +224,10 @@ def test_erasure_leaves_no_personal_column_outside_held_rows_and_restricts_them_
     invoices = [r[0] for r in _one(app, "SELECT id FROM invoices WHERE customer_id = :c",
                                    c=customer)]  # fmt: skip
     request_id = store.verified("erasure", email)
+    subject = "email:" + identity_hash("email", email, b"k" * 32)
+    with session_scope(store.sessions) as s:
+        record(s, Decision(subject=subject, granted=("newsletter:newsletter",),
+                           channel="double_opt_in"), clock=store.clock)  # fmt: skip
 
     found = plan(app, store.executor_map, identity="email", value=email)
     before = _personal_values_left(app, store.executor_map, found)
@@ -247,6 +252,12 @@ def test_erasure_leaves_no_personal_column_outside_held_rows_and_restricts_them_
     assert _expected_counts(app, other) == before_other
     assert any("invoices" in n and "hgb-ao-vouchers" in n for n in result.notes)
     assert result.recipients_notified  # Art. 19: whom to tell
+    assert (
+        "consent ledger: 1 purpose(s) withdrawn, 0 newsletter subscription(s) closed, "
+        "0 telemetry event(s) deleted" in result.actions
+    )  # SV-10
+    with session_scope(store.sessions) as s:
+        assert not has_consent(s, subject, "newsletter:newsletter")
     trail = store.trail(request_id)
     assert [e["action"] for e in trail][-2:] == ["planned", "executed"]
     assert email not in json.dumps(trail)

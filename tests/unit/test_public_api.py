@@ -33,6 +33,9 @@ PACKAGES = {
         "ChainReport", "Decision", "Proof", "PurposeState", "build_proof", "has_consent",
         "history", "rebuild_state", "record", "seal", "signing_key", "state", "verify",
         "verify_proof", "withdraw",
+        "NewsletterConfig", "blocked", "blocking_purposes", "confirm", "ingest", "purge_pending",
+        "set_consent", "subscribe", "subscribers", "unsubscribe", "unsubscribe_headers",
+        "unsubscribe_url", "withdraw_for_subject",
     ],
     "treu.mail": [
         "MailKind", "Mailer", "OutboxMailer", "SmtpMailer", "compose", "compose_newsletter_confirm",

@@ -11,6 +11,13 @@ seal(session) / verify(session)
 build_proof(session, subject, signing_key=..., clock=...)   (``proof``)
                         the subject's signed history for an authority (JSON + HTML)
 
+Newsletter (``newsletter``, ``unsubscribe``): double opt-in with a signed single-use link,
+subscribe / confirm / purge_pending / subscribers; unsubscribe_url / unsubscribe_headers
+(RFC 8058 one-click) / unsubscribe, which withdraws in the ledger and suppresses.
+Blocking (``blocklist``): blocked(session, kind, hashes, purpose) for a mailer's bulk check.
+Telemetry (``telemetry``): set_consent / ingest (events only with a granted consent, no IP) /
+withdraw_for_subject (every granted purpose withdrawn, stored events deleted).
+
 Suppression list (``suppression``):
 suppress(session, identity_kind=..., value=..., purpose=..., reason=..., hash_key=..., now=...)
                         add a person to the suppression list (a keyed hash, never the value)
@@ -22,6 +29,7 @@ identity_hash(identity_kind, value, hash_key)
 
 from __future__ import annotations
 
+from treu.consent.blocklist import blocked, blocking_purposes
 from treu.consent.ledger import (
     ChainReport,
     Decision,
@@ -35,6 +43,13 @@ from treu.consent.ledger import (
     verify,
     withdraw,
 )
+from treu.consent.newsletter import (
+    NewsletterConfig,
+    confirm,
+    purge_pending,
+    subscribe,
+    subscribers,
+)
 from treu.consent.proof import Proof, build_proof, signing_key, verify_proof
 from treu.consent.suppression import (
     ALL_PURPOSES,
@@ -44,27 +59,42 @@ from treu.consent.suppression import (
     normalise,
     suppress,
 )
+from treu.consent.telemetry import ingest, set_consent, withdraw_for_subject
+from treu.consent.unsubscribe import unsubscribe, unsubscribe_headers, unsubscribe_url
 
 __all__ = [
     "ALL_PURPOSES",
     "REASONS",
     "ChainReport",
     "Decision",
+    "NewsletterConfig",
     "Proof",
     "PurposeState",
+    "blocked",
+    "blocking_purposes",
     "build_proof",
+    "confirm",
     "has_consent",
     "history",
     "identity_hash",
+    "ingest",
     "is_suppressed",
     "normalise",
+    "purge_pending",
     "rebuild_state",
     "record",
     "seal",
+    "set_consent",
     "signing_key",
     "state",
+    "subscribe",
+    "subscribers",
     "suppress",
+    "unsubscribe",
+    "unsubscribe_headers",
+    "unsubscribe_url",
     "verify",
     "verify_proof",
     "withdraw",
+    "withdraw_for_subject",
 ]

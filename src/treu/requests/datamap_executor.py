@@ -24,11 +24,13 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Engine
 
 from treu.clock import Clock
+from treu.consent import identity_hash, withdraw_for_subject
 from treu.datamap import (
     DataMap,
     Plan,
@@ -55,6 +57,7 @@ from treu.requests.execution import (
     ResultFile,
 )
 from treu.settings import Settings
+from treu.store.db import make_sessionmaker, session_scope
 
 __all__ = ["DatamapExecutor", "make_executor", "plan_summary"]
 
@@ -164,7 +167,8 @@ class DatamapExecutor:
                 self._app, self._store, self._map, found, hash_key=self._key,
                 clock=self._clock, run_id=self._run_id(order), policy=self._policy_model(),
             )  # fmt: skip
-            return self._erased(report, plan_summary(found))
+            erased = self._erased(report, plan_summary(found))
+            return replace(erased, actions=(*erased.actions, *self._withdraw_consents(order)))
         summary = plan_summary(found)
         policy = self._policy_model()
         if order.kind == "rectification":
@@ -246,6 +250,21 @@ class DatamapExecutor:
             actions=(f"{order.kind}-export: {rows} rows from {tables} tables",),
             plan=plan_summary(found),
             report=words,
+        )
+
+    def _withdraw_consents(self, order: ExecutionOrder) -> tuple[str, ...]:
+        """An erased person's consents end too (SV-10): every purpose granted under their
+        address is withdrawn in the ledger, newsletter subscriptions closed, telemetry
+        stored for them deleted.  The ledger keeps the records: they prove the past."""
+        subject = "email:" + identity_hash("email", order.email, self._key)
+        with session_scope(make_sessionmaker(self._store)) as session:
+            done = withdraw_for_subject(session, subject, clock=self._clock, hash_key=self._key)
+        if not (done.purposes or done.events_deleted or done.subscriptions_closed):
+            return ()
+        return (
+            f"consent ledger: {len(done.purposes)} purpose(s) withdrawn, "
+            f"{done.subscriptions_closed} newsletter subscription(s) closed, "
+            f"{done.events_deleted} telemetry event(s) deleted",
         )
 
     def _run_id(self, order: ExecutionOrder) -> str:
