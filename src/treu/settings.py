@@ -69,6 +69,12 @@ class Settings(BaseSettings):
         le=400,
         description="How long a banner decision holds before the banner asks again.",
     )
+    consent_decisions_per_minute: int = Field(
+        default=120,
+        ge=1,
+        description="Cookie-banner decisions treu accepts per client network (IPv4 /24, IPv6 "
+        "/48) and minute; behind a reverse proxy every visitor shares the proxy's network.",
+    )
     newsletter_confirm_hours: int = Field(
         default=72, ge=1, description="How long a newsletter confirmation link stays valid."
     )

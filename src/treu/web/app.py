@@ -49,7 +49,7 @@ from treu.web import (
 )
 from treu.web.deps import DbSession, Services
 from treu.web.errors import ErrorBoundary, install_error_handlers
-from treu.web.ratelimit import RateLimits
+from treu.web.ratelimit import Limit, RateLimits
 from treu.web.security import SecureHeaders
 from treu.web.session_cookie import SessionCodec
 
@@ -88,7 +88,7 @@ def create_app(
         clock=clock,
         engine=store,
         sessions=make_sessionmaker(store),
-        limits=limits or RateLimits(),
+        limits=limits or _limits(settings),
         codec=SessionCodec(secret=secret, clock=clock),
         https=https,
         mailer=mailer if mailer is not None else make_mailer(settings),
@@ -143,6 +143,11 @@ def create_app(
     app.add_middleware(ErrorBoundary)
     app.add_middleware(SecureHeaders, https=https, csp_by_path={"/docs": docs_csp})
     return app
+
+
+def _limits(settings: Settings) -> RateLimits:
+    """The default limits, with the ones the settings make configurable."""
+    return RateLimits(consent_per_ip=Limit(settings.consent_decisions_per_minute, 60))
 
 
 def _jobs(svc: Services) -> PeriodicJobs:
