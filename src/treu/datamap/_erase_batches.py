@@ -15,7 +15,7 @@ restricted the same way instead of deleted, so the reference still holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -57,9 +57,19 @@ class Batch:
 
 
 def batches(
-    fetch: Fetcher, datamap: DataMap, found: Plan, *, batch_size: int, now: datetime
+    fetch: Fetcher,
+    datamap: DataMap,
+    found: Plan,
+    *,
+    batch_size: int,
+    now: datetime,
+    holds: Mapping[str, Mapping[Key, str]] | None = None,
 ) -> list[Batch]:
     """The batches of the plan in deletion order (children first), numbered from 1.
+
+    ``holds`` pins rows of the plan, per table and key, under a named hold that needs them
+    whole (an open request, a litigation hold): they are restricted by their mark only,
+    nothing masked, and so are the ``delete`` rows they refer to.  Erasure passes none.
 
     Raises ``ErasureBlocked`` listing every reason the map cannot erase these rows.
     """
@@ -70,30 +80,40 @@ def batches(
         for s in found.steps
         if s.strategy is None
     ]
-    held = _held(fetch, datamap, found)
+    pinned = {t: dict(rows) for t, rows in (holds or {}).items() if rows}
+    whole = {h for rows in pinned.values() for h in rows.values()}
+    held = _held(fetch, datamap, found, pinned)
     problems += _dangling(fetch, datamap, found, held)
     planned: list[tuple[PlanStep, Action, str | None, list[Key]]] = []
     for name in found.order:
         step = found.step(name)
         if step is None or step.strategy is None:
             continue
+        own = pinned.get(name, {})
+        for by in sorted(set(own.values())):
+            planned.append((step, "restrict", by, [k for k in step.keys if own.get(k) == by]))
+        free = [k for k in step.keys if k not in own]
         if step.strategy == "keep":
-            planned.append((step, "restrict", step.hold, list(step.keys)))
+            if free:
+                planned.append((step, "restrict", step.hold, free))
             continue
         if step.strategy != "delete":
-            planned.append((step, step.strategy, None, list(step.keys)))
+            if free:
+                planned.append((step, step.strategy, None, free))
             continue
-        restricted = held.get(name, {})
+        restricted = {k: h for k, h in held.get(name, {}).items() if k not in own}
         for by in sorted(set(restricted.values())):
-            keys = [k for k in step.keys if restricted.get(k) == by]
+            keys = [k for k in free if restricted.get(k) == by]
             planned.append((step, "restrict", by, keys))
-        rest = [k for k in step.keys if k not in restricted]
+        rest = [k for k in free if k not in restricted]
         if rest:
             planned.append((step, "delete", None, rest))
     out: list[Batch] = []
     for step, action, hold, keys in planned:
         table = datamap.tables[step.table]
-        changes = _changes(step.table, table, action, step.columns, hold, now, problems)
+        changes = _changes(
+            step.table, table, action, step.columns, hold, now, problems, mask=hold not in whole
+        )
         for start in range(0, len(keys), batch_size):
             chunk = tuple(keys[start : start + batch_size])
             rows = (
@@ -114,13 +134,21 @@ def batches(
     return out
 
 
-def _held(fetch: Fetcher, datamap: DataMap, found: Plan) -> dict[str, dict[Key, str]]:
-    """Rows of ``delete`` steps that kept rows refer to, directly or through other such
-    rows, with the hold that keeps them; they are restricted instead of deleted."""
+def _held(
+    fetch: Fetcher,
+    datamap: DataMap,
+    found: Plan,
+    pinned: Mapping[str, Mapping[Key, str]] | None = None,
+) -> dict[str, dict[Key, str]]:
+    """Rows of ``delete`` steps that kept (or pinned) rows refer to, directly or through
+    other such rows, with the hold that keeps them; they are restricted instead of deleted."""
     steps = {s.table: s for s in found.steps}
     held: dict[str, dict[Key, str]] = {
         s.table: dict.fromkeys(s.keys, s.hold or "") for s in found.steps if s.strategy == "keep"
     }
+    for name, rows in (pinned or {}).items():
+        if name in steps:
+            held.setdefault(name, {}).update(rows)
     queue = [(name, dict(rows)) for name, rows in held.items()]
     while queue:
         name, rows = queue.pop()
@@ -217,8 +245,11 @@ def _changes(
     hold: str | None,
     now: datetime,
     problems: list[str],
+    *,
+    mask: bool = True,
 ) -> dict[str, object]:
-    """The constant part of a batch's statement; what cannot work goes to ``problems``."""
+    """The constant part of a batch's statement; what cannot work goes to ``problems``.
+    A restriction without ``mask`` only sets the mark."""
     if action == "delete":
         return {}
     if action == "hash":
@@ -230,7 +261,7 @@ def _changes(
             lengths[c] = length
         return {"hash": lengths}
     if action == "restrict":
-        columns = _unneeded(table)
+        columns = _unneeded(table) if mask else []
     changes: dict[str, object] = {"set": _blanks(name, table, action, columns, problems)}
     erasure = table.erasure
     if action == "restrict" and erasure and erasure.restriction_column:

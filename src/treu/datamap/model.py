@@ -13,7 +13,9 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from treu.policy.checks import Issue
-from treu.policy.model import Term
+from treu.policy.durations import parse_duration
+from treu.policy.model import Policy, Term
+from treu.policy.reference import retention_presets
 from treu.policy.taxonomy import fideslang_keys, suggest
 
 __all__ = [
@@ -21,16 +23,19 @@ __all__ = [
     "DataMap",
     "Database",
     "Erasure",
+    "EventStart",
     "Guard",
     "Identity",
     "Ownership",
     "PurposeName",
     "Reference",
+    "RetentionBinding",
     "Role",
     "Strategy",
     "Table",
     "consistency",
     "is_category",
+    "retention_issues",
 ]
 
 Identity = Literal["email", "phone", "user_id"]
@@ -135,6 +140,59 @@ class Erasure(_Model):
         return self
 
 
+EventName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=64)]
+
+
+class EventStart(_Model):
+    """A period that starts with a domain event the application records
+    (``treu.retention.record_event``): ``{event: account_deleted, key: customer_id}``.
+
+    The event is recorded for a row of ``table`` (default: this table) by its key; ``key``
+    is the column of this table that holds that key."""
+
+    event: EventName
+    key: Name
+    table: Name | None = None
+
+
+class RetentionBinding(_Model):
+    """The deletion rule (Löschregel, R2) of a table: a start plus a period, the period
+    taken from an activity of the policy, a legal preset, or given here.
+
+    ``start`` is a date/time column of the table, or an ``EventStart``;
+    ``from_year_end`` counts the period from the end of the calendar year of the start
+    (§ 257(5) HGB, § 147(4) AO) - given by the preset or the activity, or here for a
+    ``period``."""
+
+    activity: Name | None = None
+    preset: Name | None = None
+    period: Name | None = None
+    start: Name | EventStart
+    from_year_end: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> RetentionBinding:
+        given = [k for k in ("activity", "preset", "period") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of 'activity' (an activity id of the policy), 'preset' "
+                "(e.g. hgb-ao-vouchers) or 'period' (e.g. P12M)"
+                + (f"; found {', '.join(given)}" if given else "")
+            )
+        if self.period is not None:
+            parse_duration(self.period)
+        if self.preset is not None and self.from_year_end is not None:
+            raise ValueError(
+                "a preset says itself whether it counts from the end of the year; "
+                "remove 'from_year_end'"
+            )
+        return self
+
+    @property
+    def start_column(self) -> str | None:
+        return self.start if isinstance(self.start, str) else None
+
+
 class Table(_Model):
     primary_key: list[Name] = Field(default_factory=list)
     role: Role | None = None
@@ -145,6 +203,8 @@ class Table(_Model):
     Art. 21(2)), a fideslang data use or an activity id of the policy."""
     columns: dict[str, Column] = Field(default_factory=dict)
     references: list[Reference] = Field(default_factory=list)
+    retention: RetentionBinding | None = None
+    """The table's deletion rule, executed by ``treu retention run``."""
 
     @property
     def restriction_column(self) -> str | None:
@@ -248,6 +308,8 @@ def consistency(datamap: DataMap) -> list[Issue]:
             for loc, c in named
             if c not in table.columns
         ]
+        if table.retention is not None:
+            issues += _retention_structure(at, name, table, datamap)
         for column_name, column in table.columns.items():
             if column.category is not None and not is_category(column.category):
                 near = suggest(column.category, fideslang_keys("data_category"))
@@ -259,6 +321,92 @@ def consistency(datamap: DataMap) -> list[Issue]:
                         item="DM5",
                     )
                 )
+    return issues
+
+
+def _retention_structure(at: Loc, name: str, table: Table, datamap: DataMap) -> list[Issue]:
+    """What a deletion rule needs of its table: a date/time start column (or an event key
+    column), a known preset, a primary key to page by and an erasure strategy; and no
+    shared rows, which belong to many subjects."""
+    rule = table.retention
+    assert rule is not None
+    loc: Loc = (*at, "retention")
+    issues: list[Issue] = []
+    if rule.preset is not None and rule.preset not in retention_presets():
+        issues.append(_unknown((*loc, "preset"), "retention preset", rule.preset,
+                               set(retention_presets())))  # fmt: skip
+    if isinstance(rule.start, str):
+        column = table.columns.get(rule.start)
+        if column is None:
+            issues.append(_unknown((*loc, "start"), "column", rule.start, set(table.columns)))
+        elif not any(word in column.type.upper() for word in ("DATE", "TIME")):
+            issues.append(Issue((*loc, "start"),
+                                f"'{rule.start}' is {column.type}, not a date or time column",
+                                "start the period at a DATE or TIMESTAMP column, or at an event",
+                                item="R2"))  # fmt: skip
+    else:
+        if rule.start.key not in table.columns:
+            issues.append(_unknown((*loc, "start", "key"), "column", rule.start.key,
+                                   set(table.columns)))  # fmt: skip
+        if rule.start.table is not None and rule.start.table not in datamap.tables:
+            issues.append(_unknown((*loc, "start", "table"), "table", rule.start.table,
+                                   set(datamap.tables)))  # fmt: skip
+    if table.role == "shared":
+        issues.append(Issue((*at, "role"),
+                            f"{name} is shared: its rows belong to many subjects, so no rule "
+                            "deletes them",
+                            "bind the rule to the tables whose rows the subjects own", item="R2"))  # fmt: skip
+    if not table.primary_key:
+        issues.append(Issue(loc, f"{name} has no primary key; a rule pages through its rows by it",
+                            "name the primary_key of the table", item="R2"))  # fmt: skip
+    if table.erasure is None:
+        issues.append(Issue(loc, f"{name} has a retention rule but no erasure strategy",
+                            "set erasure: {strategy: delete} (or nullify, mask, keep)",
+                            item="R2"))  # fmt: skip
+    elif table.erasure.strategy == "hash":
+        issues.append(Issue((*at, "erasure", "strategy"),
+                            f"{name} hashes its columns, and a hashed row cannot be told from "
+                            "a new one: every sweep would hash the hashes again",
+                            "use delete, nullify or mask for a table with a retention rule",
+                            item="R2"))  # fmt: skip
+    return issues
+
+
+def retention_issues(datamap: DataMap, policy: Policy | None) -> list[Issue]:
+    """Deletion rules that name an activity the policy lacks, or one whose retention has
+    no period (criteria only) and so cannot drive a rule."""
+    issues: list[Issue] = []
+    activities = {a.id: a for a in policy.activities} if policy else {}
+    for name, table in datamap.tables.items():
+        rule = table.retention
+        if rule is None or rule.activity is None:
+            continue
+        loc: Loc = ("tables", name, "retention", "activity")
+        if policy is None:
+            issues.append(Issue(loc, f"the rule of {name} takes its period from activity "
+                                f"'{rule.activity}'", "give the policy (--policy policy.yaml)",
+                                item="R2"))  # fmt: skip
+            continue
+        activity = activities.get(rule.activity)
+        if activity is None:
+            issues.append(_unknown(loc, "activity", rule.activity, set(activities)))
+            continue
+        retention = activity.retention
+        if retention.criteria is not None:
+            issues.append(Issue(loc, f"activity '{rule.activity}' keeps its data by criteria, "
+                                "without a period, so it cannot drive a deletion rule",
+                                "give the activity a period or preset in policy.yaml, or give "
+                                "this rule its own period: P12M or preset: ...", item="R2"))  # fmt: skip
+            continue
+        if (
+            retention.period is not None
+            and rule.from_year_end is not None
+            and rule.from_year_end != retention.from_year_end
+        ):
+            issues.append(Issue((*loc[:-1], "from_year_end"),
+                                f"activity '{rule.activity}' says from_year_end: "
+                                f"{str(retention.from_year_end).lower()}",
+                                "remove from_year_end here; the activity decides", item="R2"))  # fmt: skip
     return issues
 
 

@@ -18,7 +18,15 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from treu.datamap.model import Column, DataMap, Guard, Reference, Table, consistency
+from treu.datamap.model import (
+    Column,
+    DataMap,
+    Guard,
+    Reference,
+    Table,
+    consistency,
+    retention_issues,
+)
 from treu.errors import DataMapError, PolicyError, Problem, read_text_file
 from treu.policy.loader import (
     _from_issue,
@@ -29,6 +37,7 @@ from treu.policy.loader import (
     _Positions,
     _unique,
 )
+from treu.policy.model import Policy
 
 __all__ = ["dump", "load", "loads"]
 
@@ -65,6 +74,14 @@ tables.<name>:
                them, then delete 'proposed: true' (or the link).  ownership says what following
                a link from this table means: child_of (the row belongs to the referenced row),
                context (it points at shared data), none (do not follow it).
+  retention:   the table's deletion rule ('treu retention run'): a start plus a period
+               {activity: consultations, start: created_at}  the period of a policy activity
+               {preset: hgb-ao-vouchers, start: issued_at}   a legal preset (from year end)
+               {period: P12M, start: created_at}             a period of its own
+               {period: P30D, start: {event: account_deleted, key: customer_id}}
+                                                        from an event the application records
+               from_year_end: true counts a period from the end of the start's calendar year;
+               due rows get the erasure strategy, their child_of rows go with them
 """
 
 GUARDS = """\
@@ -119,6 +136,11 @@ def _table(table: Table) -> CommentedMap:
     out["references"] = _flow(CommentedSeq(_reference(r) for r in table.references))
     if table.references:
         out["references"].fa.set_block_style()
+    if table.retention is not None:
+        rule = table.retention.model_dump(exclude_none=True)
+        if isinstance(rule["start"], dict):
+            rule["start"] = _flow(CommentedMap(rule["start"]))
+        out["retention"] = _flow(CommentedMap(rule))
     return out
 
 
@@ -174,13 +196,18 @@ def _flow(node: _Node) -> _Node:
     return node
 
 
-def load(path: str | Path) -> DataMap:
+def load(path: str | Path, *, policy: Policy | None = None) -> DataMap:
+    """Read ``datamap.yaml``; with the ``policy``, also check that every deletion rule
+    naming an activity can take its period from it."""
     file = Path(path)
-    return loads(read_text_file(file, missing_hint="; 'treu datamap scan' writes one"), file)
+    text = read_text_file(file, missing_hint="; 'treu datamap scan' writes one")
+    return loads(text, file, policy=policy)
 
 
-def loads(text: str, path: Path | None = None) -> DataMap:
-    """Parse a data map; raise ``DataMapError`` listing every problem with its line."""
+def loads(text: str, path: Path | None = None, *, policy: Policy | None = None) -> DataMap:
+    """Parse a data map; raise ``DataMapError`` listing every problem with its line.
+
+    With the ``policy``, deletion rules (``retention``) are checked against its activities."""
     where = path or Path("<datamap>")
     try:
         tree = _parse_yaml(text, where)
@@ -194,7 +221,10 @@ def loads(text: str, path: Path | None = None) -> DataMap:
     except ValidationError as exc:
         problems = [_from_pydantic(e, positions, where, DataMap) for e in exc.errors()]
         raise DataMapError(sorted(_unique(map(_hint, problems)), key=_order), file=path) from None
-    problems = [_from_issue(issue, positions, where) for issue in consistency(datamap)]
+    issues = consistency(datamap)
+    if policy is not None:
+        issues += retention_issues(datamap, policy)
+    problems = [_from_issue(issue, positions, where) for issue in issues]
     if problems:
         raise DataMapError(sorted(problems, key=_order), file=path)
     return datamap

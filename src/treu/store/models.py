@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -41,6 +42,11 @@ __all__ = [
     "RateLimitHit",
     "Request",
     "RequestResult",
+    "RetentionBatch",
+    "RetentionEvent",
+    "RetentionHold",
+    "RetentionRuleRun",
+    "RetentionRun",
     "Suppression",
     "TelemetryEvent",
     "User",
@@ -378,3 +384,113 @@ class TelemetryEvent(Base):
     props: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (Index("ix_telemetry_events_subject", "subject_ref", "id"),)
+
+
+class RetentionEvent(Base):
+    """A domain event a deletion rule starts from (account deleted, contract ended), recorded
+    by the application for one row of its database by key (``treu.retention.record_event``).
+
+    One row per event, table and key: recording it again moves ``at``.  Holds ids, never
+    a value of the person.
+    """
+
+    __tablename__ = "retention_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    event: Mapped[str] = mapped_column(String(64))
+    table_name: Mapped[str] = mapped_column(String(128))
+    row_key: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("event", "table_name", "row_key", name="uq_retention_events"),
+    )
+
+
+class RetentionHold(Base):
+    """A litigation (or other legal) hold on one row of the application database: while it
+    is not released, the row and the rows that belong to it are restricted, never deleted
+    (R3: "legal holds suspend single records with reason")."""
+
+    __tablename__ = "retention_holds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(128))
+    row_key: Mapped[str] = mapped_column(String(255))  # JSON list of the key's values as text
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (Index("ix_retention_holds_table", "table_name", "released_at"),)
+
+
+class RetentionRun(Base):
+    """One sweep over the deletion rules of a data map, at one moment (``as_of``)."""
+
+    __tablename__ = "retention_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime())  # the cutoffs are computed from it
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    state: Mapped[str] = mapped_column(String(16))  # running | done
+    batch_size: Mapped[int] = mapped_column(Integer)
+    rules_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the rules' JSON
+
+
+class RetentionRuleRun(Base):
+    """The deletion-run log of one rule in one sweep (R3): its cutoff, what it deleted and
+    restricted, when, how long, and a SHA-256 chained over the deleted keys in order.
+
+    ``cursor`` is the last key of the rule's table done; ``pending_cursor`` the last key
+    of the window whose batches are in ``retention_batches`` right now."""
+
+    __tablename__ = "retention_rule_runs"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("retention_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    rule_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    table_name: Mapped[str] = mapped_column(String(128))
+    rule: Mapped[str] = mapped_column(String(200))  # activity:<id> | preset:<key> | period:<P>
+    period: Mapped[str] = mapped_column(String(16))
+    start: Mapped[str] = mapped_column(String(200))
+    from_year_end: Mapped[bool] = mapped_column(Boolean)
+    cutoff: Mapped[datetime] = mapped_column(UTCDateTime())  # starts before it were due
+    cursor: Mapped[list[object] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    pending_cursor: Mapped[list[object] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
+    counts: Mapped[dict[str, dict[str, int]]] = mapped_column(JSON)  # table -> action -> rows
+    deleted: Mapped[int] = mapped_column(BigInteger)
+    restricted: Mapped[int] = mapped_column(BigInteger)
+    checksum: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    seconds: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(16))  # running | done
+
+
+class RetentionBatch(Base):
+    """One batch of the window a rule is working on: recorded before it runs, marked done
+    right after it committed, deleted when the window is folded into the log."""
+
+    __tablename__ = "retention_batches"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("retention_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    rule_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    batch_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    table_name: Mapped[str] = mapped_column(String(128))
+    strategy: Mapped[str] = mapped_column(String(16))  # delete|nullify|mask|hash|restrict
+    hold: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    key_columns: Mapped[list[str]] = mapped_column(JSON)
+    row_keys: Mapped[list[list[object]]] = mapped_column(JSON)
+    changes: Mapped[dict[str, object]] = mapped_column(JSON)
+    hashes: Mapped[list[dict[str, str | None]] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
+    row_count: Mapped[int] = mapped_column(Integer)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

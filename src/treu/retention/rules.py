@@ -1,0 +1,238 @@
+"""Deletion rules (Löschregeln, R2) as the data map binds them to tables.
+
+A table's ``retention`` in ``datamap.yaml`` names where its period comes from - an
+activity of the policy, a legal preset, or a period of its own - and where it starts:
+a date/time column, the end of that column's calendar year, or a domain event the
+application records.  ``rules(datamap, policy)`` resolves every binding into a
+``Rule`` with its period, start and legal source, or raises ``DataMapError`` listing
+every binding that cannot run.  The Löschkonzept report reads the same rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from treu.datamap._graph import resolve
+from treu.datamap.model import DataMap, consistency, retention_issues
+from treu.errors import DataMapError, Problem
+from treu.policy.durations import Duration, parse_duration
+from treu.policy.loader import _dotted
+from treu.policy.model import Lang, Policy
+from treu.policy.reference import RetentionPreset, retention_presets
+from treu.retention._dates import Cutoff, cutoff
+
+__all__ = ["Rule", "rules", "rules_digest"]
+
+_ISO_UNIT = {"days": "D", "weeks": "W", "months": "M", "years": "Y"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One table's Löschregel: a start plus a period, with where the period comes from.
+
+    ``hold`` is the period of a ``keep`` table's legal hold when treu knows it (a preset
+    or an activity of the policy): due rows still inside it are restricted, rows past
+    it are deleted.  ``None`` on a ``keep`` table: the hold never ends by itself.
+    """
+
+    table: str
+    source: str
+    """``activity:<id>``, ``preset:<key>`` or ``period:<ISO 8601>``."""
+    period: Duration
+    from_year_end: bool
+    start_column: str | None
+    event: str | None
+    event_table: str | None
+    event_key: str | None
+    preset: RetentionPreset | None
+    activity: str | None
+    hold: tuple[Duration, bool] | None
+
+    @property
+    def iso_period(self) -> str:
+        """The period as ISO 8601 (``P12M``, ``PT24H``)."""
+        return _iso(self.period)
+
+    @property
+    def start(self) -> str:
+        """The start as the log records it: ``created_at``, ``year_end(issued_at)``,
+        ``event:account_deleted(customers.customer_id)``."""
+        if self.event is not None:
+            return f"event:{self.event}({self.event_table}.{self.event_key})"
+        column = str(self.start_column)
+        return f"year_end({column})" if self.from_year_end else column
+
+    @property
+    def deletion_class(self) -> str:
+        """The Löschklasse (DIN 66398): standard period × kind of start."""
+        kind = "event" if self.event else "year_end" if self.from_year_end else "time"
+        return f"{self.iso_period}/{kind}"
+
+    def cutoff(self, now: datetime) -> Cutoff:
+        return cutoff(now, self.period, from_year_end=self.from_year_end)
+
+    def hold_cutoff(self, now: datetime) -> Cutoff | None:
+        if self.hold is None:
+            return None
+        period, from_year_end = self.hold
+        return cutoff(now, period, from_year_end=from_year_end)
+
+    def describe(self, lang: Lang = "en") -> str:
+        """``12 months after created_at`` / ``8 Jahre ab Jahresende von issued_at``."""
+        unit = _UNITS[self.period.unit][lang][self.period.amount != 1]
+        period = f"{self.period.amount} {unit}"
+        if self.event is not None:
+            what = {"en": "after the event", "de": "nach dem Ereignis"}[lang]
+            return f"{period} {what} {self.event}"
+        if self.from_year_end:
+            what = {"en": "from the end of the year of", "de": "ab Ende des Jahres von"}[lang]
+            return f"{period} {what} {self.start_column}"
+        return f"{period} {'after' if lang == 'en' else 'nach'} {self.start_column}"
+
+    def legal_basis(self, lang: Lang = "en") -> str | None:
+        """The preset's citation, when the period is a legal preset."""
+        return self.preset.citation[lang] if self.preset else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "source": self.source,
+            "period": self.iso_period,
+            "from_year_end": self.from_year_end,
+            "start": self.start,
+            "deletion_class": self.deletion_class,
+            "legal_basis": self.legal_basis("en"),
+            "legal_item": self.preset.legal_item if self.preset else None,
+        }
+
+
+_UNITS: dict[str, dict[Lang, tuple[str, str]]] = {
+    "minutes": {"en": ("minute", "minutes"), "de": ("Minute", "Minuten")},
+    "hours": {"en": ("hour", "hours"), "de": ("Stunde", "Stunden")},
+    "days": {"en": ("day", "days"), "de": ("Tag", "Tage")},
+    "weeks": {"en": ("week", "weeks"), "de": ("Woche", "Wochen")},
+    "months": {"en": ("month", "months"), "de": ("Monat", "Monate")},
+    "years": {"en": ("year", "years"), "de": ("Jahr", "Jahre")},
+}
+
+
+def rules(datamap: DataMap, policy: Policy | None) -> list[Rule]:
+    """Every table's deletion rule, by table name; raises ``DataMapError`` listing every
+    binding that cannot run (unknown names, an activity without a period, a table a
+    rule would reach through ``child_of`` that has no erasure strategy)."""
+    issues = consistency(datamap) + retention_issues(datamap, policy)
+    problems = [Problem(i.message, _dotted(i.path), None, None, None, i.hint, i.severity, i.item)
+                for i in issues]  # fmt: skip
+    problems += _unerasable(datamap)
+    if problems:
+        raise DataMapError(problems)
+    return [_rule(datamap, name, policy) for name in sorted(datamap.tables)
+            if datamap.tables[name].retention is not None]  # fmt: skip
+
+
+def rules_digest(found: list[Rule]) -> str:
+    """SHA-256 of the rules' JSON: a run resumes only under the rules it started with."""
+    data = json.dumps([r.to_dict() for r in found], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _rule(datamap: DataMap, name: str, policy: Policy | None) -> Rule:
+    table = datamap.tables[name]
+    binding = table.retention
+    assert binding is not None
+    preset: RetentionPreset | None = None
+    if binding.preset is not None:
+        preset = retention_presets()[binding.preset]
+        period, from_year_end = preset.duration, preset.from_year_end
+        source = f"preset:{binding.preset}"
+    elif binding.activity is not None:
+        assert policy is not None
+        period, from_year_end, preset = _activity_period(policy, binding.activity)
+        source = f"activity:{binding.activity}"
+    else:
+        assert binding.period is not None
+        period = parse_duration(binding.period)
+        from_year_end = bool(binding.from_year_end)
+        source = f"period:{_iso(period)}"
+    start = binding.start
+    hold = None
+    if table.erasure is not None and table.erasure.strategy == "keep" and table.erasure.hold:
+        hold = _hold_period(table.erasure.hold, policy)
+    return Rule(
+        table=name,
+        source=source,
+        period=period,
+        from_year_end=from_year_end,
+        start_column=start if isinstance(start, str) else None,
+        event=None if isinstance(start, str) else start.event,
+        event_table=None if isinstance(start, str) else (start.table or name),
+        event_key=None if isinstance(start, str) else start.key,
+        preset=preset,
+        activity=binding.activity,
+        hold=hold,
+    )
+
+
+def _iso(period: Duration) -> str:
+    if period.unit in _ISO_UNIT:
+        return f"P{period.amount}{_ISO_UNIT[period.unit]}"
+    return f"PT{period.amount}{'H' if period.unit == 'hours' else 'M'}"
+
+
+def _activity_period(
+    policy: Policy, activity_id: str
+) -> tuple[Duration, bool, RetentionPreset | None]:
+    retention = policy.activity(activity_id).retention
+    if retention.preset is not None:
+        preset = retention_presets()[retention.preset]
+        return preset.duration, preset.from_year_end, preset
+    assert retention.period is not None  # criteria were refused by retention_issues
+    return retention.period, retention.from_year_end, None
+
+
+def _hold_period(hold: str, policy: Policy | None) -> tuple[Duration, bool] | None:
+    """The period of a ``keep`` table's hold: a preset, or an activity with a period."""
+    if hold in retention_presets():
+        preset = retention_presets()[hold]
+        return preset.duration, preset.from_year_end
+    if policy is not None:
+        activity = next((a for a in policy.activities if a.id == hold), None)
+        if activity is not None and activity.retention.criteria is None:
+            period, from_year_end, _ = _activity_period(policy, hold)
+            return period, from_year_end
+    return None
+
+
+def _unerasable(datamap: DataMap) -> list[Problem]:
+    """Tables a rule reaches through ``child_of`` (their rows go with the due row) that
+    have no erasure strategy."""
+    edges, _ = resolve(datamap)
+    children: dict[str, set[str]] = {}
+    for edge in edges:
+        if edge.ownership == "child_of" and datamap.tables[edge.source].role != "shared":
+            children.setdefault(edge.target, set()).add(edge.source)
+    problems: list[Problem] = []
+    for name, table in sorted(datamap.tables.items()):
+        if table.retention is None:
+            continue
+        seen, todo = {name}, [name]
+        while todo:
+            for child in children.get(todo.pop(), set()) - seen:
+                seen.add(child)
+                todo.append(child)
+        problems += [
+            Problem(
+                f"the rule of {name} reaches {other} through child_of references, and {other} "
+                "has no erasure strategy",
+                f"tables.{other}.erasure",
+                hint="set erasure for it, or set the reference's ownership to context or none",
+                item="R2",
+            )
+            for other in sorted(seen - {name})
+            if datamap.tables[other].erasure is None
+        ]
+    return problems
