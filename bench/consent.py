@@ -103,6 +103,10 @@ class Result:
     chain_records: int
     chain_intact: bool
     verify_s: float
+    server_cpu_ms: float
+    """CPU time of the server's processes per answered request, the measured run."""
+    connections_opened: int
+    """PostgreSQL sessions started during the measured run (connection-pool churn)."""
     problem: str | None = None
 
 
@@ -151,14 +155,17 @@ def run(workers: int, args: argparse.Namespace, *, wrk: str, pgbench: str) -> tu
     _checkpoint(engine)
 
     say(f"[{workers} worker{'s' * (workers > 1)}] treu: POST /consent/decisions with wrk")
-    with _server(url, workers) as base, tempfile.TemporaryDirectory() as tmp:
+    with _server(url, workers) as server, tempfile.TemporaryDirectory() as tmp:
+        base = server.base
         js = _get(base + "/consent/banner.js")
         banner = (len(js), len(gzip.compress(js, 9)))
         script = Path(tmp) / "decisions.lua"
         script.write_text(_lua(_config(js)), encoding="utf-8")
         warm = _wrk(wrk, base, script, args.connections, args.warmup)
         _checkpoint(engine)
+        cpu, sessions = _cpu_seconds(server.pid), _sessions(engine)
         load = _wrk(wrk, base, script, args.connections, args.duration)
+        cpu, sessions = _cpu_seconds(server.pid) - cpu, _sessions(engine) - sessions
         time.sleep(0.5)  # requests in flight when wrk stopped finish their commit
         with engine.connect() as conn:
             written = int(conn.execute(text("SELECT COUNT(*) FROM consent_records")).scalar_one())
@@ -183,7 +190,8 @@ def run(workers: int, args: argparse.Namespace, *, wrk: str, pgbench: str) -> tu
         workers=workers, pgbench=baseline, treu=load, written=written, answered=answered,
         in_flight=in_flight, unsealed_at_stop=unsealed, seal_s=seal_s,
         chain_records=chain.records, chain_intact=chain.intact and chain.unsealed == 0,
-        verify_s=verify_s,
+        verify_s=verify_s, server_cpu_ms=cpu * 1000 / max(1, load.requests),
+        connections_opened=sessions,
     )  # fmt: skip
     problems = []
     if warm.failed or load.failed:
@@ -286,8 +294,14 @@ def _nearest(ordered: list[float], p: float) -> float:
 # -- treu's server and wrk ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Server:
+    base: str
+    pid: int
+
+
 @contextmanager
-def _server(url: str, workers: int) -> Iterator[str]:
+def _server(url: str, workers: int) -> Iterator[Server]:
     """uvicorn with the app ``treu serve`` builds, as a process group of its own."""
     port = _free_port()
     env = {
@@ -327,7 +341,7 @@ def _server(url: str, workers: int) -> Iterator[str]:
                     ) from None
                 time.sleep(0.2)
         time.sleep(1.0 * workers)  # every worker up, not just the first
-        yield base
+        yield Server(base, process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -335,6 +349,35 @@ def _server(url: str, workers: int) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def _cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of a process and its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    tree, total = {root}, 0.0
+    for _ in range(3):  # supervisor -> workers -> their helpers
+        tree |= {pid for pid, (parent, _) in stats.items() if parent in tree}
+    for pid in tree:
+        total += stats.get(pid, (0, 0.0))[1]
+    return total
+
+
+def _sessions(engine: Any) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                text("SELECT sessions FROM pg_stat_database WHERE datname = :d"), {"d": DATABASE}
+            ).scalar_one()
+        )
 
 
 def _free_port() -> int:
@@ -510,6 +553,10 @@ def report(results: list[Result], args: argparse.Namespace, banner: Any) -> None
             f"   records in the database: {r.written:,} for {r.answered:,} 2xx responses "
             f"(warm-up included; {r.in_flight} in flight when wrk stopped); "
             f"non-2xx {r.treu.failed}"
+        )
+        say(
+            f"   server CPU {r.server_cpu_ms:.1f} ms per decision (all its processes); "
+            f"{r.connections_opened:,} PostgreSQL connections opened during the run"
         )
         say(
             f"   sealing: {r.unsealed_at_stop:,} records not yet sealed when the load stopped "

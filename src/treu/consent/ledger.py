@@ -37,17 +37,30 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    String,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from treu.anonymize import truncate_ip
 from treu.clock import Clock
 from treu.errors import ConsentError
 from treu.store.models import ConsentChain, ConsentRecord, ConsentState
+from treu.store.types import UTCDateTime
 
 __all__ = [
     "GENESIS",
@@ -156,41 +169,120 @@ def record(
 
     A decision denying a purpose that is granted now is stored as a withdrawal.
     ``seal_now`` links it into the chain at once (one more statement, and a wait
-    while another writer seals); otherwise ``seal`` does it later in a batch."""
+    while another writer seals); otherwise ``seal`` does it later in a batch.
+
+    On PostgreSQL this is one statement: the withdrawal check, the record and the
+    state rows together (the banner's hot path); elsewhere a look-up only when
+    something is denied, the insert and one upsert."""
     _check(decision)
     now = clock.now()
-    current = state(session, decision.subject)
-    action: Action = decision.action
-    if action == "decision" and any(current[p].granted for p in decision.denied if p in current):
-        action = "withdrawal"
-    rec = ConsentRecord(
-        subject=decision.subject,
-        at=now,
-        action=action,
-        channel=decision.channel,
-        granted=sorted(set(decision.granted)),
-        denied=sorted(set(decision.denied)),
-        notice_version=decision.notice_version,
-        text_hash=decision.text_hash,
-        config_version=decision.config_version,
-        ip_truncated=truncate_ip(decision.ip),
-        user_agent_hash=(
+    granted, denied = sorted(set(decision.granted)), sorted(set(decision.denied))
+    values: dict[str, Any] = {
+        "subject": decision.subject,
+        "at": now,
+        "action": decision.action,
+        "channel": decision.channel,
+        "granted": granted,
+        "denied": denied,
+        "notice_version": decision.notice_version,
+        "text_hash": decision.text_hash,
+        "config_version": decision.config_version,
+        "ip_truncated": truncate_ip(decision.ip),
+        "user_agent_hash": (
             hashlib.sha256(decision.user_agent.encode("utf-8")).hexdigest()
             if decision.user_agent
             else None
         ),
-    )
+    }
+    # state rows in purpose order: two decisions of one subject lock them alike
+    purposes = sorted([(p, True) for p in granted] + [(p, False) for p in denied])
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(
+            _RECORD_PG,
+            values
+            | {
+                "denied_names": denied,
+                "purposes": [p for p, _ in purposes],
+                "grants": [g for _, g in purposes],
+            },
+        ).one()
+        values["id"], values["action"] = int(row.id), row.action
+    else:
+        if values["action"] == "decision" and denied and _granted_any(session, values):
+            values["action"] = "withdrawal"
+        inserted = cast("CursorResult[Any]", session.execute(insert(_RECORDS).values(values)))
+        key = inserted.inserted_primary_key
+        assert key is not None
+        values["id"] = int(key[0])
+        _upsert_state(
+            session,
+            [
+                {"subject": decision.subject, "purpose": p, "granted": g, "at": now,
+                 "record_id": values["id"]}
+                for p, g in purposes
+            ],
+        )  # fmt: skip
+    rec = ConsentRecord(**values)
+    make_transient_to_detached(rec)  # written above: known to the session, not inserted again
     session.add(rec)
-    session.flush()
-    rows = [
-        {"subject": rec.subject, "purpose": p, "granted": g, "at": now, "record_id": rec.id}
-        for g, purposes in ((True, rec.granted), (False, rec.denied))
-        for p in purposes
-    ]
-    _upsert_state(session, rows)
     if seal_now:
         seal(session)
     return rec
+
+
+_RECORDS = ConsentRecord.metadata.tables[ConsentRecord.__tablename__]
+_STATE = ConsentState.metadata.tables[ConsentState.__tablename__]
+_RECORD_PG = (
+    text(
+        """
+WITH rec AS (
+    INSERT INTO consent_records (subject, at, action, channel, granted, denied, notice_version,
+                                 text_hash, config_version, ip_truncated, user_agent_hash)
+    VALUES (CAST(:subject AS VARCHAR), :at,
+            CASE WHEN CAST(:action AS VARCHAR) = 'decision' AND EXISTS (
+                     SELECT 1 FROM consent_state
+                     WHERE subject = CAST(:subject AS VARCHAR) AND granted AND purpose = ANY(:denied_names))
+                 THEN 'withdrawal' ELSE CAST(:action AS VARCHAR) END,
+            :channel, :granted, :denied, :notice_version, :text_hash, :config_version,
+            :ip_truncated, :user_agent_hash)
+    RETURNING id, action
+), state AS (
+    INSERT INTO consent_state (subject, purpose, granted, at, record_id)
+    SELECT CAST(:subject AS VARCHAR), p.purpose, p.granted, :at, rec.id
+    FROM rec, unnest(:purposes, :grants) WITH ORDINALITY AS p(purpose, granted, n)
+    ORDER BY p.n
+    ON CONFLICT (subject, purpose) DO UPDATE
+    SET granted = excluded.granted, at = excluded.at, record_id = excluded.record_id
+)
+SELECT id, action FROM rec
+"""
+    )
+    .bindparams(
+        bindparam("at", type_=UTCDateTime()),
+        bindparam("granted", type_=postgresql.JSON()),
+        bindparam("denied", type_=postgresql.JSON()),
+        bindparam("denied_names", type_=postgresql.ARRAY(String())),
+        bindparam("purposes", type_=postgresql.ARRAY(String())),
+        bindparam("grants", type_=postgresql.ARRAY(Boolean())),
+    )
+    .columns(id=BigInteger(), action=String())
+)
+"""``record`` on PostgreSQL in one round trip: the withdrawal check reads the state as
+it was before the statement, then the record and its state rows are written."""
+
+
+def _granted_any(session: Session, values: dict[str, Any]) -> bool:
+    """Is any of the denied purposes granted now (the decision is then a withdrawal)?"""
+    found = session.execute(
+        select(ConsentState.purpose)
+        .where(
+            ConsentState.subject == values["subject"],
+            ConsentState.purpose.in_(values["denied"]),
+            ConsentState.granted.is_(True),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def withdraw(
@@ -217,26 +309,26 @@ def withdraw(
 
 
 def _upsert_state(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert or replace the state rows of one record, in one statement per dialect."""
+    """Insert or replace the state rows of one record (SQLite, MariaDB; PostgreSQL does it
+    inside ``record``'s statement): one cached statement, executed for each row."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    table = ConsentState
     changed = {"granted", "at", "record_id"}
-    if dialect == "postgresql":
-        pg = postgresql.insert(table).values(rows)
-        stmt: Any = pg.on_conflict_do_update(
-            index_elements=["subject", "purpose"], set_={c: pg.excluded[c] for c in changed}
-        )
-    elif dialect == "sqlite":
-        lite = sqlite.insert(table).values(rows)
-        stmt = lite.on_conflict_do_update(
+    if dialect == "sqlite":
+        lite = sqlite.insert(_STATE)
+        stmt: Any = lite.on_conflict_do_update(
             index_elements=["subject", "purpose"], set_={c: lite.excluded[c] for c in changed}
         )
+    elif dialect == "postgresql":
+        pg = postgresql.insert(_STATE)
+        stmt = pg.on_conflict_do_update(
+            index_elements=["subject", "purpose"], set_={c: pg.excluded[c] for c in changed}
+        )
     else:
-        my = mysql.insert(table).values(rows)
+        my = mysql.insert(_STATE)
         stmt = my.on_duplicate_key_update({c: my.inserted[c] for c in changed})
-    session.execute(stmt)
+    session.execute(stmt, rows)
 
 
 def state(session: Session, subject: str) -> dict[str, PurposeState]:

@@ -32,8 +32,18 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+POOL_SIZE = 20
+"""Connections a server process keeps open: about as many as it has requests in flight
+(uvicorn runs sync work on up to 40 threads).  With SQLAlchemy's default of 5, every
+burst opened connections beyond it and closed them again - a new PostgreSQL backend
+each time (measured by bench/consent.py)."""
+
+
 def make_engine(url: str, **options: Any) -> Engine:
-    engine = create_engine(normalise_url(url), pool_pre_ping=True, **options)
+    url = normalise_url(url)
+    if not url.startswith("sqlite"):
+        options = {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE} | options
+    engine = create_engine(url, pool_pre_ping=True, **options)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

@@ -28,12 +28,14 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.concurrency import run_in_threadpool
 
 from treu.consent.banner import banner_config, banner_view, config_version, text_hash
 from treu.consent.ledger import Decision, record
 from treu.errors import Conflict, ConsentError, NotFound
 from treu.policy.loader import LoadedPolicy
-from treu.web.deps import DbSession, Services, services
+from treu.store import session_scope
+from treu.web.deps import Services, services
 from treu.web.errors import Forbidden
 from treu.web.ratelimit import check, client_network
 
@@ -157,7 +159,7 @@ def preflight(request: Request) -> Response:
 
 
 @router.post("/consent/decisions", status_code=201, response_model=DecisionOut)
-def post_decision(body: DecisionIn, request: Request, db: DbSession) -> JSONResponse:
+async def post_decision(body: DecisionIn, request: Request) -> JSONResponse:
     """Record a banner decision in the consent ledger (Art. 7(1); C4, B11).
 
     Unknown or missing purposes are refused (422); a decision made with an older
@@ -168,10 +170,21 @@ def post_decision(body: DecisionIn, request: Request, db: DbSession) -> JSONResp
     cors = _cors(request, svc)
     if request.headers.get("origin") and "Access-Control-Allow-Origin" not in cors:
         raise Forbidden("this origin may not record consent decisions (TREU_CONSENT_ORIGINS)")
-    network = client_network(request.client.host if request.client else None)
+    host = request.client.host if request.client else None
+    # The database work in one trip to a worker thread (this is the banner's hot path).
+    out = await run_in_threadpool(_decide, svc, body, host, request.headers.get("user-agent"))
+    return JSONResponse(out.model_dump(), status_code=201, headers=cors)
+
+
+def _decide(
+    svc: Services, body: DecisionIn, host: str | None, user_agent: str | None
+) -> DecisionOut:
+    """Count the attempt (a transaction of its own: it counts even if the decision is
+    refused), check the decision against the served banner and record it."""
     check(
-        svc.sessions, "consent-ip", network, svc.limits.consent_per_ip, svc.clock, secret=svc.secret
-    )
+        svc.sessions, "consent-ip", client_network(host), svc.limits.consent_per_ip, svc.clock,
+        secret=svc.secret,
+    )  # fmt: skip
     script = banner_script(svc)
     purposes = [p["id"] for p in script.config["purposes"]]
     unknown = sorted(set(body.granted + body.denied) - set(purposes))
@@ -192,23 +205,20 @@ def post_decision(body: DecisionIn, request: Request, db: DbSession) -> JSONResp
             "the banner changed since the page was loaded; reload the page and decide again"
         )
     consent_id = body.consent_id or secrets.token_urlsafe(16)
-    rec = record(
-        db,
-        Decision(
-            subject=consent_id,
-            granted=tuple(body.granted),
-            denied=tuple(body.denied),
-            channel="banner",
-            notice_version=notice_version,
-            text_hash=body.text_hash,
-            config_version=body.config_version,
-            ip=request.client.host if request.client else None,
-            user_agent=request.headers.get("user-agent"),
-        ),
-        clock=svc.clock,
+    decision = Decision(
+        subject=consent_id,
+        granted=tuple(body.granted),
+        denied=tuple(body.denied),
+        channel="banner",
+        notice_version=notice_version,
+        text_hash=body.text_hash,
+        config_version=body.config_version,
+        ip=host,
+        user_agent=user_agent,
     )
-    out = DecisionOut(consent_id=consent_id, record_id=rec.id, action=rec.action)
-    return JSONResponse(out.model_dump(), status_code=201, headers=cors)
+    with session_scope(svc.sessions) as session:
+        rec = record(session, decision, clock=svc.clock)
+        return DecisionOut(consent_id=consent_id, record_id=rec.id, action=rec.action)
 
 
 def _cors(request: Request, svc: Services) -> dict[str, str]:
