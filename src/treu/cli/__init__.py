@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from treu.cli import consent_ledger, datamap, newsletter, service  # noqa: F401  (register)
+from treu.cli import consent_ledger, datamap, newsletter, retention, service  # noqa: F401  (register)
 from treu.cli.app import app, main
 
 __all__ = ["app", "main"]
