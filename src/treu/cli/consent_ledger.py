@@ -14,10 +14,7 @@ from typing import Annotated
 import typer
 
 from treu.cli.app import Lang, _write, app, out
-from treu.clock import SystemClock
 from treu.errors import TreuError
-from treu.settings import Settings
-from treu.store import make_engine, make_sessionmaker, session_scope
 
 __all__ = ["consent_app"]
 
@@ -38,6 +35,8 @@ def consent_verify(
 ) -> None:
     """Walk the hash chain of all consent records; exit 1 naming the first broken record."""
     from treu.consent import seal, verify
+    from treu.settings import Settings
+    from treu.store import make_engine, make_sessionmaker, session_scope
 
     factory = make_sessionmaker(make_engine(Settings().database_url))
     with session_scope(factory) as session:
@@ -71,7 +70,10 @@ def consent_proof(
     ] = None,
 ) -> None:
     """The subject's full consent history and current state, signed (Ed25519)."""
+    from treu.clock import SystemClock
     from treu.consent import build_proof, signing_key
+    from treu.settings import Settings
+    from treu.store import make_engine, make_sessionmaker, session_scope
 
     settings = Settings()
     secret = settings.secret_key.get_secret_value()

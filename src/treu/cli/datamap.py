@@ -15,7 +15,6 @@ from treu.cli.app import Lang, OutputFormat, _write, app, out
 from treu.clock import SystemClock
 from treu.errors import TreuError
 from treu.findings import has_errors
-from treu.store import make_engine
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -46,6 +45,7 @@ def datamap_scan(
 ) -> None:
     """Introspect tables, keys and references and propose categories, identities, strategies."""
     from treu.datamap import dump, scan
+    from treu.store import make_engine
 
     datamap = scan(make_engine(db), sample_size=sample_size)
     _write(dump(datamap), output, "data map")
@@ -61,6 +61,7 @@ def datamap_check(
 ) -> None:
     """Compare the map with the live schema: drift, uncovered personal columns, broken guards."""
     from treu.datamap import check, load
+    from treu.store import make_engine
 
     findings = check(make_engine(db), load(datamap))
     if fmt is OutputFormat.json:
@@ -123,6 +124,7 @@ def _plan_for(
 ) -> tuple[Engine, DataMap, Plan]:
     """The application engine, the loaded map and the person's plan: the start of every dsr command."""
     from treu.datamap import load, plan
+    from treu.store import make_engine
 
     engine = make_engine(db)
     loaded = load(datamap)
@@ -211,6 +213,7 @@ def dsr_resume(
     """Finish an erasure run that stopped (killed, or refused by the database) at its first
     batch not done; a finished run only reports."""
     from treu.datamap import load, resume
+    from treu.store import make_engine
 
     store, secret = _erasure_store()
     report = resume(
@@ -223,6 +226,7 @@ def dsr_resume(
 def _erasure_store() -> tuple[Engine, bytes]:
     """treu's store (migrated) and the key for hashes, both from the environment."""
     from treu.settings import Settings
+    from treu.store import make_engine
     from treu.store.migrate import upgrade
 
     settings = Settings()
@@ -387,6 +391,7 @@ def dsr_object(
     from treu.datamap import object_to
     from treu.policy.loader import load_policy
     from treu.settings import Settings
+    from treu.store import make_engine
     from treu.store.migrate import upgrade
 
     engine, loaded, found = _plan_for(db, datamap, identity, value)

@@ -16,10 +16,7 @@ from typing import Annotated
 import typer
 
 from treu.cli.app import _write, app, out
-from treu.clock import SystemClock
 from treu.errors import TreuError
-from treu.settings import Settings
-from treu.store import make_engine, make_sessionmaker, session_scope
 
 __all__ = ["newsletter_app"]
 
@@ -43,7 +40,10 @@ def newsletter_purge(
     ] = None,
 ) -> None:
     """Delete newsletter sign-ups left unconfirmed for the pending period (U3)."""
+    from treu.clock import SystemClock
     from treu.consent.newsletter import purge_pending
+    from treu.settings import Settings
+    from treu.store import make_engine, make_sessionmaker, session_scope
 
     settings = Settings()
     factory = make_sessionmaker(make_engine(settings.database_url))
@@ -66,6 +66,8 @@ def newsletter_export(
 ) -> None:
     """Confirmed subscribers no suppression entry blocks, with unsubscribe link and headers."""
     from treu.consent.newsletter import NewsletterConfig, subscribers
+    from treu.settings import Settings
+    from treu.store import make_engine, make_sessionmaker, session_scope
 
     settings = Settings()
     secret = settings.secret_key.get_secret_value()

@@ -15,13 +15,12 @@ import typer
 from treu.cli.app import app, err, out
 from treu.clock import SystemClock
 from treu.errors import TreuError
-from treu.settings import Settings
-from treu.store import make_engine, make_sessionmaker, session_scope
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from treu.notice.render import Format as NoticeFormatName
+    from treu.settings import Settings
 
 __all__ = ["db_app", "requests_app", "user_app"]
 
@@ -34,12 +33,15 @@ app.add_typer(requests_app, name="requests")
 
 
 def _settings(**overrides: object) -> Settings:
+    from treu.settings import Settings
+
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate treu's tables to the current schema."""
+    from treu.store import make_engine
     from treu.store.migrate import current, head, upgrade
 
     engine = make_engine(_settings().database_url)
@@ -51,6 +53,7 @@ def db_upgrade() -> None:
 @db_app.command("check")
 def db_check() -> None:
     """Compare the database with treu's models; exit 1 on any difference."""
+    from treu.store import make_engine
     from treu.store.migrate import check
 
     differences = check(make_engine(_settings().database_url))
@@ -70,6 +73,7 @@ def user_add(
     ] = False,
 ) -> None:
     """Create a staff user (the first one is usually an admin)."""
+    from treu.store import make_engine, make_sessionmaker, session_scope
     from treu.users import create_user
 
     password = secrets.token_urlsafe(18) if generate else os.environ.get("TREU_NEW_PASSWORD")
@@ -91,6 +95,7 @@ def user_add(
 def requests_purge() -> None:
     """Delete closed requests whose retention has ended (default 3 years from year end)."""
     from treu.requests import closing_purge
+    from treu.store import make_engine, make_sessionmaker, session_scope
 
     settings = _settings()
     factory = make_sessionmaker(make_engine(settings.database_url))
@@ -111,6 +116,7 @@ def serve(
     import uvicorn
 
     from treu.policy.loader import load_policy
+    from treu.store import make_engine
     from treu.store.migrate import current, head
     from treu.web import create_app
 
@@ -249,6 +255,8 @@ def _seed_demo(policy_file: Path, output: Path, port: int) -> tuple[Settings, Fa
     """A fresh SQLite demo store with an admin and a few requests in different states."""
     from treu.policy.loader import load_policy
     from treu.requests import extend, start, submit, verify
+    from treu.settings import Settings
+    from treu.store import make_engine, make_sessionmaker, session_scope
     from treu.store.migrate import upgrade
     from treu.users import create_user
     from treu.web import create_app
@@ -325,6 +333,7 @@ def _seed_app_database(output: Path) -> tuple[str, Path, list[str]]:
 
     from treu.datamap import Guard, dump, scan
     from treu.demodata import create_demo_database
+    from treu.store import make_engine
 
     app_db = output / "app.db"
     for stale in (app_db, output / "app.db-wal", output / "app.db-shm"):

@@ -22,26 +22,32 @@ Every report names the recipients to inform under Art. 19 when given the policy.
 
 from __future__ import annotations
 
-from treu.datamap._report_text import render_erasure_report
-from treu.datamap.check import check
-from treu.datamap.classify import Classification, classify
-from treu.datamap.erase import ErasureReport, erase, resume
-from treu.datamap.export import export_access, export_portability
-from treu.datamap.model import (
-    Column,
-    Database,
-    DataMap,
-    Erasure,
-    Guard,
-    Reference,
-    Table,
-)
-from treu.datamap.objection import ObjectionReport, object_to
-from treu.datamap.plan import ContextRef, Plan, PlanStep, PlanWarning, plan
-from treu.datamap.rectify import RectificationReport, rectify
-from treu.datamap.restrict import RestrictionReport, lift_restriction, restrict
-from treu.datamap.scan import scan
-from treu.datamap.yaml_io import dump, load, loads
+import sys
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from treu.datamap._report_text import render_erasure_report
+    from treu.datamap.check import check
+    from treu.datamap.classify import Classification, classify
+    from treu.datamap.erase import ErasureReport, erase, resume
+    from treu.datamap.export import export_access, export_portability
+    from treu.datamap.model import (
+        Column,
+        Database,
+        DataMap,
+        Erasure,
+        Guard,
+        Reference,
+        Table,
+    )
+    from treu.datamap.objection import ObjectionReport, object_to
+    from treu.datamap.plan import ContextRef, Plan, PlanStep, PlanWarning, plan
+    from treu.datamap.rectify import RectificationReport, rectify
+    from treu.datamap.restrict import RestrictionReport, lift_restriction, restrict
+    from treu.datamap.scan import scan
+    from treu.datamap.yaml_io import dump, load, loads
 
 __all__ = [
     "Classification",
@@ -77,3 +83,66 @@ __all__ = [
     "resume",
     "scan",
 ]
+
+# Each name is imported from its module when first used (PEP 562): ``treu dsr access``
+# loads the map, plan and export, not the scanner, the erasure or the consent store.
+_HOME = {
+    "render_erasure_report": "_report_text",
+    "check": "check",
+    "Classification": "classify",
+    "classify": "classify",
+    "ErasureReport": "erase",
+    "erase": "erase",
+    "resume": "erase",
+    "export_access": "export",
+    "export_portability": "export",
+    "Column": "model",
+    "Database": "model",
+    "DataMap": "model",
+    "Erasure": "model",
+    "Guard": "model",
+    "Reference": "model",
+    "Table": "model",
+    "ObjectionReport": "objection",
+    "object_to": "objection",
+    "ContextRef": "plan",
+    "Plan": "plan",
+    "PlanStep": "plan",
+    "PlanWarning": "plan",
+    "plan": "plan",
+    "RectificationReport": "rectify",
+    "rectify": "rectify",
+    "RestrictionReport": "restrict",
+    "lift_restriction": "restrict",
+    "restrict": "restrict",
+    "scan": "scan",
+    "dump": "yaml_io",
+    "load": "yaml_io",
+    "loads": "yaml_io",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(ModuleType):
+    """Importing ``treu.datamap.plan`` (the module) binds it as the package's ``plan``;
+    the package keeps the function of that name instead, as eager imports did."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(value, ModuleType) and _HOME.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -9,12 +9,13 @@ that a value never ends up in an error message of a type processor.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import (
     Connection,
+    Engine,
     Select,
     column,
     false,
@@ -30,12 +31,25 @@ from sqlalchemy.sql.expression import ColumnElement, TableClause
 from treu.datamap._graph import Key, Row
 from treu.datamap.model import Identity
 
-__all__ = ["BATCH", "Fetcher"]
+__all__ = ["BATCH", "Fetcher", "connection"]
 
 BATCH = 500
 """Keys per IN list: far below every backend's limit on bound parameters."""
 
 _SEPARATORS = " -/().\t"
+
+
+@contextmanager
+def connection(bind: Engine | Connection) -> Iterator[Connection]:
+    """The caller's connection as it is, or one of the engine's, rolled back after use."""
+    if isinstance(bind, Connection):
+        yield bind
+        return
+    with bind.connect() as conn:
+        try:
+            yield conn
+        finally:
+            conn.rollback()
 
 
 class Fetcher:
@@ -129,6 +143,8 @@ def _matches(
 
 
 def _phone_spellings(value: str, region: str = "DE") -> list[str]:
+    import phonenumbers  # only for phone identities: a large package to import
+
     bare = value.translate({ord(c): None for c in _SEPARATORS})
     try:
         number = phonenumbers.parse(value, region)

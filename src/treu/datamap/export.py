@@ -40,10 +40,10 @@ from treu.datamap._export_files import (
 )
 from treu.datamap._export_html import ContextFacts, SummaryFacts, TableFacts, render_summary
 from treu.datamap._fetch import Fetcher
+from treu.datamap._fetch import connection as _connection
 from treu.datamap._graph import Row
 from treu.datamap.model import DataMap, Table
 from treu.datamap.plan import Plan, PlanStep
-from treu.datamap.scan import _connection
 from treu.errors import NotFound, TreuError
 from treu.notice.phrases import data_category_label
 from treu.policy.loader import LoadedPolicy

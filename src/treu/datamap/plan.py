@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from treu.datamap._fetch import Fetcher
+from treu.datamap._fetch import connection as _connection
 from treu.datamap._graph import (
     Edge,
     Found,
@@ -35,7 +36,6 @@ from treu.datamap._graph import (
     walk,
 )
 from treu.datamap.model import DataMap, Identity, Role, Strategy
-from treu.datamap.scan import _connection
 from treu.errors import NotFound
 from treu.policy.model import Lang
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from treu.datamap import _yaml_fast
 from treu.datamap.model import (
     Column,
     DataMap,
@@ -208,6 +209,9 @@ def loads(text: str, path: Path | None = None, *, policy: Policy | None = None) 
     """Parse a data map; raise ``DataMapError`` listing every problem with its line.
 
     With the ``policy``, deletion rules (``retention``) are checked against its activities."""
+    fast = _fast_load(text, policy)
+    if fast is not None:
+        return fast
     where = path or Path("<datamap>")
     try:
         tree = _parse_yaml(text, where)
@@ -228,6 +232,22 @@ def loads(text: str, path: Path | None = None, *, policy: Policy | None = None) 
     if problems:
         raise DataMapError(sorted(problems, key=_order), file=path)
     return datamap
+
+
+def _fast_load(text: str, policy: Policy | None) -> DataMap | None:
+    """The map when the fast parse reads it and it is valid; ``None`` sends ``loads`` on
+    to ruamel, whose positions every problem is reported with (see ``_yaml_fast``)."""
+    tree = _yaml_fast.tree(text)
+    if not isinstance(tree, dict) or tree.get("treu_datamap") != 1:
+        return None
+    try:
+        datamap = DataMap.model_validate(tree)
+    except ValidationError:
+        return None
+    issues = consistency(datamap)
+    if policy is not None:
+        issues += retention_issues(datamap, policy)
+    return None if issues else datamap
 
 
 def _version_problem(tree: object, where: Path) -> Problem:
