@@ -111,6 +111,14 @@ def serve(
     policy: Annotated[
         Path | None, typer.Option(help="policy.yaml to serve (default: TREU_POLICY).")
     ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Behind a reverse proxy: its addresses (comma-separated), whose "
+            "X-Forwarded-For then names the client for rate limits.",
+        ),
+    ] = None,
 ) -> None:
     """Run the privacy centre and the admin API (uvicorn)."""
     import uvicorn
@@ -133,7 +141,13 @@ def serve(
     out.print(
         f"treu serves {settings.policy} at http://{host}:{port}/ (admin API: /docs)", markup=False
     )
-    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=False)
+    # Without a trusted proxy the peer address is the client; with one, its forwarded header
+    # is, so rate limits count visitors and not the proxy (which would be one "network").
+    uvicorn.run(
+        application, host=host, port=port, log_level="warning",
+        proxy_headers=forwarded_allow_ips is not None,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )  # fmt: skip
 
 
 @app.command("demo-db")
