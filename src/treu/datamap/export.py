@@ -41,7 +41,7 @@ from treu.datamap._export_files import (
 from treu.datamap._export_html import ContextFacts, SummaryFacts, TableFacts, render_summary
 from treu.datamap._fetch import Fetcher
 from treu.datamap._fetch import connection as _connection
-from treu.datamap._graph import Row
+from treu.datamap._graph import Key, Row, ordered
 from treu.datamap.model import DataMap, Table
 from treu.datamap.plan import Plan, PlanStep
 from treu.errors import NotFound, TreuError
@@ -265,8 +265,13 @@ def _context(fetch: Fetcher, datamap: DataMap, found_plan: Plan, live: Live) -> 
         shown = [c for c in columns if c in keys or _names(table_, c)]
         types = _types(table_)
         rows: dict[str, dict[str, Json]] = {}
+        # One query per referenced key, not per reference (experts via appointments,
+        # chats and documents): the keys of references to the same columns together.
+        wanted: dict[tuple[str, ...], set[Key]] = {}
         for ref in refs:
-            for row in fetch(name, shown, list(ref.columns), list(ref.keys)):
+            wanted.setdefault(ref.columns, set()).update(ref.keys)
+        for match, picked in wanted.items():
+            for row in fetch(name, shown, list(match), ordered(picked)):
                 values = {c: plain(row[c], types.get(c, "")) for c in shown}
                 rows.setdefault(json.dumps(values, sort_keys=True), values)
         withheld = tuple(c for c in columns if c not in shown)
