@@ -233,7 +233,7 @@ def test_db_upgrade_and_check_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         [sys.executable, "-m", "treu", "db", "upgrade"], capture_output=True, text=True, env=env
     )
     assert run.returncode == 0, run.stderr
-    assert "database at revision 0006_retention (was empty)" in run.stdout
+    assert "database at revision 0007_worker_leases (was empty)" in run.stdout
     run = subprocess.run(
         [sys.executable, "-m", "treu", "db", "check"], capture_output=True, text=True, env=env
     )

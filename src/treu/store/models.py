@@ -51,6 +51,7 @@ __all__ = [
     "TelemetryEvent",
     "User",
     "VerificationToken",
+    "WorkerLease",
 ]
 
 # Stable constraint names, so Alembic migrations work the same on all three databases.
@@ -494,3 +495,15 @@ class RetentionBatch(Base):
     )
     row_count: Mapped[int] = mapped_column(Integer)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class WorkerLease(Base):
+    """A periodic job a ``treu worker`` is running now (SQLite, MariaDB): the others skip
+    it until ``expires_at``; the holder renews the lease while it works."""
+
+    __tablename__ = "worker_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)  # the job
+    holder: Mapped[str] = mapped_column(String(64))  # host:pid:random of the worker
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,78 @@
+"""``treu worker``: the retention sweep and treu's periodic jobs, on timers or once (cron).
+
+Several workers may run against one store (treu's database, ``--store-db`` or
+``TREU_DATABASE_URL``): each job is run by one of them at a time, the others skip it
+(PostgreSQL: an advisory lock; SQLite, MariaDB: a lease row).  Logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from typing import Annotated, Any
+
+import typer
+
+from treu.cli.app import app
+from treu.cli.retention import BatchOpt, DataMapOpt, DbOpt, PolicyOpt, StoreOpt, _inputs, _store
+from treu.clock import SystemClock
+
+__all__ = ["worker"]
+
+
+@app.command("worker")
+def worker(
+    db: DbOpt,
+    datamap: DataMapOpt,
+    policy: PolicyOpt = None,
+    store_db: StoreOpt = None,
+    every: Annotated[
+        float, typer.Option("--every", min=1, help="Seconds between retention sweeps.")
+    ] = 3600,
+    once: Annotated[
+        bool, typer.Option("--once", help="Run every job once and exit (for cron).")
+    ] = False,
+    batch_size: BatchOpt = 500,
+) -> None:
+    """Run the deletion rules every --every seconds, with the request and newsletter purges
+    and consent sealing; an unfinished retention run is resumed first."""
+    from treu.jobs import PeriodicJobs
+    from treu.jobs.worker import Worker
+    from treu.settings import Settings
+    from treu.store import make_engine
+
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(message)s"
+    )
+    settings = Settings()
+    loaded_policy, loaded = _inputs(datamap, policy)
+    secret = settings.secret_key.get_secret_value()
+    runner = Worker(
+        app=make_engine(db),
+        store=_store(store_db),
+        datamap=loaded,
+        policy=loaded_policy,
+        clock=SystemClock(),
+        batch_size=batch_size,
+        hash_key=secret.encode() if len(secret) >= 32 else None,
+        request_retention_years=settings.request_retention_years,
+        newsletter_pending_days=settings.newsletter_pending_days,
+    )
+    if once:
+        runner.run_once()
+        return
+    stopped = threading.Event()
+
+    def stop(_signum: int, _frame: Any) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    jobs = PeriodicJobs(runner.jobs(every=every))
+    jobs.start()
+    logging.getLogger("treu.worker").info("worker %s started", runner.holder)
+    while not stopped.wait(1.0):
+        pass
+    jobs.stop(timeout=60)

@@ -1,0 +1,134 @@
+"""One job, one worker at a time: ``exclusive(store, name)`` says whether this worker may
+run the job now, and holds it while the ``with`` block runs.
+
+PostgreSQL: a session advisory lock (``pg_try_advisory_lock``) on a connection of its own.
+The server drops it when that connection ends, so a killed worker frees the job at once.
+
+SQLite, MariaDB: a lease row in ``worker_leases``, taken when it is free or expired and
+renewed by a thread every third of its lifetime while the job runs.  A killed worker's
+lease blocks the job until it expires (``ttl``, a minute by default).
+
+Nobody waits: a worker that does not get the job skips this turn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from treu.clock import Clock, SystemClock
+from treu.store.models import WorkerLease
+
+__all__ = ["TTL_SECONDS", "exclusive", "worker_id"]
+
+TTL_SECONDS = 60.0
+
+
+def worker_id() -> str:
+    """This worker's name in the lease rows: host, process id and a random suffix."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@contextmanager
+def exclusive(
+    store: Engine,
+    name: str,
+    *,
+    holder: str | None = None,
+    ttl: float = TTL_SECONDS,
+    clock: Clock | None = None,
+) -> Iterator[bool]:
+    """``True`` inside the block when this worker holds ``name``; ``False`` when another
+    worker does (then the block should skip the job)."""
+    if store.dialect.name == "postgresql":
+        with _advisory(store, name) as held:
+            yield held
+        return
+    holder = holder or worker_id()
+    clock = clock or SystemClock()
+    if not _take(store, name, holder, ttl, clock):
+        yield False
+        return
+    stop = threading.Event()
+    renewer = threading.Thread(
+        target=_renew, args=(store, name, holder, ttl, clock, stop), daemon=True,
+        name=f"treu-lease-{name}",
+    )  # fmt: skip
+    renewer.start()
+    try:
+        yield True
+    finally:
+        stop.set()
+        renewer.join()
+        with store.begin() as conn:
+            conn.execute(
+                delete(WorkerLease).where(WorkerLease.name == name, WorkerLease.holder == holder)
+            )
+
+
+@contextmanager
+def _advisory(store: Engine, name: str) -> Iterator[bool]:
+    key = int.from_bytes(hashlib.sha256(f"treu:{name}".encode()).digest()[:8], "big", signed=True)
+    with store.connect() as conn:
+        held = bool(conn.execute(select(func.pg_try_advisory_lock(key))).scalar())
+        conn.commit()  # the lock is the session's; no transaction stays open meanwhile
+        try:
+            yield held
+        finally:
+            if held:
+                conn.execute(select(func.pg_advisory_unlock(key)))
+                conn.commit()
+
+
+def _take(store: Engine, name: str, holder: str, ttl: float, clock: Clock) -> bool:
+    now = clock.now()
+    expires = now + timedelta(seconds=ttl)
+    try:
+        with store.begin() as conn:
+            taken = conn.execute(
+                update(WorkerLease)
+                .where(
+                    WorkerLease.name == name,
+                    or_(WorkerLease.expires_at < now, WorkerLease.holder == holder),
+                )
+                .values(holder=holder, acquired_at=now, expires_at=expires)
+            ).rowcount
+            if taken:
+                return True
+            exists = conn.execute(select(WorkerLease.name).where(WorkerLease.name == name)).first()
+            if exists is not None:
+                return False
+            conn.execute(
+                insert(WorkerLease).values(
+                    name=name, holder=holder, acquired_at=now, expires_at=expires
+                )
+            )
+            return True
+    except IntegrityError:  # another worker inserted the row first
+        return False
+    except OperationalError as exc:  # SQLite: the other writer held the database too long
+        if "locked" in str(exc.orig):
+            return False
+        raise
+
+
+def _renew(
+    store: Engine, name: str, holder: str, ttl: float, clock: Clock, stop: threading.Event
+) -> None:
+    while not stop.wait(ttl / 3):
+        expires = clock.now() + timedelta(seconds=ttl)
+        with store.begin() as conn:
+            conn.execute(
+                update(WorkerLease)
+                .where(WorkerLease.name == name, WorkerLease.holder == holder)
+                .values(expires_at=expires)
+            )

@@ -1,0 +1,163 @@
+"""``treu worker``'s work: the retention sweep and the server's periodic jobs, each run by
+one worker at a time however many run against one store.
+
+    worker = Worker(app=app, store=store, datamap=datamap, policy=policy, clock=SystemClock())
+    worker.run_once()                   # every job once (cron: ``treu worker --once``)
+    PeriodicJobs(worker.jobs(every=3600)).start()   # or on timers, until stopped
+
+Each job runs inside ``exclusive(store, job)`` (``treu.jobs.lease``): a worker that does
+not get it skips the turn and logs that it did.  The sweep first resumes an unfinished
+retention run recorded under the same rules (a worker was killed), then starts a new
+one.  Logs carry the job, the run id, counts and seconds - never a value of a row.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from treu.clock import Clock
+from treu.datamap.model import DataMap
+from treu.jobs import Job, purge_closed_requests, seal_consent_records
+from treu.jobs.lease import TTL_SECONDS, exclusive, worker_id
+from treu.jobs.newsletter import purge_pending_newsletter
+from treu.policy.model import Policy
+from treu.retention import RetentionReport, rules, run
+from treu.retention.rules import rules_digest
+from treu.retention.sweep import OnBatch
+from treu.store.db import make_sessionmaker, session_scope
+from treu.store.models import RetentionRun
+
+__all__ = ["RETENTION_SWEEP", "JobResult", "Worker", "unfinished_runs"]
+
+log = logging.getLogger("treu.worker")
+
+RETENTION_SWEEP = "retention-sweep"
+SEAL_EVERY_SECONDS = 2.0
+PURGE_EVERY_SECONDS = 6 * 3600.0
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """One turn of one job: whether this worker ran it, and what it did (ids, counts)."""
+
+    job: str
+    ran: bool
+    seconds: float = 0.0
+    count: int = 0
+    run_ids: tuple[str, ...] = ()
+    resumed: tuple[str, ...] = ()
+    deleted: int = 0
+    restricted: int = 0
+
+
+def unfinished_runs(store: Engine, digest: str | None = None) -> list[str]:
+    """Ids of recorded retention runs that never finished, oldest first; with ``digest``
+    only those started under those rules (the others cannot be resumed under them)."""
+    query = select(RetentionRun.id).where(RetentionRun.state != "done")
+    if digest is not None:
+        query = query.where(RetentionRun.rules_digest == digest)
+    with session_scope(make_sessionmaker(store)) as session:
+        return list(session.scalars(query.order_by(RetentionRun.started_at, RetentionRun.id)))
+
+
+@dataclass(kw_only=True)
+class Worker:
+    app: Engine
+    store: Engine
+    datamap: DataMap
+    policy: Policy | None
+    clock: Clock
+    batch_size: int = 500
+    hash_key: bytes | None = None
+    request_retention_years: int = 3
+    newsletter_pending_days: int = 30
+    holder: str = field(default_factory=worker_id)
+    lease_ttl: float = TTL_SECONDS
+    on_batch: OnBatch | None = None
+    """Called after each retention batch commits (tests hold a sweep open with it)."""
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return make_sessionmaker(self.store)
+
+    def sweep(self) -> JobResult:
+        """The retention sweep: unfinished runs under these rules resumed, then a new run."""
+        return self._exclusive(RETENTION_SWEEP, self._sweep)
+
+    def run_once(self) -> list[JobResult]:
+        """Every job once, the sweep first."""
+        return [self._exclusive(name, work) for name, work, _ in self._table(every=0)]
+
+    def jobs(self, *, every: float) -> list[Job]:
+        """The jobs for ``PeriodicJobs``: the sweep every ``every`` seconds, the others at
+        the server's own intervals."""
+        return [
+            Job(name, lambda name=name, work=work: self._exclusive(name, work), interval)  # type: ignore[misc]
+            for name, work, interval in self._table(every=every)
+        ]
+
+    def _table(self, *, every: float) -> list[tuple[str, Callable[[], JobResult], float]]:
+        sessions = self.sessions
+
+        def count(name: str, fn: Callable[[], int]) -> Callable[[], JobResult]:
+            return lambda: JobResult(name, ran=True, count=fn())
+
+        return [
+            (RETENTION_SWEEP, self._sweep, every),
+            ("purge-closed-requests", count("purge-closed-requests", lambda: purge_closed_requests(
+                sessions, self.clock, self.request_retention_years)), PURGE_EVERY_SECONDS),
+            ("purge-pending-newsletter", count("purge-pending-newsletter",
+                lambda: purge_pending_newsletter(sessions, self.clock,
+                                                 self.newsletter_pending_days)),
+             PURGE_EVERY_SECONDS),
+            ("seal-consent-records", count("seal-consent-records",
+                lambda: seal_consent_records(sessions)), SEAL_EVERY_SECONDS),
+        ]  # fmt: skip
+
+    def _exclusive(self, name: str, work: Callable[[], JobResult]) -> JobResult:
+        started = time.perf_counter()
+        with exclusive(self.store, name, holder=self.holder, ttl=self.lease_ttl) as held:
+            if not held:
+                log.info("job %s skipped: another worker is running it", name)
+                return JobResult(name, ran=False)
+            result = work()
+        seconds = time.perf_counter() - started
+        done = JobResult(**{**result.__dict__, "seconds": seconds})
+        if name == RETENTION_SWEEP:
+            log.info("job %s runs=%s resumed=%s deleted=%d restricted=%d seconds=%.3f", name,
+                     ",".join(done.run_ids) or "-", ",".join(done.resumed) or "-", done.deleted,
+                     done.restricted, seconds)  # fmt: skip
+        else:
+            level = logging.INFO if done.count else logging.DEBUG
+            log.log(level, "job %s count=%d seconds=%.3f", name, done.count, seconds)
+        return done
+
+    def _sweep(self) -> JobResult:
+        digest = rules_digest(rules(self.datamap, self.policy))
+        for other in sorted(
+            set(unfinished_runs(self.store)) - set(unfinished_runs(self.store, digest))
+        ):
+            log.warning("job %s: run %s was started under other rules; not resumed",
+                        RETENTION_SWEEP, other)  # fmt: skip
+        resumed = unfinished_runs(self.store, digest)
+        reports = [self._run(run_id) for run_id in resumed]
+        reports.append(self._run(None))
+        return JobResult(
+            RETENTION_SWEEP,
+            ran=True,
+            run_ids=tuple(r.run_id for r in reports),
+            resumed=tuple(resumed),
+            deleted=sum(rule.deleted for r in reports for rule in r.rules),
+            restricted=sum(rule.restricted for r in reports for rule in r.rules),
+        )
+
+    def _run(self, run_id: str | None) -> RetentionReport:
+        return run(self.app, self.store, self.datamap, self.policy, clock=self.clock,
+                   batch_size=self.batch_size, run_id=run_id, hash_key=self.hash_key,
+                   on_batch=self.on_batch)  # fmt: skip
