@@ -1,4 +1,4 @@
-"""``treu retention plan|run|event|hold|release``: the deletion rules of a data map, executed.
+"""``treu retention plan|run|report|event|hold|release``: the deletion rules of a data map, executed.
 
 The application database is ``--db``; treu's store (events, holds, the deletion-run log,
 open requests) is ``--store-db`` or ``TREU_DATABASE_URL``, migrated on the way.
@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from treu.cli.app import Lang, OutputFormat, app, out
+from treu.cli.app import Lang, OutOpt, OutputFormat, _write, app, out
 from treu.clock import BERLIN, SystemClock
 from treu.errors import TreuError
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["retention_app"]
 
 retention_app = typer.Typer(
-    help="Deletion rules (Löschregeln) of the data map: plan, run, events, holds."
+    help="Deletion rules (Löschregeln) of the data map: plan, run, report, events, holds."
 )
 app.add_typer(retention_app, name="retention")
 
@@ -105,6 +106,45 @@ def retention_run(
                  batch_size=batch_size, run_id=run_id,
                  hash_key=secret.encode() if len(secret) >= 32 else None)  # fmt: skip
     _print(report, lang, fmt)
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    pdf = "pdf"
+    xlsx = "xlsx"
+
+
+@retention_app.command("report")
+def retention_report(
+    datamap: DataMapOpt,
+    policy: Annotated[
+        Path, typer.Option("--policy", help="policy.yaml: controller, DPO, activities' bases.")
+    ],
+    store_db: StoreOpt = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="md, pdf or xlsx (binary: needs -o).")
+    ] = ReportFormat.md,
+    lang: LangOpt = Lang.de,
+    output: OutOpt = None,
+) -> None:
+    """The Löschkonzept: Datenarten, Löschregel, Löschklasse, legal basis, role, last run."""
+    from treu.retention.report import (
+        build_concept,
+        concept_to_markdown,
+        concept_to_pdf,
+        concept_to_xlsx,
+    )
+
+    loaded_policy, loaded = _inputs(datamap, policy)
+    concept = build_concept(loaded, loaded_policy, store=_store(store_db), lang=lang.value)
+    data: str | bytes
+    if fmt is ReportFormat.xlsx:
+        data = concept_to_xlsx(concept)
+    elif fmt is ReportFormat.pdf:
+        data = concept_to_pdf(concept)
+    else:
+        data = concept_to_markdown(concept)
+    _write(data, output, "Löschkonzept", inputs=(datamap, policy))
 
 
 @retention_app.command("event")

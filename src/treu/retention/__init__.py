@@ -12,6 +12,8 @@ record_event(session, event=..., table=..., key=..., at=...)
 hold(session, table=..., key=..., reason=..., clock=...) / release(session, hold_id, clock=...)
                                   a litigation hold: the row is restricted, never deleted
 last_runs(store)                  per table, the latest log row (for the Löschkonzept report)
+build_concept(datamap, policy, store=..., lang=...)
+                                  the Löschkonzept document; writers in treu.retention.report
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from treu.retention._log import EMPTY as EMPTY_CHECKSUM
 from treu.retention._log import chain as chain_checksum
 from treu.retention.events import hold, holds, record_event, release
 from treu.retention.history import last_runs
+from treu.retention.report import build_concept
 from treu.retention.rules import Rule, rules
 from treu.retention.sweep import (
     OPEN_REQUEST,
@@ -41,6 +44,7 @@ __all__ = [
     "Rule",
     "RuleResult",
     "add_period",
+    "build_concept",
     "chain_checksum",
     "cutoff",
     "due_day",
