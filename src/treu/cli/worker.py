@@ -44,8 +44,9 @@ def worker(
     from treu.store import make_engine
 
     logging.basicConfig(
-        stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(message)s"
+        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(name)s %(message)s"
     )
+    logging.getLogger("treu").setLevel(logging.INFO)  # treu's own lines, not alembic's
     settings = Settings()
     loaded_policy, loaded = _inputs(datamap, policy)
     secret = settings.secret_key.get_secret_value()
