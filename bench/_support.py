@@ -13,12 +13,14 @@ schema fix does not force a rebuild.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,6 +170,24 @@ def build(b: Backend, subjects: int) -> dict[str, Any]:
     }
     _write_marker(b, marker)
     return marker
+
+
+@contextmanager
+def sole_user(subjects: int) -> Iterator[None]:
+    """Hold the cache of this size for the whole run: building and measuring (which erases
+    subjects) must not overlap with another run, or one resets what the other builds."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with (CACHE / f"{ARCHETYPE}-{subjects}.lock").open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SystemExit(
+                f"another benchmark run is using the {subjects:,}-subject cache; wait for it"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def ensure(backends: Sequence[Backend], subjects: int) -> dict[str, dict[str, Any]]:

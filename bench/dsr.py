@@ -56,6 +56,7 @@ from _support import (
     p50,
     percentile,
     say,
+    sole_user,
     table,
     timed,
 )
@@ -118,12 +119,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = [args.only] if args.only else ["sqlite", "postgresql"]
     backends = [backend(n, args.subjects) for n in names]
-    markers = ensure(backends, args.subjects)
-    policy = load_policy(POLICY)
-    results = [
-        run(b, markers[b.name], policy, args.samples, args.cli_samples, args.subjects)
-        for b in backends
-    ]
+    with sole_user(args.subjects):
+        markers = ensure(backends, args.subjects)
+        policy = load_policy(POLICY)
+        results = [
+            run(b, markers[b.name], policy, args.samples, args.cli_samples, args.subjects)
+            for b in backends
+        ]
     say()
     for r in results:
         report(r, args.subjects)
