@@ -18,7 +18,17 @@ from treu.clock import Clock
 from treu.requests import closing_purge
 from treu.store import session_scope
 
-__all__ = ["Job", "PeriodicJobs", "purge_closed_requests", "seal_consent_records"]
+__all__ = [
+    "Job",
+    "PeriodicJobs",
+    "housekeeping",
+    "purge_closed_requests",
+    "seal_consent_records",
+]
+
+#: How often the purges run; how often pending consent records are sealed.
+PURGE_EVERY_SECONDS = 6 * 3600.0
+SEAL_EVERY_SECONDS = 2.0
 
 log = logging.getLogger("treu.jobs")
 
@@ -83,3 +93,29 @@ class PeriodicJobs:
             except Exception as exc:  # keep serving; report without details
                 log.error("job %s failed: %s", job.name, type(exc).__name__)
             self._stop.wait(job.every_seconds)
+
+
+def housekeeping(
+    factory: sessionmaker[Session],
+    clock: Clock,
+    *,
+    request_retention_years: int,
+    newsletter_pending_days: int,
+) -> list[Job]:
+    """The periodic work every long-running treu process does, the server and ``treu
+    worker`` alike; each run returns how many rows it handled."""
+    from treu.jobs.newsletter import purge_pending_newsletter
+
+    return [
+        Job(
+            "purge-closed-requests",
+            lambda: purge_closed_requests(factory, clock, request_retention_years),
+            PURGE_EVERY_SECONDS,
+        ),
+        Job(
+            "purge-pending-newsletter",
+            lambda: purge_pending_newsletter(factory, clock, newsletter_pending_days),
+            PURGE_EVERY_SECONDS,
+        ),
+        Job("seal-consent-records", lambda: seal_consent_records(factory), SEAL_EVERY_SECONDS),
+    ]

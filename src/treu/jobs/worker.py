@@ -17,15 +17,15 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from treu.clock import Clock
 from treu.datamap.model import DataMap
-from treu.jobs import Job, purge_closed_requests, seal_consent_records
+from treu.jobs import Job, housekeeping
 from treu.jobs.lease import TTL_SECONDS, exclusive, worker_id
-from treu.jobs.newsletter import purge_pending_newsletter
 from treu.policy.model import Policy
 from treu.retention import RetentionReport, rules, run
 from treu.retention.rules import rules_digest
@@ -38,8 +38,6 @@ __all__ = ["RETENTION_SWEEP", "JobResult", "Worker", "unfinished_runs"]
 log = logging.getLogger("treu.worker")
 
 RETENTION_SWEEP = "retention-sweep"
-SEAL_EVERY_SECONDS = 2.0
-PURGE_EVERY_SECONDS = 6 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -103,22 +101,18 @@ class Worker:
         ]
 
     def _table(self, *, every: float) -> list[tuple[str, Callable[[], JobResult], float]]:
-        sessions = self.sessions
+        def count(job: Job) -> Callable[[], JobResult]:
+            return lambda: JobResult(job.name, ran=True, count=cast(int, job.run()))
 
-        def count(name: str, fn: Callable[[], int]) -> Callable[[], JobResult]:
-            return lambda: JobResult(name, ran=True, count=fn())
-
-        return [
-            (RETENTION_SWEEP, self._sweep, every),
-            ("purge-closed-requests", count("purge-closed-requests", lambda: purge_closed_requests(
-                sessions, self.clock, self.request_retention_years)), PURGE_EVERY_SECONDS),
-            ("purge-pending-newsletter", count("purge-pending-newsletter",
-                lambda: purge_pending_newsletter(sessions, self.clock,
-                                                 self.newsletter_pending_days)),
-             PURGE_EVERY_SECONDS),
-            ("seal-consent-records", count("seal-consent-records",
-                lambda: seal_consent_records(sessions)), SEAL_EVERY_SECONDS),
-        ]  # fmt: skip
+        others = housekeeping(
+            self.sessions,
+            self.clock,
+            request_retention_years=self.request_retention_years,
+            newsletter_pending_days=self.newsletter_pending_days,
+        )
+        return [(RETENTION_SWEEP, self._sweep, every)] + [
+            (job.name, count(job), job.every_seconds) for job in others
+        ]
 
     def _exclusive(self, name: str, work: Callable[[], JobResult]) -> JobResult:
         started = time.perf_counter()

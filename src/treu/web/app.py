@@ -25,8 +25,7 @@ from sqlalchemy.engine import Engine
 from treu import __version__
 from treu.clock import Clock, SystemClock
 from treu.errors import TreuError
-from treu.jobs import Job, PeriodicJobs, purge_closed_requests, seal_consent_records
-from treu.jobs.newsletter import purge_pending_newsletter
+from treu.jobs import PeriodicJobs, housekeeping
 from treu.mail import Mailer, make_mailer
 from treu.policy.loader import LoadedPolicy, load_policy
 from treu.requests import Executor
@@ -151,28 +150,14 @@ def _limits(settings: Settings) -> RateLimits:
 
 
 def _jobs(svc: Services) -> PeriodicJobs:
-    """The server's own background work: request records are deleted when their time is up."""
-    years = svc.settings.request_retention_years
+    """The server's own background work: purges when retention ends, consent sealing."""
     return PeriodicJobs(
-        [
-            Job(
-                "purge-closed-requests",
-                lambda: purge_closed_requests(svc.sessions, svc.clock, years),
-                every_seconds=6 * 3600,
-            ),
-            Job(
-                "seal-consent-records",
-                lambda: seal_consent_records(svc.sessions),
-                every_seconds=2,
-            ),
-            Job(
-                "purge-pending-newsletter",
-                lambda: purge_pending_newsletter(
-                    svc.sessions, svc.clock, svc.settings.newsletter_pending_days
-                ),
-                every_seconds=6 * 3600,
-            ),
-        ]
+        housekeeping(
+            svc.sessions,
+            svc.clock,
+            request_retention_years=svc.settings.request_retention_years,
+            newsletter_pending_days=svc.settings.newsletter_pending_days,
+        )
     )
 
 
