@@ -29,7 +29,6 @@ come from the recorded batches, so a batch that ran twice is counted once.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -110,7 +109,7 @@ def erase(
     With the ``run_id`` of a run already recorded for this plan, the run resumes
     (guards are not asked again: a half-done erasure is finished, not left behind).
     """
-    digest = _plan_digest(found_plan)
+    digest = found_plan.digest()
     if run_id is not None and (recorded := runs.load(store_bind, run_id)) is not None:
         if recorded[0].plan_digest != digest:
             raise ErasureBlocked(
@@ -149,12 +148,6 @@ def resume(
 ) -> ErasureReport:
     """Continue a recorded run at its first batch not done; a finished run only reports."""
     return _run(app_bind, store_bind, datamap, run_id, hash_key, clock, policy, on_batch)
-
-
-def _plan_digest(found_plan: Plan) -> str:
-    """SHA-256 of the plan's JSON: the same plan, the same digest."""
-    data = json.dumps(found_plan.to_dict(), sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def _run(

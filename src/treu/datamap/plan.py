@@ -13,6 +13,8 @@ The plan holds keys (ids), never other values; ``render_text`` shows counts only
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -166,6 +168,12 @@ class Plan:
             lines.append(_WORDS["warnings"][lang])
             lines += [f"  - {w.text(lang)}" for w in self.warnings]
         return "\n".join(lines) + "\n"
+
+    def digest(self) -> str:
+        """SHA-256 of the plan's JSON: the same plan, the same digest.  An erasure run
+        records it, and the request's audit trail names it."""
+        data = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready data (keys as numbers or strings)."""

@@ -20,8 +20,6 @@ is the Art. 15 answer, and nothing to erase is a finished erasure.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -79,11 +77,10 @@ _ZIP = "application/zip"
 def plan_summary(found: Plan) -> dict[str, Any]:
     """The plan for the trail: tables, counts, strategies, holds and the plan's SHA-256
     (the same digest the erasure run records); keys and values stay out."""
-    data = json.dumps(found.to_dict(), sort_keys=True, separators=(",", ":"), default=str)
     return {
         "found": True,
         "identity": found.identity,
-        "digest": hashlib.sha256(data.encode("utf-8")).hexdigest(),
+        "digest": found.digest(),
         "steps": [
             {
                 "table": s.table,
