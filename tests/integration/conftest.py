@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,21 @@ def database_url(
         yield from _server_database(POSTGRES, name)
     else:
         yield from _server_database(MARIADB, name)
+
+
+@pytest.fixture
+def fresh_url(database_url: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Hands out empty databases of the test's own on the session's backend (an
+    application database beside treu's store), dropped afterwards."""
+    with ExitStack() as stack:
+
+        def make() -> str:
+            name = f"treu_app_{uuid.uuid4().hex[:10]}"
+            if database_url.startswith("sqlite"):
+                return f"sqlite:///{tmp_path / name}.db"
+            return stack.enter_context(contextmanager(_server_database)(database_url, name))
+
+        yield make
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,9 @@ tests count deletions with the database's own eyes.  Times are naive UTC.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,10 +24,9 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    create_engine,
     text,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from treu.clock import BERLIN
 from treu.datamap import DataMap
@@ -202,34 +199,6 @@ def invoice(shop: Shop, iid: int, cid: int | None, issued: datetime) -> None:
 
 def visit(shop: Shop, vid: int, day: date) -> None:
     shop.insert("visits", [{"id": vid, "ip": "203.0.113.9", "day": day}])
-
-
-@pytest.fixture
-def fresh_url(database_url: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
-    """Empty application databases of this test's own on the session's backend."""
-    server = None
-    if not database_url.startswith("sqlite"):
-        server = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    names: list[str] = []
-
-    def make() -> str:
-        name = f"treu_ret_{uuid.uuid4().hex[:10]}"
-        if server is None:
-            return f"sqlite:///{tmp_path / name}.db"
-        extra = (" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-                 if server.dialect.name == "mysql" else "")  # fmt: skip
-        with server.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}{extra}"))
-        names.append(name)
-        return make_url(database_url).set(database=name).render_as_string(hide_password=False)
-
-    yield make
-    if server is not None:
-        force = " WITH (FORCE)" if server.dialect.name == "postgresql" else ""
-        with server.connect() as conn:
-            for name in names:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
-        server.dispose()
 
 
 @pytest.fixture

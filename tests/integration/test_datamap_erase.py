@@ -28,7 +28,6 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
-    create_engine,
     text,
 )
 from sqlalchemy.engine import Engine, make_url
@@ -92,37 +91,6 @@ def _policy() -> Policy:
         "security": {"hosting": {"location": {"de": "Leipzig", "en": "Leipzig"}},
                      "measures": [{"area": "encryption", "description": {"de": "TLS", "en": "TLS"}}]},
     })  # fmt: skip
-
-
-@pytest.fixture
-def fresh_url(database_url: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
-    """Empty databases of this test's own on the session's backend, dropped afterwards."""
-    server = None
-    if not database_url.startswith("sqlite"):
-        server = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    names: list[str] = []
-
-    def make() -> str:
-        name = f"treu_erase_{uuid.uuid4().hex[:10]}"
-        if server is None:
-            return f"sqlite:///{tmp_path / name}.db"
-        extra = (
-            " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            if server.dialect.name == "mysql"
-            else ""
-        )
-        with server.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}{extra}"))
-        names.append(name)
-        return make_url(database_url).set(database=name).render_as_string(hide_password=False)
-
-    yield make
-    if server is not None:
-        force = " WITH (FORCE)" if server.dialect.name == "postgresql" else ""
-        with server.connect() as conn:
-            for name in names:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
-        server.dispose()
 
 
 def _open(url: str) -> AppDb:

@@ -13,13 +13,13 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from treu.clock import FixedClock
@@ -34,27 +34,9 @@ EMAIL = "quxwerbel.anna@example.org"
 
 
 @pytest.fixture
-def app_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+def app_url(fresh_url: Callable[[], str]) -> str:
     """An application database of this test's own, tables in its default schema."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'app.db'}"
-        return
-    server = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    name = f"treu_fail_{uuid.uuid4().hex[:10]}"
-    extra = (
-        " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-        if server.dialect.name == "mysql"
-        else ""
-    )
-    with server.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}{extra}"))
-    try:
-        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        force = " WITH (FORCE)" if server.dialect.name == "postgresql" else ""
-        with server.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
-        server.dispose()
+    return fresh_url()
 
 
 @pytest.fixture

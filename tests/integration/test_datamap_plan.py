@@ -11,14 +11,12 @@ hand-written SQL, not against the walk's own logic.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, create_engine, text
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, text
 from sqlalchemy.engine import Engine, make_url
 
 from treu.clock import FixedClock
@@ -46,37 +44,6 @@ class AppDb:
     def ids(self, sql: str, **params: object) -> set[tuple[object, ...]]:
         with self.engine.connect() as conn:
             return {tuple(row) for row in conn.execute(text(sql), params)}
-
-
-@pytest.fixture
-def fresh_url(database_url: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
-    """Empty databases of this test's own on the session's backend, dropped afterwards."""
-    server = None
-    if not database_url.startswith("sqlite"):
-        server = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    names: list[str] = []
-
-    def make() -> str:
-        name = f"treu_plan_{uuid.uuid4().hex[:10]}"
-        if server is None:
-            return f"sqlite:///{tmp_path / name}.db"
-        extra = (
-            " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            if server.dialect.name == "mysql"
-            else ""
-        )
-        with server.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}{extra}"))
-        names.append(name)
-        return make_url(database_url).set(database=name).render_as_string(hide_password=False)
-
-    yield make
-    if server is not None:
-        force = " WITH (FORCE)" if server.dialect.name == "postgresql" else ""
-        with server.connect() as conn:
-            for name in names:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
-        server.dispose()
 
 
 @pytest.fixture

@@ -8,17 +8,15 @@ shared ``database_url`` database with treu's tables stays untouched.
 from __future__ import annotations
 
 import ipaddress
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import phonenumbers
 import pytest
 from foreign_schema import FACTS, METADATA, TABLES, create_foreign_schema
-from sqlalchemy import MetaData, and_, create_engine, exists, func, inspect, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import MetaData, and_, exists, func, inspect, select, text
+from sqlalchemy.engine import Engine
 from stdnum import iban as iban_number
 from stdnum.de import idnr, vat
 
@@ -29,33 +27,6 @@ from treu.store import make_engine
 NOW = datetime(2026, 1, 15, tzinfo=UTC)
 TABLES_VC = ARCHETYPES["consultation"].metadata.tables
 EmptyDatabase = Callable[[], str]
-
-
-@pytest.fixture
-def empty_database(database_url: str, tmp_path: Path) -> Iterator[EmptyDatabase]:
-    """Hands out fresh databases on the backend of ``database_url``; drops them afterwards."""
-    sqlite = database_url.startswith("sqlite")
-    server = None if sqlite else create_engine(database_url, isolation_level="AUTOCOMMIT")
-    names: list[str] = []
-
-    def make() -> str:
-        name = f"treu_demo_{uuid.uuid4().hex[:10]}"
-        if server is None:
-            return f"sqlite:///{tmp_path / name}.db"
-        mysql = server.dialect.name == "mysql"
-        extra = " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" if mysql else ""
-        with server.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}{extra}"))
-        names.append(name)
-        return make_url(database_url).set(database=name).render_as_string(hide_password=False)
-
-    yield make
-    if server is not None:
-        force = " WITH (FORCE)" if server.dialect.name == "postgresql" else ""
-        with server.connect() as conn:
-            for name in names:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
-        server.dispose()
 
 
 @pytest.fixture
@@ -128,9 +99,9 @@ def dump(engine: Engine, archetype: str) -> dict[str, list[tuple[Any, ...]]]:
 
 @pytest.mark.parametrize("archetype", sorted(ARCHETYPES))
 def test_demo_database_counts_match_stats_and_every_foreign_key_holds(
-    archetype: Any, empty_database: EmptyDatabase, engine_for: Callable[[str], Engine]
+    archetype: Any, fresh_url: EmptyDatabase, engine_for: Callable[[str], Engine]
 ) -> None:
-    url = empty_database()
+    url = fresh_url()
     seen: list[tuple[int, int]] = []
     stats = create_demo_database(url, archetype=archetype, subjects=150, batch_size=400, now=NOW,
                                  progress=lambda done, total: seen.append((done, total)))  # fmt: skip
@@ -147,9 +118,9 @@ def test_demo_database_counts_match_stats_and_every_foreign_key_holds(
 
 @pytest.mark.parametrize("archetype", sorted(ARCHETYPES))
 def test_demo_schema_has_real_indexed_foreign_keys_with_mixed_delete_rules(
-    archetype: Any, empty_database: EmptyDatabase, engine_for: Callable[[str], Engine]
+    archetype: Any, fresh_url: EmptyDatabase, engine_for: Callable[[str], Engine]
 ) -> None:
-    url = empty_database()
+    url = fresh_url()
     create_demo_database(url, archetype=archetype, subjects=50, now=NOW)
     inspector = inspect(engine_for(url))
     rules = set()
@@ -164,9 +135,9 @@ def test_demo_schema_has_real_indexed_foreign_keys_with_mixed_delete_rules(
 
 
 def test_consultation_customers_share_experts_organisations_and_products_VC(
-    empty_database: EmptyDatabase, engine_for: Callable[[str], Engine]
+    fresh_url: EmptyDatabase, engine_for: Callable[[str], Engine]
 ) -> None:
-    url = empty_database()
+    url = fresh_url()
     create_demo_database(url, archetype="consultation", subjects=200, now=NOW)
     engine = engine_for(url)
     with engine.connect() as conn:
@@ -195,9 +166,9 @@ def test_consultation_customers_share_experts_organisations_and_products_VC(
 
 
 def test_association_every_club_with_members_keeps_a_main_administrator_AF12(
-    empty_database: EmptyDatabase, engine_for: Callable[[str], Engine]
+    fresh_url: EmptyDatabase, engine_for: Callable[[str], Engine]
 ) -> None:
-    url = empty_database()
+    url = fresh_url()
     create_demo_database(url, archetype="association", subjects=200, now=NOW)
     with engine_for(url).connect() as conn:
 
@@ -241,9 +212,9 @@ VALIDATED = {
 
 @pytest.mark.parametrize("archetype", sorted(ARCHETYPES))
 def test_ibans_tax_ids_and_phone_numbers_are_valid(
-    archetype: Any, empty_database: EmptyDatabase, engine_for: Callable[[str], Engine]
+    archetype: Any, fresh_url: EmptyDatabase, engine_for: Callable[[str], Engine]
 ) -> None:
-    url = empty_database()
+    url = fresh_url()
     create_demo_database(url, archetype=archetype, subjects=150, now=NOW)
     engine = engine_for(url)
     for spec, is_valid in VALIDATED[archetype].items():
@@ -253,9 +224,9 @@ def test_ibans_tax_ids_and_phone_numbers_are_valid(
 
 
 def test_access_logs_hold_ipv4_and_ipv6_addresses_VC11(
-    empty_database: EmptyDatabase, engine_for: Callable[[str], Engine]
+    fresh_url: EmptyDatabase, engine_for: Callable[[str], Engine]
 ) -> None:
-    url = empty_database()
+    url = fresh_url()
     create_demo_database(url, archetype="consultation", subjects=150, now=NOW)
     addresses = [
         ipaddress.ip_address(v) for v in column_values(engine_for(url), "access_logs", "ip_address")
@@ -266,9 +237,9 @@ def test_access_logs_hold_ipv4_and_ipv6_addresses_VC11(
 
 @pytest.mark.parametrize("archetype", sorted(ARCHETYPES))
 def test_same_seed_gives_the_same_rows_whatever_the_batch_size(
-    archetype: Any, empty_database: EmptyDatabase, engine_for: Callable[[str], Engine]
+    archetype: Any, fresh_url: EmptyDatabase, engine_for: Callable[[str], Engine]
 ) -> None:
-    first, second, other = empty_database(), empty_database(), empty_database()
+    first, second, other = fresh_url(), fresh_url(), fresh_url()
     a = create_demo_database(
         first, archetype=archetype, subjects=80, seed=5, batch_size=37, now=NOW
     )
@@ -283,9 +254,9 @@ def test_same_seed_gives_the_same_rows_whatever_the_batch_size(
 
 
 def test_demo_database_refuses_existing_tables_until_dropped(
-    empty_database: EmptyDatabase, engine_for: Callable[[str], Engine]
+    fresh_url: EmptyDatabase, engine_for: Callable[[str], Engine]
 ) -> None:
-    url = empty_database()
+    url = fresh_url()
     create_demo_database(url, archetype="association", subjects=20, now=NOW)
     with pytest.raises(Conflict, match="already has demo tables"):
         create_demo_database(url, archetype="association", subjects=20, now=NOW)
@@ -298,9 +269,9 @@ def test_demo_database_refuses_existing_tables_until_dropped(
 
 
 def test_foreign_schema_creates_and_fills_with_its_own_naming(
-    empty_database: EmptyDatabase, engine_for: Callable[[str], Engine]
+    fresh_url: EmptyDatabase, engine_for: Callable[[str], Engine]
 ) -> None:
-    engine = engine_for(empty_database())
+    engine = engine_for(fresh_url())
     written = create_foreign_schema(engine)
     inspector = inspect(engine)
 

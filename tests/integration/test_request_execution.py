@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, column, create_engine, select, text
+from sqlalchemy import Engine, column, select, text
 from sqlalchemy import table as table_clause
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from treu.clock import SystemClock
@@ -60,25 +58,11 @@ GUARD = Guard(
 
 
 @pytest.fixture
-def app_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+def app_url(fresh_url: Callable[[], str]) -> str:
     """A consultation demo database of this test's own on the session's backend."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'app.db'}"
-        create_demo_database(url, archetype="consultation", subjects=40)
-        yield url
-        return
-    server = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    name = f"treu_exec_{uuid.uuid4().hex[:10]}"
-    extra = " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" if "mysql" in database_url else ""
-    with server.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}{extra}"))
-    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    url = fresh_url()
     create_demo_database(url, archetype="consultation", subjects=40)
-    yield url
-    force = " WITH (FORCE)" if server.dialect.name == "postgresql" else ""
-    with server.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
-    server.dispose()
+    return url
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from retention_shop import fresh_url, store
+from retention_shop import store
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -18,7 +18,7 @@ from treu.policy.loader import load_policy
 from treu.retention import plan, record_event, rules, run
 from treu.store import make_engine, make_sessionmaker, session_scope
 
-__all__ = ["fresh_url", "store"]  # fixtures
+__all__ = ["store"]  # fixtures
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 POLICY = load_policy("examples/sprechstunde/policy.yaml").policy

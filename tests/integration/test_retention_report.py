@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from retention_shop import Shop, berlin, customer, fresh_url, invoice, shop, shop_map, store
+from retention_shop import Shop, berlin, customer, invoice, shop, shop_map, store
 from sqlalchemy.engine import Engine
 
 from treu.clock import FixedClock
@@ -22,7 +22,7 @@ from treu.retention.report import (
     concept_to_xlsx,
 )
 
-__all__ = ["fresh_url", "shop", "store"]  # fixtures
+__all__ = ["shop", "store"]  # fixtures
 
 POLICY = load_policy("examples/sprechstunde/policy.yaml").policy
 

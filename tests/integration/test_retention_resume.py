@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from retention_shop import Shop, berlin, customer, fresh_url, invoice, open_shop, shop_map, store
+from retention_shop import Shop, berlin, customer, invoice, open_shop, shop_map, store
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -22,7 +22,7 @@ from treu.clock import FixedClock
 from treu.retention import run
 from treu.store.models import RetentionBatch, RetentionRuleRun, RetentionRun
 
-__all__ = ["fresh_url", "store"]  # fixtures
+__all__ = ["store"]  # fixtures
 
 HERE = Path(__file__).parent
 NOW = berlin(2026, 3, 1, 0, 0)

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from retention_shop import Shop, berlin, customer, fresh_url, open_shop, shop_map, store
+from retention_shop import Shop, berlin, customer, open_shop, shop_map, store
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.engine import Engine
 
@@ -23,7 +23,7 @@ from treu.jobs.worker import RETENTION_SWEEP, JobResult, Worker
 from treu.store import make_engine
 from treu.store.models import RetentionRun, WorkerLease
 
-__all__ = ["fresh_url", "store"]  # fixtures
+__all__ = ["store"]  # fixtures
 
 HERE = Path(__file__).parent
 NOW = berlin(2026, 3, 1, 0, 0)
