@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from treu.datamap._erase_batches import Batch, _mark, column_kind
 from treu.datamap._erase_sql import apply
 from treu.datamap._fetch import BATCH
-from treu.datamap.erase import _recipients
+from treu.datamap._recipients import for_categories
 from treu.datamap.model import DataMap, Table
 from treu.datamap.plan import Plan, PlanStep
 from treu.errors import RequestError
@@ -83,7 +83,7 @@ def categories_of(table: Table, columns: Iterable[str] | None = None) -> list[st
 
 def recipients(policy: Policy | None, categories: Sequence[str]) -> tuple[str, ...]:
     """Art. 19: the recipients of every activity whose categories meet these (as erasure)."""
-    return _recipients(policy, categories) if policy is not None and categories else ()
+    return for_categories(policy, categories) if policy is not None and categories else ()
 
 
 def refuse(what: str, problems: Sequence[str]) -> RequestError:

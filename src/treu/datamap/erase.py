@@ -45,6 +45,7 @@ from treu.datamap._erase_batches import Batch, batches
 from treu.datamap._erase_errors import erasure_failed
 from treu.datamap._erase_sql import apply, hash_values, keyed_hash
 from treu.datamap._fetch import Fetcher
+from treu.datamap._recipients import for_categories
 from treu.datamap.model import DataMap
 from treu.datamap.plan import Plan
 from treu.errors import ErasureBlocked, NotFound
@@ -274,7 +275,7 @@ def _report(
         counts=counts,
         restricted=restricted,
         categories=found,
-        recipients=_recipients(policy, found) if policy else (),
+        recipients=for_categories(policy, found) if policy else (),
         warnings=tuple(warnings),
     )
 
@@ -290,20 +291,3 @@ def _categories(datamap: DataMap, batch: Batch) -> Iterable[str]:
     else:
         named = dict(batch.changes.get("set") or batch.changes.get("hash") or {})  # type: ignore[call-overload]
     return (c.category for n in named if (c := table.columns.get(n)) and c.category)
-
-
-def _recipients(policy: Policy, categories: Sequence[str]) -> tuple[str, ...]:
-    """Names of the recipients of every activity whose data categories meet these."""
-    ids = dict.fromkeys(
-        rid
-        for activity in policy.activities
-        if any(_meet(c, d) for c in categories for d in activity.data_categories)
-        for rid in activity.recipients
-    )
-    names = {r.id: r.name for r in policy.recipients}
-    return tuple(dict.fromkeys(names.get(i, i) for i in ids))
-
-
-def _meet(a: str, b: str) -> bool:
-    """One category is the other or lies below it (``user.contact`` ⊇ ``user.contact.email``)."""
-    return a == b or a.startswith(b + ".") or b.startswith(a + ".")

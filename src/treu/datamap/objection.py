@@ -34,6 +34,7 @@ from treu.clock import Clock
 from treu.consent.suppression import suppress
 from treu.datamap import _marks
 from treu.datamap._fetch import Fetcher
+from treu.datamap._recipients import names as recipient_names
 from treu.datamap._report_text import render_objection
 from treu.datamap.model import DataMap
 from treu.datamap.plan import Plan, PlanStep
@@ -181,16 +182,16 @@ def _recipients(policy: Policy, purposes: tuple[str, ...]) -> tuple[str, ...]:
     def meets(purpose: str, use: str | None) -> bool:
         return use is not None and (use == purpose or use.startswith(purpose + "."))
 
-    ids = dict.fromkeys(
-        rid
-        for activity in policy.activities
-        if any(
-            activity.id == p
-            or (p == "marketing" and activity.direct_marketing)
-            or any(meets(p, u.data_use) for u in activity.purposes)
-            for p in purposes
-        )
-        for rid in activity.recipients
+    return recipient_names(
+        policy,
+        (
+            activity
+            for activity in policy.activities
+            if any(
+                activity.id == p
+                or (p == "marketing" and activity.direct_marketing)
+                or any(meets(p, u.data_use) for u in activity.purposes)
+                for p in purposes
+            )
+        ),
     )
-    names = {r.id: r.name for r in policy.recipients}
-    return tuple(dict.fromkeys(names.get(i, i) for i in ids))
