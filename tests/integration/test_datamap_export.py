@@ -40,7 +40,6 @@ from test_datamap_plan import (  # fixtures and schema of the plan tests
     _expected,
     _helpdesk,
     app_db,  # noqa: F401
-    fresh_url,  # noqa: F401
 )
 
 from treu.datamap import DataMap, Erasure, Plan, export_access, export_portability, plan, scan

@@ -13,7 +13,6 @@ from retention_shop import (
     Shop,
     berlin,
     customer,
-    fresh_url,
     invoice,
     shop,
     shop_map,
@@ -40,7 +39,7 @@ from treu.retention import (
 from treu.store import make_sessionmaker, session_scope
 from treu.store.models import Request, RetentionRuleRun, RetentionRun
 
-__all__ = ["fresh_url", "shop", "store"]  # fixtures
+__all__ = ["shop", "store"]  # fixtures
 
 
 def _run(shop: Shop, store: Engine, at: object, **options: object):  # type: ignore[no-untyped-def]

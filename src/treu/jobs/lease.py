@@ -90,35 +90,46 @@ def _advisory(store: Engine, name: str) -> Iterator[bool]:
 
 
 def _take(store: Engine, name: str, holder: str, ttl: float, clock: Clock) -> bool:
+    """Insert the lease row, or take it over when it expired.  The insert comes first and
+    the take-over runs in a transaction of its own: on MariaDB an UPDATE of a missing row
+    takes a gap lock, and two workers that both then insert deadlock."""
     now = clock.now()
     expires = now + timedelta(seconds=ttl)
+    values = {"holder": holder, "acquired_at": now, "expires_at": expires}
     try:
         with store.begin() as conn:
-            taken = conn.execute(
-                update(WorkerLease)
-                .where(
-                    WorkerLease.name == name,
-                    or_(WorkerLease.expires_at < now, WorkerLease.holder == holder),
-                )
-                .values(holder=holder, acquired_at=now, expires_at=expires)
-            ).rowcount
-            if taken:
-                return True
-            exists = conn.execute(select(WorkerLease.name).where(WorkerLease.name == name)).first()
-            if exists is not None:
-                return False
-            conn.execute(
-                insert(WorkerLease).values(
-                    name=name, holder=holder, acquired_at=now, expires_at=expires
-                )
-            )
-            return True
-    except IntegrityError:  # another worker inserted the row first
+            conn.execute(insert(WorkerLease).values(name=name, **values))
+        return True
+    except IntegrityError:  # the row exists: free only when it expired (or is ours)
+        pass
+    except OperationalError as exc:
+        if not _contended(exc):
+            raise
         return False
-    except OperationalError as exc:  # SQLite: the other writer held the database too long
-        if "locked" in str(exc.orig):
-            return False
-        raise
+    try:
+        with store.begin() as conn:
+            return bool(
+                conn.execute(
+                    update(WorkerLease)
+                    .where(
+                        WorkerLease.name == name,
+                        or_(WorkerLease.expires_at < now, WorkerLease.holder == holder),
+                    )
+                    .values(**values)
+                ).rowcount
+            )
+    except OperationalError as exc:
+        if not _contended(exc):
+            raise
+        return False
+
+
+def _contended(exc: OperationalError) -> bool:
+    """Another worker held the row or the database: SQLite's "database is locked", InnoDB's
+    deadlock (1213) and lock wait timeout (1205).  The job is someone else's this turn."""
+    message = str(exc.orig)
+    code = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
+    return "locked" in message or code in (1205, 1213)
 
 
 def _renew(
