@@ -173,16 +173,17 @@ def build(b: Backend, subjects: int) -> dict[str, Any]:
 
 
 @contextmanager
-def sole_user(subjects: int) -> Iterator[None]:
+def sole_user(subjects: int, name: str = ARCHETYPE) -> Iterator[None]:
     """Hold the cache of this size for the whole run: building and measuring (which erases
-    subjects) must not overlap with another run, or one resets what the other builds."""
+    subjects) must not overlap with another run, or one resets what the other builds.
+    ``name`` keeps the caches of other benchmarks (``retention``) under locks of their own."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    with (CACHE / f"{ARCHETYPE}-{subjects}.lock").open("a+") as handle:
+    with (CACHE / f"{name}-{subjects}.lock").open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise SystemExit(
-                f"another benchmark run is using the {subjects:,}-subject cache; wait for it"
+                f"another benchmark run is using the {name} cache of size {subjects:,}; wait for it"
             ) from None
         try:
             yield
