@@ -20,6 +20,10 @@
     ├── MailError              an e-mail could not be handed to the mail server
     ├── InvalidUser            a staff user's e-mail, password or role cannot be used
     ├── RateLimited            too many attempts; try again later
+    ├── AnonymizeError         pseudonymisation or field encryption cannot run as asked
+    │   ├── KeyringError       a key is missing, too short, malformed or unknown
+    │   ├── CiphertextInvalid  an encrypted field was altered or moved to another field
+    │   └── SubjectShredded    the subject's data key was destroyed: its fields are gone
     └── AuthError              not logged in, or not allowed (role)
 
 User-facing edges (CLI, web) catch ``TreuError`` and show ``str(error)``; anything
@@ -29,10 +33,13 @@ else is a bug and keeps its traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 __all__ = [
+    "AnonymizeError",
     "AuthError",
+    "CiphertextInvalid",
     "Conflict",
     "ConsentError",
     "DataMapError",
@@ -43,6 +50,7 @@ __all__ = [
     "InputError",
     "InvalidTransition",
     "InvalidUser",
+    "KeyringError",
     "MailError",
     "NotFound",
     "NoticeError",
@@ -52,6 +60,7 @@ __all__ = [
     "RequestError",
     "StoreError",
     "StoreUnavailable",
+    "SubjectShredded",
     "TreuError",
     "VerificationFailed",
 ]
@@ -237,6 +246,34 @@ class RateLimited(TreuError):
 
 class AuthError(TreuError):
     """Not logged in, or not allowed to do this."""
+
+
+class AnonymizeError(TreuError):
+    """Pseudonymisation or field encryption cannot run as asked."""
+
+
+class KeyringError(AnonymizeError):
+    """A pseudonymisation or master key is missing, too short, malformed or unknown."""
+
+
+class CiphertextInvalid(AnonymizeError):
+    """The encrypted field was altered, belongs to another field or subject, or is not
+    treu's: its authentication tag does not match."""
+
+
+class SubjectShredded(AnonymizeError):
+    """The subject's data key was destroyed (crypto-shredding): every copy of the fields
+    encrypted with it, backups included, can no longer be read.
+
+    ``key_id`` names the destroyed key and ``shredded_at`` says when (UTC); neither is
+    personal data."""
+
+    def __init__(
+        self, message: str | None = None, *, key_id: str, shredded_at: datetime | None = None
+    ) -> None:
+        super().__init__(message)
+        self.key_id = key_id
+        self.shredded_at = shredded_at
 
 
 def read_text_file(path: Path, *, missing_hint: str = "") -> str:

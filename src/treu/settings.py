@@ -83,3 +83,26 @@ class Settings(BaseSettings):
         ge=1,
         description="Days after which unconfirmed newsletter sign-ups are deleted.",
     )
+    client_ipv4_prefix: int = Field(
+        default=24,
+        ge=0,
+        le=24,
+        description="The web app cuts every client IPv4 address to this many bits before the "
+        "routes and uvicorn's access log see it (A2: at least the last octet).",
+    )
+    client_ipv6_prefix: int = Field(
+        default=48,
+        ge=0,
+        le=48,
+        description="The same for IPv6 addresses (A2: at most /48).",
+    )
+    pseudonym_keys: SecretStr = Field(
+        default=SecretStr(""),
+        description="HMAC-SHA-256 keys of treu.anonymize.pseudonym as 'id:base64key,...', "
+        "the first one current; each key at least 32 bytes; kept apart from the data (A3).",
+    )
+    shred_master_keys: SecretStr = Field(
+        default=SecretStr(""),
+        description="AES-256 master keys that wrap the per-subject data keys of "
+        "treu.anonymize.shred, as 'id:base64key,...', the first one current; 32 bytes each.",
+    )
