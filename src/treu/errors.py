@@ -20,6 +20,8 @@
     ├── MailError              an e-mail could not be handed to the mail server
     ├── InvalidUser            a staff user's e-mail, password or role cannot be used
     ├── RateLimited            too many attempts; try again later
+    ├── RetentionError         a deletion rule, event, hold or sweep cannot run as asked
+    │   └── SweepRunning       another retention sweep holds the lock; try again later
     ├── AnonymizeError         pseudonymisation or field encryption cannot run as asked
     │   ├── KeyringError       a key is missing, too short, malformed or unknown
     │   ├── CiphertextInvalid  an encrypted field was altered or moved to another field
@@ -58,9 +60,11 @@ __all__ = [
     "Problem",
     "RateLimited",
     "RequestError",
+    "RetentionError",
     "StoreError",
     "StoreUnavailable",
     "SubjectShredded",
+    "SweepRunning",
     "TreuError",
     "VerificationFailed",
 ]
@@ -242,6 +246,15 @@ class RateLimited(TreuError):
     def __init__(self, message: str | None = None, *, retry_after: int = 60) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class RetentionError(TreuError):
+    """A deletion rule, retention event, hold or sweep cannot run as asked."""
+
+
+class SweepRunning(RetentionError):
+    """Another retention sweep (a worker or a manual run) holds the lock: two sweeps at
+    once would race for the same rows.  Nothing was changed; try again later."""
 
 
 class AuthError(TreuError):
