@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from treu.datamap import _yaml_fast, dump, loads, scan, yaml_io
+from treu import _yaml_fast
+from treu.datamap import dump, loads, scan, yaml_io
 from treu.demodata import create_demo_database
 from treu.policy.loader import _parse_yaml, _plain
 from treu.store import make_engine

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from treu.datamap import _yaml_fast
+from treu import _yaml_fast
 from treu.datamap.model import (
     Column,
     DataMap,

@@ -1,18 +1,27 @@
-"""The policy model: one ``policy.yaml`` that every part of treu reads."""
+"""The policy model: one ``policy.yaml`` that every part of treu reads.
+
+The names below load on first use (PEP 562): ``treu.policy.durations`` or the model alone
+should not pull in the loader, its checks and fideslang's taxonomy - a ``treu dsr``
+command pays for every module at process start.
+"""
 
 from __future__ import annotations
 
-from treu.policy.durations import START_EVENTS, Duration, parse_duration
-from treu.policy.loader import LoadedPolicy, load_policy, parse_policy
-from treu.policy.model import (
-    Activity,
-    Cookie,
-    Policy,
-    Purpose,
-    Recipient,
-    Retention,
-    Transfer,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from treu.policy.durations import START_EVENTS, Duration, parse_duration
+    from treu.policy.loader import LoadedPolicy, load_policy, parse_policy
+    from treu.policy.model import (
+        Activity,
+        Cookie,
+        Policy,
+        Purpose,
+        Recipient,
+        Retention,
+        Transfer,
+    )
 
 __all__ = [
     "START_EVENTS",
@@ -29,3 +38,32 @@ __all__ = [
     "parse_duration",
     "parse_policy",
 ]
+
+_HOME = {
+    "START_EVENTS": "durations",
+    "Duration": "durations",
+    "parse_duration": "durations",
+    "LoadedPolicy": "loader",
+    "load_policy": "loader",
+    "parse_policy": "loader",
+    "Activity": "model",
+    "Cookie": "model",
+    "Policy": "model",
+    "Purpose": "model",
+    "Recipient": "model",
+    "Retention": "model",
+    "Transfer": "model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

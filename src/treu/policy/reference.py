@@ -13,8 +13,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal, TypeVar
 
-from ruamel.yaml import YAML
-
+from treu import _yaml_fast
 from treu.policy.durations import Duration, parse_duration
 
 __all__ = [
@@ -172,7 +171,12 @@ def _fideslang_names(kind: str) -> dict[str, str]:
 
 def _load(name: str) -> dict[str, Any]:
     text = (files("treu.policy") / "data" / name).read_text(encoding="utf-8")
-    return _mapping(YAML(typ="safe").load(text), name)
+    tree = _yaml_fast.tree(text)  # libyaml; ruamel (pure Python) only for what it cannot read
+    if tree is None:
+        from ruamel.yaml import YAML
+
+        tree = YAML(typ="safe").load(text)
+    return _mapping(tree, name)
 
 
 def _mapping(value: object, where: str) -> dict[str, Any]:
