@@ -21,7 +21,7 @@ __all__ = ["IpMaskingFilter", "mask_text"]
 # IPv4: four dot-separated digit groups not glued to further digits or dots-and-digits.
 # IPv6: hex groups and colons (at least two colons), optionally ending in a dotted quad,
 # optionally a zone id; not starting inside a word (``std::map``) or another address.
-_CANDIDATE = re.compile(
+CANDIDATE_PATTERN = (
     r"(?<![\w.:])"
     r"(?:"
     r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?:%[\w.-]+)?"
@@ -29,6 +29,8 @@ _CANDIDATE = re.compile(
     r"|\d{1,3}(?:\.\d{1,3}){3}(?!\w|\.\d)"
     r")"
 )
+"""Shaped like an address; the log anonymiser compiles it for bytes."""
+_CANDIDATE = re.compile(CANDIDATE_PATTERN)
 
 
 @lru_cache(maxsize=4096)
