@@ -1,8 +1,11 @@
 """Background work that keeps treu's own promises while it serves.
 
 Deleting closed requests whose retention ended (D14: fixed retention of the request
-records), and sealing consent records into the ledger's hash chain every few seconds.  It runs in the server process on a timer; the
-retention issue brings a real scheduler and, on PostgreSQL, a shared job queue.
+records), and sealing consent records into the ledger's hash chain every few seconds.
+They run in the server process on timers and in ``treu worker`` (on PostgreSQL through
+procrastinate's queue, ``treu.jobs.queue``); ``leased`` puts each run under its lease
+(``treu.jobs.lease``), so several servers and workers on one store never run one job
+twice at once.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from treu.clock import Clock
@@ -22,6 +26,7 @@ __all__ = [
     "Job",
     "PeriodicJobs",
     "housekeeping",
+    "leased",
     "purge_closed_requests",
     "seal_consent_records",
 ]
@@ -119,3 +124,21 @@ def housekeeping(
         ),
         Job("seal-consent-records", lambda: seal_consent_records(factory), SEAL_EVERY_SECONDS),
     ]
+
+
+def leased(store: Engine, jobs: list[Job]) -> list[Job]:
+    """The jobs, each run under ``exclusive(store, job.name)``: a process that finds the
+    job taken skips the turn (the run returns 0) instead of doing it a second time."""
+    from treu.jobs.lease import exclusive
+
+    def guarded(job: Job) -> Callable[[], object]:
+        def run() -> object:
+            with exclusive(store, job.name) as held:
+                if not held:
+                    log.debug("job %s skipped: another process is running it", job.name)
+                    return 0
+                return job.run()
+
+        return run
+
+    return [Job(job.name, guarded(job), job.every_seconds) for job in jobs]

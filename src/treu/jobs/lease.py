@@ -9,6 +9,12 @@ renewed by a thread every third of its lifetime while the job runs.  A killed wo
 lease blocks the job until it expires (``ttl``, a minute by default).
 
 Nobody waits: a worker that does not get the job skips this turn.
+
+``shared=True`` (PostgreSQL only) takes the advisory lock in shared mode: any number of
+shared holders at once, but none beside an exclusive one.  The scheduler's per-rule
+retention jobs hold ``retention-sweep`` shared, so they run side by side on several
+workers while a whole sweep (``treu retention run``, ``treu worker --once``) holding it
+exclusively keeps them all out, and they it.
 """
 
 from __future__ import annotations
@@ -46,13 +52,16 @@ def exclusive(
     holder: str | None = None,
     ttl: float = TTL_SECONDS,
     clock: Clock | None = None,
+    shared: bool = False,
 ) -> Iterator[bool]:
     """``True`` inside the block when this worker holds ``name``; ``False`` when another
     worker does (then the block should skip the job)."""
     if store.dialect.name == "postgresql":
-        with _advisory(store, name) as held:
+        with _advisory(store, name, shared=shared) as held:
             yield held
         return
+    if shared:
+        raise ValueError("shared leases exist on PostgreSQL only (advisory locks)")
     holder = holder or worker_id()
     clock = clock or SystemClock()
     if not _take(store, name, holder, ttl, clock):
@@ -76,16 +85,21 @@ def exclusive(
 
 
 @contextmanager
-def _advisory(store: Engine, name: str) -> Iterator[bool]:
+def _advisory(store: Engine, name: str, *, shared: bool) -> Iterator[bool]:
     key = int.from_bytes(hashlib.sha256(f"treu:{name}".encode()).digest()[:8], "big", signed=True)
+    take, give = (
+        (func.pg_try_advisory_lock_shared, func.pg_advisory_unlock_shared)
+        if shared
+        else (func.pg_try_advisory_lock, func.pg_advisory_unlock)
+    )
     with store.connect() as conn:
-        held = bool(conn.execute(select(func.pg_try_advisory_lock(key))).scalar())
+        held = bool(conn.execute(select(take(key))).scalar())
         conn.commit()  # the lock is the session's; no transaction stays open meanwhile
         try:
             yield held
         finally:
             if held:
-                conn.execute(select(func.pg_advisory_unlock(key)))
+                conn.execute(select(give(key)))
                 conn.commit()
 
 

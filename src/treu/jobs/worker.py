@@ -28,16 +28,28 @@ from treu.jobs import Job, housekeeping
 from treu.jobs.lease import TTL_SECONDS, exclusive, worker_id
 from treu.policy.model import Policy
 from treu.retention import RetentionReport, rules, run
-from treu.retention.rules import rules_digest
+from treu.retention.rules import Rule, rules_digest
 from treu.retention.sweep import OnBatch
 from treu.store.db import make_sessionmaker, session_scope
-from treu.store.models import RetentionRun
+from treu.store.models import RetentionRuleRun, RetentionRun
 
-__all__ = ["RETENTION_SWEEP", "JobResult", "Worker", "unfinished_runs"]
+__all__ = [
+    "RETENTION_SWEEP",
+    "JobResult",
+    "Worker",
+    "resumable_runs",
+    "rule_job",
+    "unfinished_runs",
+]
 
 log = logging.getLogger("treu.worker")
 
 RETENTION_SWEEP = "retention-sweep"
+
+
+def rule_job(table: str) -> str:
+    """The job (and lease) name of one table's deletion rule."""
+    return f"retention-rule:{table}"
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,29 @@ def unfinished_runs(store: Engine, digest: str | None = None) -> list[str]:
         return list(session.scalars(query.order_by(RetentionRun.started_at, RetentionRun.id)))
 
 
+def resumable_runs(store: Engine, current: list[Rule]) -> dict[str, tuple[str, ...]]:
+    """Unfinished runs that can go on under ``current``, oldest first, with their tables.
+
+    A run recorded the rules of its tables (all of them, or one for a scheduler's
+    per-rule job); it resumes when those tables' rules are still the same (digest)."""
+    query = (
+        select(RetentionRun.id, RetentionRun.rules_digest, RetentionRuleRun.table_name)
+        .join(RetentionRuleRun, RetentionRuleRun.run_id == RetentionRun.id)
+        .where(RetentionRun.state != "done")
+        .order_by(RetentionRun.started_at, RetentionRun.id, RetentionRuleRun.rule_no)
+    )
+    found: dict[str, tuple[str, list[str]]] = {}
+    with session_scope(make_sessionmaker(store)) as session:
+        for run_id, digest, table in session.execute(query):
+            found.setdefault(run_id, (digest, []))[1].append(table)
+    resumable = {}
+    for run_id, (digest, tables) in found.items():
+        subset = [r for r in current if r.table in tables]
+        if len(subset) == len(tables) and rules_digest(subset) == digest:
+            resumable[run_id] = tuple(tables)
+    return resumable
+
+
 @dataclass(kw_only=True)
 class Worker:
     app: Engine
@@ -87,6 +122,26 @@ class Worker:
     def sweep(self) -> JobResult:
         """The retention sweep: unfinished runs under these rules resumed, then a new run."""
         return self._exclusive(RETENTION_SWEEP, self._sweep)
+
+    def rule(self, table: str) -> JobResult:
+        """One table's deletion rule (the job queue's per-rule job): its unfinished runs
+        resumed, then a new run of it alone.  It holds ``retention-sweep`` shared - rules
+        run side by side, a whole sweep keeps them out - and its own lease exclusively."""
+        name = rule_job(table)
+        shared = self.store.dialect.name == "postgresql"  # elsewhere: one sweep at a time
+        with exclusive(self.store, RETENTION_SWEEP, holder=self.holder, ttl=self.lease_ttl,
+                       shared=shared) as free:  # fmt: skip
+            if not free:
+                log.info("job %s skipped: a retention sweep is running", name)
+                return JobResult(name, ran=False)
+            return self._exclusive(name, lambda: self._rules(name, table))
+
+    def run_job(self, name: str) -> JobResult:
+        """One of the jobs by name, under its lease (the job queue's housekeeping job)."""
+        for job, work, _ in self._table(every=0):
+            if job == name:
+                return self._exclusive(name, work)
+        raise ValueError(f"no job {name}")
 
     def run_once(self) -> list[JobResult]:
         """Every job once, the sweep first."""
@@ -123,7 +178,7 @@ class Worker:
             result = work()
         seconds = time.perf_counter() - started
         done = JobResult(**{**result.__dict__, "seconds": seconds})
-        if name == RETENTION_SWEEP:
+        if done.run_ids:
             log.info("job %s runs=%s resumed=%s deleted=%d restricted=%d seconds=%.3f", name,
                      ",".join(done.run_ids) or "-", ",".join(done.resumed) or "-", done.deleted,
                      done.restricted, seconds)  # fmt: skip
@@ -133,17 +188,25 @@ class Worker:
         return done
 
     def _sweep(self) -> JobResult:
-        digest = rules_digest(rules(self.datamap, self.policy))
-        for other in sorted(
-            set(unfinished_runs(self.store)) - set(unfinished_runs(self.store, digest))
-        ):
-            log.warning("job %s: run %s was started under other rules; not resumed",
-                        RETENTION_SWEEP, other)  # fmt: skip
-        resumed = unfinished_runs(self.store, digest)
-        reports = [self._run(run_id) for run_id in resumed]
-        reports.append(self._run(None))
+        return self._rules(RETENTION_SWEEP, None)
+
+    def _rules(self, job: str, table: str | None) -> JobResult:
+        """Unfinished runs of these rules resumed (all of them, or one table's), then a new
+        run of them."""
+        current = rules(self.datamap, self.policy)
+        resumable = resumable_runs(self.store, current)
+        if table is None:
+            for other in sorted(set(unfinished_runs(self.store)) - set(resumable)):
+                log.warning("job %s: run %s was started under other rules; not resumed",
+                            job, other)  # fmt: skip
+            resumed = list(resumable)
+        else:
+            resumed = [run_id for run_id, tables in resumable.items() if tables == (table,)]
+        only = None if table is None else [table]
+        reports = [self._run(run_id, None) for run_id in resumed]
+        reports.append(self._run(None, only))
         return JobResult(
-            RETENTION_SWEEP,
+            job,
             ran=True,
             run_ids=tuple(r.run_id for r in reports),
             resumed=tuple(resumed),
@@ -151,7 +214,7 @@ class Worker:
             restricted=sum(rule.restricted for r in reports for rule in r.rules),
         )
 
-    def _run(self, run_id: str | None) -> RetentionReport:
+    def _run(self, run_id: str | None, only: list[str] | None) -> RetentionReport:
         return run(self.app, self.store, self.datamap, self.policy, clock=self.clock,
                    batch_size=self.batch_size, run_id=run_id, hash_key=self.hash_key,
-                   on_batch=self.on_batch)  # fmt: skip
+                   on_batch=self.on_batch, only=only)  # fmt: skip

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from treu.clock import Clock
-from treu.errors import NotFound, TreuError
+from treu.errors import NotFound, RetentionError
 from treu.store.models import RetentionEvent, RetentionHold
 
 __all__ = ["Hold", "holds", "record_event", "release"]
@@ -45,9 +45,9 @@ def record_event(
     that ended, was renewed and ended again).
     """
     if at.tzinfo is None:
-        raise TreuError("record_event needs a timezone-aware time (at)")
+        raise RetentionError("record_event needs a timezone-aware time (at)")
     if not event or not table:
-        raise TreuError("record_event needs an event name and a table")
+        raise RetentionError("record_event needs an event name and a table")
     row_key = _text_key(key)
     recorded = clock.now() if clock is not None else at
     found = session.scalars(
@@ -72,7 +72,7 @@ def hold(session: Session, *, table: str, key: object, reason: str, clock: Clock
     the row and the rows that belong to it are restricted instead of deleted (R3).
     Returns the hold's id."""
     if not reason.strip():
-        raise TreuError("a hold needs its reason (R3), e.g. the court file number")
+        raise RetentionError("a hold needs its reason (R3), e.g. the court file number")
     entry = RetentionHold(
         table_name=table, row_key=_json_key(key), reason=reason.strip(), created_at=clock.now()
     )
@@ -109,11 +109,11 @@ def key_values(row_key: str) -> list[str]:
 def _text_key(key: object) -> str:
     if isinstance(key, list | tuple):
         if len(key) != 1:
-            raise TreuError("an event names a row by one key column; give one value")
+            raise RetentionError("an event names a row by one key column; give one value")
         key = key[0]
     text = str(key)
     if not text or len(text) > _MAX_KEY:
-        raise TreuError(f"a key must have 1 to {_MAX_KEY} characters")
+        raise RetentionError(f"a key must have 1 to {_MAX_KEY} characters")
     return text
 
 
@@ -121,5 +121,5 @@ def _json_key(key: object) -> str:
     values: Sequence[object] = list(key) if isinstance(key, list | tuple) else [key]
     text = json.dumps([str(v) for v in values], ensure_ascii=False, separators=(",", ":"))
     if not values or len(text) > _MAX_KEY:
-        raise TreuError(f"a key must be 1 to {_MAX_KEY} characters of JSON")
+        raise RetentionError(f"a key must be 1 to {_MAX_KEY} characters of JSON")
     return text

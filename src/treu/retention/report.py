@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from treu.clock import BERLIN
-from treu.errors import TreuError
+from treu.errors import RetentionError
 from treu.notice import phrases as ph
 from treu.notice._record_text import dpo_text
 from treu.notice._record_writers import _CSS, _h, _md
@@ -226,7 +226,7 @@ def build_concept(
     from the deletion-run log in ``store`` (``None``: not checked).  Raises
     ``DataMapError`` as ``rules`` does when a binding cannot run."""
     if lang not in ("de", "en"):
-        raise TreuError(f"no Löschkonzept in '{lang}'; treu writes it in de, en")
+        raise RetentionError(f"no Löschkonzept in '{lang}'; treu writes it in de, en")
     from treu.retention.history import last_runs
 
     found = {r.table: r for r in rules(datamap, policy)}

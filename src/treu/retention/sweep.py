@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import time as clock_time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -71,7 +71,7 @@ from treu.datamap._graph import (
 )
 from treu.datamap.model import DataMap, Strategy
 from treu.datamap.plan import Plan, PlanStep
-from treu.errors import ErasureBlocked, TreuError
+from treu.errors import ErasureBlocked, RetentionError
 from treu.policy.model import Lang, Policy
 from treu.requests.kinds import OPEN_STATES
 from treu.retention import _log as log
@@ -189,12 +189,15 @@ def plan(
     *,
     clock: Clock,
     batch_size: int = 500,
+    only: Collection[str] | None = None,
 ) -> RetentionPlan:
-    """Every rule's due rows now, with their dependants and holds, as counts; reads only.
+    """Every rule's due rows now (``only``: of those tables), with their dependants and
+    holds, as counts; reads only.
 
     It walks the same windows a run would, so a run at the same moment does exactly
     this (``--dry-run``)."""
-    sweep = _Sweep(app, store, datamap, policy, clock.now(), batch_size, hash_key=None)
+    sweep = _Sweep(app, store, datamap, policy, clock.now(), batch_size, hash_key=None,
+                   only=only)  # fmt: skip
     results = []
     for rule in sweep.rules:
         counts: dict[str, dict[str, int]] = {}
@@ -221,16 +224,21 @@ def run(
     run_id: str | None = None,
     hash_key: bytes | None = None,
     on_batch: OnBatch | None = None,
+    only: Collection[str] | None = None,
 ) -> RetentionReport:
     """Execute every rule (see the module docstring); with the ``run_id`` of a recorded
     run, resume it at the moment it was started (its cutoffs), under the same rules.
 
+    ``only`` names the tables whose rules run (a scheduler runs one rule per job); the
+    run's log holds those rules alone, and resuming it takes them from the log.
     ``hash_key`` keys the ``hash`` strategy of dependent tables (``TREU_SECRET_KEY``)."""
     now = clock.now()
     recorded = log.load(store, run_id) if run_id is not None else None
     as_of = recorded[0].as_of if recorded else now
     size = recorded[0].batch_size if recorded else batch_size
-    sweep = _Sweep(app, store, datamap, policy, as_of, size, hash_key=hash_key)
+    if recorded:
+        only = [entry.table_name for entry in recorded[1]]
+    sweep = _Sweep(app, store, datamap, policy, as_of, size, hash_key=hash_key, only=only)
     digest = rules_digest(sweep.rules)
     if recorded is not None and recorded[0].rules_digest != digest:
         raise ErasureBlocked(
@@ -338,6 +346,7 @@ class _Sweep:
     now: datetime
     batch_size: int
     hash_key: bytes | None
+    only: Collection[str] | None = None
     rules: list[Rule] = field(init=False)
     edges: list[Edge] = field(init=False)
     keys: dict[str, tuple[str, ...]] = field(init=False)
@@ -346,8 +355,13 @@ class _Sweep:
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
-            raise TreuError("the batch size must be at least 1")
+            raise RetentionError("the batch size must be at least 1")
         self.rules = rules(self.datamap, self.policy)
+        if self.only is not None:
+            unknown = sorted(set(self.only) - {r.table for r in self.rules})
+            if unknown:
+                raise RetentionError(f"no deletion rule for {', '.join(unknown)} in the data map")
+            self.rules = [r for r in self.rules if r.table in self.only]
         self.edges, _ = resolve(self.datamap)
         self.keys = {n: key_columns(n, t, self.edges) for n, t in self.datamap.tables.items()}
         self.pinned = self._pinned()
@@ -660,7 +674,7 @@ class _Sweep:
                 continue
             if batch.action == "hash" and batch.hashes is None:
                 if self.hash_key is None:
-                    raise TreuError(
+                    raise RetentionError(
                         f"{batch.table} hashes its columns: give the hash key (TREU_SECRET_KEY)"
                     )
                 with self.app.connect() as conn:
@@ -672,7 +686,7 @@ class _Sweep:
                 with self.app.begin() as conn:
                     apply(conn, schema, batch)
             except DBAPIError as exc:
-                raise TreuError(
+                raise RetentionError(
                     f"retention run {run_id} stopped at table {batch.table}: the database "
                     f"refused a batch ({type(exc).__name__}); the batches before it are done. "
                     "Fix the cause ('treu datamap check' shows drift), then run again with "
