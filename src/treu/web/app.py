@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from treu import __version__
 from treu.clock import Clock, SystemClock
 from treu.errors import TreuError
-from treu.jobs import PeriodicJobs, housekeeping
+from treu.jobs import PeriodicJobs, housekeeping, leased
 from treu.mail import Mailer, make_mailer
 from treu.policy.loader import LoadedPolicy, load_policy
 from treu.requests import Executor
@@ -150,13 +150,18 @@ def _limits(settings: Settings) -> RateLimits:
 
 
 def _jobs(svc: Services) -> PeriodicJobs:
-    """The server's own background work: purges when retention ends, consent sealing."""
+    """The server's own background work: purges when retention ends, consent sealing;
+    each run under its lease, so several server processes and ``treu worker`` on one
+    store never run a job twice at once."""
     return PeriodicJobs(
-        housekeeping(
-            svc.sessions,
-            svc.clock,
-            request_retention_years=svc.settings.request_retention_years,
-            newsletter_pending_days=svc.settings.newsletter_pending_days,
+        leased(
+            svc.engine,
+            housekeeping(
+                svc.sessions,
+                svc.clock,
+                request_retention_years=svc.settings.request_retention_years,
+                newsletter_pending_days=svc.settings.newsletter_pending_days,
+            ),
         )
     )
 
