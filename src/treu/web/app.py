@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from treu import __version__
+from treu.anonymize.middleware import TruncateClient
 from treu.clock import Clock, SystemClock
 from treu.errors import TreuError
 from treu.jobs import PeriodicJobs, housekeeping, leased
@@ -141,6 +142,13 @@ def create_app(
     docs_csp = _add_docs(app)
     app.add_middleware(ErrorBoundary)
     app.add_middleware(SecureHeaders, https=https, csp_by_path={"/docs": docs_csp})
+    # Outermost: routes, rate limits and uvicorn's access log see only the client's
+    # network (A2, A5); the rate limits and the consent ledger cut to /24, /48 themselves.
+    app.add_middleware(
+        TruncateClient,
+        v4_prefix=settings.client_ipv4_prefix,
+        v6_prefix=settings.client_ipv6_prefix,
+    )
     return app
 
 
