@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,7 +16,7 @@ from treu.clock import FixedClock
 from treu.errors import RateLimited
 from treu.store import make_sessionmaker, session_scope
 from treu.store.models import RateLimitHit, User
-from treu.web.ratelimit import Limit, RateLimits, client_network, hit, purge
+from treu.web.ratelimit import Limit, LocalCounts, RateLimits, client_network, hit, purge
 
 SECRET = b"k" * 32
 WRONG = {"password": "not the password at all"}
@@ -119,3 +119,32 @@ def test_concurrent_hits_from_many_connections_are_all_counted(
         thread.join()
     assert failures == []
     assert session.scalar(select(RateLimitHit.count)) == 30
+
+
+def test_local_counts_keep_fixed_windows_per_bucket_and_network_in_memory() -> None:
+    clock = FixedClock(datetime(2026, 3, 1, 12, 0, 10, tzinfo=UTC))
+    counts, rule = LocalCounts(), Limit(2, 60)
+    assert [counts.hit("consent-ip", "203.0.113.0/24", rule, clock) for _ in range(2)] == [1, 2]
+    assert counts.hit("consent-ip", "198.51.100.0/24", rule, clock) == 1  # another network
+    assert counts.hit("other", "203.0.113.0/24", rule, clock) == 1  # another bucket
+    with pytest.raises(RateLimited) as refused:
+        counts.hit("consent-ip", "203.0.113.0/24", rule, clock)
+    assert refused.value.retry_after == 50  # the window started at 12:00:00
+    clock.advance(timedelta(seconds=50))  # the next window starts afresh
+    assert counts.hit("consent-ip", "203.0.113.0/24", rule, clock) == 1
+
+
+def test_local_counts_lose_no_hit_under_threads() -> None:
+    clock = FixedClock(datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC))
+    counts, rule = LocalCounts(), Limit(10**9, 3600)
+
+    def many() -> None:
+        for _ in range(2000):
+            counts.hit("consent-ip", "net", rule, clock)
+
+    threads = [threading.Thread(target=many) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert counts.hit("consent-ip", "net", rule, clock) == 8 * 2000 + 1

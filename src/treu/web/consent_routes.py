@@ -37,7 +37,7 @@ from treu.policy.loader import LoadedPolicy
 from treu.store import session_scope
 from treu.web.deps import Services, services
 from treu.web.errors import Forbidden
-from treu.web.ratelimit import check, client_network
+from treu.web.ratelimit import client_network
 
 __all__ = ["BannerScript", "banner_script", "router"]
 
@@ -179,12 +179,9 @@ async def post_decision(body: DecisionIn, request: Request) -> JSONResponse:
 def _decide(
     svc: Services, body: DecisionIn, host: str | None, user_agent: str | None
 ) -> DecisionOut:
-    """Count the attempt (a transaction of its own: it counts even if the decision is
-    refused), check the decision against the served banner and record it."""
-    check(
-        svc.sessions, "consent-ip", client_network(host), svc.limits.consent_per_ip, svc.clock,
-        secret=svc.secret,
-    )  # fmt: skip
+    """Count the attempt (in this process: it counts even if the decision is refused),
+    check the decision against the served banner and record it: one transaction."""
+    svc.local_counts.hit("consent-ip", client_network(host), svc.limits.consent_per_ip, svc.clock)
     script = banner_script(svc)
     purposes = [p["id"] for p in script.config["purposes"]]
     unknown = sorted(set(body.granted + body.denied) - set(purposes))

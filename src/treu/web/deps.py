@@ -20,7 +20,7 @@ from treu.policy.reference import authorities
 from treu.requests import Executor, MailContext, ManualExecutor
 from treu.settings import Settings
 from treu.store import session_scope
-from treu.web.ratelimit import RateLimits
+from treu.web.ratelimit import LocalCounts, RateLimits
 from treu.web.session_cookie import SessionCodec
 
 __all__ = ["DbSession", "Services", "db_session", "services"]
@@ -41,6 +41,8 @@ class Services:
     policy: LoadedPolicy | None = None
     executor: Executor = field(default_factory=ManualExecutor)
     """Carries out verified requests (through the data map, or by hand)."""
+    local_counts: LocalCounts = field(default_factory=LocalCounts)
+    """Rate limits counted in this process (cookie-banner decisions)."""
 
     @property
     def secret(self) -> bytes:
