@@ -21,7 +21,6 @@
     ├── InvalidUser            a staff user's e-mail, password or role cannot be used
     ├── RateLimited            too many attempts; try again later
     ├── RetentionError         a deletion rule, event, hold or sweep cannot run as asked
-    │   └── SweepRunning       another retention sweep holds the lock; try again later
     ├── AnonymizeError         pseudonymisation or field encryption cannot run as asked
     │   ├── KeyringError       a key is missing, too short, malformed or unknown
     │   ├── CiphertextInvalid  an encrypted field was altered or moved to another field
@@ -64,7 +63,6 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "SubjectShredded",
-    "SweepRunning",
     "TreuError",
     "VerificationFailed",
 ]
@@ -250,11 +248,6 @@ class RateLimited(TreuError):
 
 class RetentionError(TreuError):
     """A deletion rule, retention event, hold or sweep cannot run as asked."""
-
-
-class SweepRunning(RetentionError):
-    """Another retention sweep (a worker or a manual run) holds the lock: two sweeps at
-    once would race for the same rows.  Nothing was changed; try again later."""
 
 
 class AuthError(TreuError):
