@@ -47,6 +47,7 @@ __all__ = [
     "RetentionHold",
     "RetentionRuleRun",
     "RetentionRun",
+    "SubjectKey",
     "Suppression",
     "TelemetryEvent",
     "User",
@@ -507,3 +508,19 @@ class WorkerLease(Base):
     holder: Mapped[str] = mapped_column(String(64))  # host:pid:random of the worker
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SubjectKey(Base):
+    """A data subject's AES-256-GCM data key (``treu.anonymize.shred``), stored only wrapped
+    under a master key from the environment.  Shredding clears ``subject``,
+    ``master_key_id`` and ``wrapped_key`` and sets ``shredded_at``: the row is then the
+    record of the destruction, with no personal data (A6)."""
+
+    __tablename__ = "subject_keys"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, hex
+    subject: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    master_key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
