@@ -1,0 +1,187 @@
+"""Small pure helpers of the draft writer: ids, addresses, countries, guesses, YAML comments.
+
+They are kept apart from ``draft.py`` so that file reads as the mapping from facts to
+policy fields; everything here is a word list or a string transform that the
+mapping needs in several places.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = [
+    "COUNTRY_CODES",
+    "MEASURE_AREAS",
+    "TODO_MARK",
+    "cookie_category",
+    "country_code",
+    "move_todo_comments",
+    "provision_requirement",
+    "slug",
+    "split_address",
+    "unique_slug",
+]
+
+TODO_MARK = "TODO§"
+"""Placeholder a YAML end-of-line comment carries until it is moved above its key."""
+
+# Country names as German and English notices write them, and the ISO codes themselves.
+COUNTRY_CODES: dict[str, str] = {
+    "deutschland": "DE", "germany": "DE", "bundesrepublik deutschland": "DE",
+    "österreich": "AT", "austria": "AT", "schweiz": "CH", "switzerland": "CH",
+    "niederlande": "NL", "netherlands": "NL", "the netherlands": "NL", "irland": "IE",
+    "ireland": "IE", "frankreich": "FR", "france": "FR", "italien": "IT", "italy": "IT",
+    "spanien": "ES", "spain": "ES", "belgien": "BE", "belgium": "BE", "luxemburg": "LU",
+    "luxembourg": "LU", "dänemark": "DK", "denmark": "DK", "schweden": "SE", "sweden": "SE",
+    "finnland": "FI", "finland": "FI", "polen": "PL", "poland": "PL", "tschechien": "CZ",
+    "czech republic": "CZ", "czechia": "CZ", "norwegen": "NO", "norway": "NO",
+    "vereinigtes königreich": "GB", "united kingdom": "GB", "großbritannien": "GB",
+    "uk": "GB", "usa": "US", "united states": "US", "vereinigte staaten": "US",
+    "united states of america": "US", "kanada": "CA", "canada": "CA", "indien": "IN",
+    "india": "IN", "japan": "JP", "israel": "IL", "australien": "AU", "australia": "AU",
+}  # fmt: skip
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def slug(text: str, *, fallback: str = "item") -> str:
+    """A policy id from a name: 'Server-Logfiles' -> 'server-logfiles' (max 64, a letter first)."""
+    low = text.lower().translate(_UMLAUTS)
+    plain = unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", plain)
+    out = "-".join(words)[:48].strip("-")
+    if not out or not out[0].isalpha():
+        out = f"{fallback}-{out}" if out else fallback
+    return out
+
+
+def unique_slug(text: str, taken: set[str], *, fallback: str = "item") -> str:
+    base = slug(text, fallback=fallback)
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def country_code(name: str | None) -> str | None:
+    if not name:
+        return None
+    word = name.strip().strip(".").lower()
+    if re.fullmatch(r"[a-z]{2}", word) and word.upper() in COUNTRY_CODES.values():
+        return word.upper()
+    return COUNTRY_CODES.get(word)
+
+
+_ADDRESS = re.compile(
+    r"^(?P<street>.*?\d[\w/-]*)\s*,\s*(?:(?:D|DE|A|CH)-)?(?P<pc>\d{4,5})\s+(?P<city>[^,]+?)"
+    r"(?:\s*,\s*(?P<country>[^,]+))?\s*$"
+)
+
+
+def split_address(line: str | None) -> dict[str, str] | None:
+    """'Hafenweg 31, 48155 Münster, Deutschland' -> street, postal_code, city, country."""
+    if not line:
+        return None
+    m = _ADDRESS.match(" ".join(line.split()))
+    if m is None:
+        return None
+    out = {"street": m.group("street").strip(), "postal_code": m.group("pc"),
+           "city": m.group("city").strip()}  # fmt: skip
+    code = country_code(m.group("country")) if m.group("country") else None
+    out["country"] = code or ("CH" if len(m.group("pc")) == 4 and "CH-" in line else "DE")
+    return out
+
+
+_PROVISION = (
+    ("statutory", r"gesetzlich (?:vorgeschrieben|verpflichtet)|required by law|statutory"
+     r"|legally (?:required|obliged)"),
+    ("contract_prerequisite", r"für den vertragsschluss|vertragsschluss erforderlich|"
+     r"(?:kein|keinen) (?:vertrag|konto|kundenkonto)|nicht (?:behandeln|liefern|annehmen)|"
+     r"conclude (?:a|the) contract|(?:cannot|can't) (?:open|create|set up) (?:an|your) account|"
+     r"required to (?:enter|conclude)"),
+    ("contractual", r"vertraglich (?:vorgeschrieben|verpflichtet)|contractual"),
+    ("technical", r"technisch (?:nötig|notwendig|erforderlich|bedingt)|technically (?:necessary"
+     r"|required)"),
+    ("voluntary", r"freiwillig|voluntar|not obliged|nicht verpflichtet|optional"),
+)  # fmt: skip
+_PROVISION_RX = [(k, re.compile(p, re.IGNORECASE)) for k, p in _PROVISION]
+PROVISION_SENTENCE = re.compile(
+    r"bereitstell|pflichtangabe|pflichtfeld|erforderlich, um|ohne (?:diese|die|ihre) (?:angaben|"
+    r"daten)|obliged to provide|required to provide|have to (?:give|provide)|without (?:this|"
+    r"these|the|an?) (?:data|details|information|e-mail)|mandatory|freiwillig|voluntary",
+    re.IGNORECASE,
+)
+
+
+def provision_requirement(sentence: str) -> str | None:
+    """The Provision.requirement a sentence states, or None."""
+    for key, rx in _PROVISION_RX:
+        if rx.search(sentence):
+            return key
+    return None
+
+
+_MARKETING = re.compile(r"werb|anzeige|marketing|advert|retarget|conversion|remarketing", re.I)
+_ANALYTICS = re.compile(r"analy|statisti|reichweite|besucher|visitor|messung|measur|track", re.I)
+_FUNCTIONAL = re.compile(r"sprache|language|währung|currency|einstellung|preference", re.I)
+
+
+def cookie_category(purpose: str, consent: bool | None) -> str:
+    """A best guess at the cookie category; the draft marks it for review."""
+    if _MARKETING.search(purpose):
+        return "marketing"
+    if _ANALYTICS.search(purpose):
+        return "analytics"
+    if consent is False:
+        return "necessary"
+    if _FUNCTIONAL.search(purpose):
+        return "functional"
+    return "necessary" if consent is None else "functional"
+
+
+MEASURE_AREAS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (area, re.compile(p, re.IGNORECASE))
+    for area, p in (
+        ("encryption", r"verschlüssel|encrypt|tls|ssl|https"),
+        ("access_control", r"zugriff|zugang|berechtigung|access|sign-on|passwor|faktor|factor"),
+        ("recovery", r"sicherung|backup|wiederherstell|restore"),
+        ("testing", r"prüf|test|penetration|audit|überprüf|review"),
+        ("pseudonymisation", r"pseudonym|anonymi|kürz|truncat"),
+        ("availability", r"verfügbar|availab|rechenzentr|data cent"),
+        ("confidentiality", r"vertraulich|schweigepflicht|confidential|secrecy"),
+    )
+)
+
+
+def move_todo_comments(yaml_text: str, notes: dict[str, list[str]]) -> str:
+    """Turn each ``# TODO§n`` end-of-line marker into comment lines above its key.
+
+    ruamel places end-of-line comments reliably; a sentence quoted from a notice
+    is too long for the end of a line, so the marker is swapped for a wrapped
+    block at the key's own indentation.
+    """
+    out: list[str] = []
+    for line in yaml_text.splitlines():
+        m = re.search(rf"\s*#\s*{re.escape(TODO_MARK)}(\d+)\s*$", line)
+        if m is None:
+            out.append(line)
+            continue
+        body = line[: m.start()]
+        lead = re.match(r"^(\s*(?:- )*)", body)
+        indent = " " * len(lead.group(1) if lead else "")
+        for note in notes.get(m.group(1), []):
+            out.extend(_wrap(note, indent))
+        out.append(body)
+    return "\n".join(out) + "\n"
+
+
+def _wrap(note: str, indent: str) -> Iterable[str]:
+    width = max(60, 100 - len(indent))
+    lines = textwrap.wrap(note, width=width, break_long_words=False, break_on_hyphens=False)
+    for i, text in enumerate(lines):
+        yield f"{indent}# {'' if i == 0 else '  '}{text}"

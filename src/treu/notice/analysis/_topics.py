@@ -1,0 +1,91 @@
+"""What a section is about, from its heading: the controller, rights, an activity ...
+
+Notices put each required item under a heading a reader recognises; the
+analyser uses that to read a sentence in context (a period under
+'Speicherdauer' is a storage period, under 'Ihre Rechte' a response deadline)
+and to know which sections describe a processing activity.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["FACET", "META_TOPICS", "topic"]
+
+_TOPICS: tuple[tuple[str, str], ...] = (
+    ("objection", r"widerspruch|right to object|objection"),
+    ("withdrawal", r"widerruf|withdraw"),
+    ("complaint", r"beschwerde|complain|aufsichtsbehörde|supervisory authorit"),
+    ("dpo", r"datenschutz-?beauftragt|data protection officer|\bdpo\b"),
+    (
+        "on_behalf",
+        r"im auftrag unserer|on behalf of our|als auftragsverarbeiter|as (?:a )?processor",
+    ),
+    ("automated", r"automatisiert|profiling|automated"),
+    (
+        "transfers",
+        r"drittl(?:and|änder|ändern)|drittstaat|third countr|international(?:e)? (?:daten)?(?:transfer|übermittlung)|übermittlung in",
+    ),
+    (
+        "cookies",
+        r"cookie|tracking-?technolog|ähnliche technologien|similar technologies|local storage",
+    ),
+    (
+        "retention",
+        r"^(?:\d[\d.]*\s*)?(?:speicherdauer|dauer der speicherung|löschfristen?|löschung und speicherdauer|aufbewahrung|retention|storage period|how long)",
+    ),
+    (
+        "rights",
+        r"\brechte\b|rechte der betroffenen|betroffenenrechte|your rights|rights of|data subject rights|ihre rechte",
+    ),
+    (
+        "controller",
+        r"verantwortlich|controller|verantwortliche stelle|\bimpressum\b|wer wir sind|who we are|name und anschrift|anbieterkennzeichnung|kontakt(?!formular)|\bcontact (?:us|details|information)\b",
+    ),
+    ("security", r"sicherheit|security|technische und organisatorische"),
+    ("changes", r"änderung|aktualisierung|\bstand\b|changes|updates? to|version"),
+    ("overview", r"auf einen blick|überblick|at a glance|overview|summary|zusammenfassung"),
+    ("commitments", r"versprechen|commitments|unsere grundsätze|our principles"),
+    (
+        "recipients",
+        r"^(?:\d[\d.]*\s*)?(?:empfänger|recipients|weitergabe|offenlegung|dienstleister|auftragsverarbeiter|processors|sharing|disclosure|datenweitergabe|third part)",
+    ),
+    (
+        "processing",
+        r"welche daten|what data|verarbeitungen? im|datenverarbeitung(?:en)?$|processing activities|^(?:\d[\d.]*\s*)?(?:erhebung|collection) (?:und|and)",
+    ),
+    (
+        "preamble",
+        r"^(?:datenschutzerklärung|datenschutzhinweise|datenschutzinformation(?:en)?|privacy (?:notice|policy|statement)|hinweise zum datenschutz|datenschutz)$",
+    ),
+)
+_COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in _TOPICS]
+
+META_TOPICS = frozenset(
+    {"objection", "withdrawal", "complaint", "dpo", "on_behalf", "automated", "transfers",
+     "retention", "rights", "controller", "security", "changes", "overview", "commitments",
+     "recipients", "processing", "preamble"}
+)  # fmt: skip
+
+# Headings that describe one facet of the activity above them, not an activity.
+FACET = re.compile(
+    r"^(?:\d[\d.]*\s*)?(?:rechtsgrundlagen?|zwecke?|zweck(?:e)? der (?:daten)?verarbeitung"
+    r"|speicherdauer|dauer der speicherung|empfänger|kategorien(?: von)? (?:personenbezogener )?"
+    r"daten|datenkategorien|betroffene(?: personen)?|art und umfang(?: der (?:daten)?verarbeitung)?"
+    r"|umfang der (?:daten)?verarbeitung|beschreibung(?: und umfang)?(?: der (?:daten)?verarbeitung)?"
+    r"|widerspruchs- und beseitigungsmöglichkeit|widerruf|drittlandübermittlung|legal basis"
+    r"|legal bases|purposes?(?: of (?:the )?processing)?|retention(?: period)?|storage period"
+    r"|recipients|data categories|categories of (?:personal )?data|data subjects|description"
+    r"|scope(?: of processing)?|opt-?out|third[- ]country transfers?|herkunft der daten"
+    r"|source of (?:the )?data|funktionsweise|how it works)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def topic(title: str) -> str | None:
+    """The first topic whose heading pattern matches, or None (a candidate activity)."""
+    t = title.strip()
+    for key, pattern in _COMPILED:
+        if pattern.search(t):
+            return key
+    return None
