@@ -519,7 +519,11 @@ class SubjectKey(Base):
     __tablename__ = "subject_keys"
 
     key_id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, hex
-    subject: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    subject: Mapped[str | None] = mapped_column(  # exact match, also on MariaDB
+        String(255).with_variant(mysql.VARCHAR(255, collation="utf8mb4_bin"), "mysql", "mariadb"),
+        unique=True,
+        nullable=True,
+    )
     master_key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

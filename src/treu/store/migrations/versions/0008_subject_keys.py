@@ -35,7 +35,14 @@ def upgrade() -> None:
     op.create_table(
         "subject_keys",
         sa.Column("key_id", sa.String(length=32), nullable=False),
-        sa.Column("subject", sa.String(length=255), nullable=True),
+        sa.Column(
+            "subject",
+            # exact match on MariaDB too (its default collation ignores case)
+            sa.String(length=255).with_variant(
+                mysql.VARCHAR(length=255, collation="utf8mb4_bin"), *MARIADB
+            ),
+            nullable=True,
+        ),
         sa.Column("master_key_id", sa.String(length=16), nullable=True),
         sa.Column("wrapped_key", sa.LargeBinary(), nullable=True),
         sa.Column("created_at", utc_datetime(), nullable=False),
