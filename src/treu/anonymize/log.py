@@ -15,10 +15,11 @@ endings are kept as they were (anonip strips trailing blanks and adds a newline)
 
 Speed: lines are handled as bytes, and the masked form of each field is remembered
 (real logs repeat few clients many times), so most lines cost one ``find`` and one
-dictionary lookup.  Memory: the cache is cleared when it reaches ``cache_size``
-entries, and input is read in blocks; a line longer than ``max_line`` bytes is masked
-in its first ``max_line`` bytes (up to the last delimiter there) and the rest of it is
-passed through as it comes, so memory stays bounded whatever the input.
+dictionary lookup.  Memory: the cache holds at most ``cache_size`` short spans (two
+generations, see ``LogMasker.mask_span``; at most about 20 MB), input is read in blocks
+of ``CHUNK`` bytes, and a line longer than ``max_line`` bytes is masked in its first
+``max_line`` bytes (up to the last delimiter there) while the rest of it is passed
+through as it comes, so memory stays bounded whatever the input.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO, Literal
@@ -36,7 +38,8 @@ from treu.anonymize.text import CANDIDATE_PATTERN
 __all__ = ["LogMasker", "MaskerConfig", "Piece", "Summary", "anonymize_stream", "pieces"]
 
 _CANDIDATE = re.compile(CANDIDATE_PATTERN.encode())
-CHUNK = 1 << 20
+CHUNK = 1 << 18
+_CACHED_SPAN = 64
 MAX_LINE = 1 << 20
 
 
@@ -52,6 +55,7 @@ class MaskerConfig:
     regex: bytes | None = None
     json_field: str | None = None
     cache_size: int = 1 << 16
+    """Spans remembered at most (masked and not an address); about 100 bytes each."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.ipv4_bits <= 32 or not 0 <= self.ipv6_bits <= 128:
@@ -93,11 +97,48 @@ class LogMasker:
 
     def __post_init__(self) -> None:
         self._hits: dict[bytes, bytes] = {}
+        self._old: dict[bytes, bytes] = {}
         self._misses: set[bytes] = set()
         pattern = self.config.regex
         if self.config.json_field is not None:
             pattern = _json_pattern(self.config.json_field)
         self._regex = re.compile(pattern) if pattern is not None else None
+        self._v4_keep = ((1 << 32) - 1) ^ ((1 << self.config.ipv4_bits) - 1)
+        self._v6_keep = ((1 << 128) - 1) ^ ((1 << self.config.ipv6_bits) - 1)
+
+    # -- the common case: the span is exactly an address -------------------------------
+
+    def _v4_text(self, value: int) -> bytes:
+        value &= self._v4_keep
+        return b"%d.%d.%d.%d" % (value >> 24, value >> 16 & 255, value >> 8 & 255, value & 255)
+
+    def _exact(self, span: bytes) -> bytes | None:
+        """The masked form when ``span`` is a bare IPv4 or IPv6 address, else None (the
+        general path decides).  Strict as the standard library: no leading zeros."""
+        if b":" not in span:
+            parts = span.split(b".")
+            if len(parts) != 4:
+                return None
+            value = 0
+            for part in parts:
+                if not (part.isdigit() and len(part) <= 3) or (part[0] == 48 and len(part) > 1):
+                    return None
+                octet = int(part)
+                if octet > 255:
+                    return None
+                value = value << 8 | octet
+            return self._v4_text(value)
+        try:
+            packed = socket.inet_pton(socket.AF_INET6, span.decode("ascii"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        value = int.from_bytes(packed, "big")
+        if value >> 32 == 0xFFFF:  # IPv4-mapped: masked as IPv4
+            return b"::ffff:" + self._v4_text(value & 0xFFFFFFFF)
+        value &= self._v6_keep
+        if value >> 48 == 0:  # inet_ntop would write these with a dotted tail
+            return str(ipaddress.IPv6Address(value)).encode()
+        return socket.inet_ntop(socket.AF_INET6, value.to_bytes(16, "big")).encode()
 
     # -- one span ----------------------------------------------------------------------
 
@@ -111,21 +152,40 @@ class LogMasker:
         return canonical(mask_address(ip, ipv4_bits=c.ipv4_bits, ipv6_bits=c.ipv6_bits)).encode()
 
     def mask_span(self, span: bytes) -> bytes | None:
-        """``span`` with its addresses masked, or None when it holds no address."""
+        """``span`` with its addresses masked, or None when it holds no address.
+
+        Remembered in two generations of ``cache_size // 2`` spans each: when the young
+        one is full it becomes the old one and the previous old one is dropped; a span
+        found in the old generation moves back to the young one.  So the clients seen
+        recently stay cached, memory has a ceiling, and nothing longer than
+        ``_CACHED_SPAN`` bytes is kept (a field that long is no address anyway)."""
         hit = self._hits.get(span)
         if hit is not None:
             return hit
+        hit = self._old.get(span)
+        if hit is not None:
+            self._remember(span, hit)
+            return hit
         if span in self._misses:
             return None
-        masked = _CANDIDATE.sub(self._replace, span) if span else span
-        if len(self._hits) + len(self._misses) >= self.config.cache_size:
-            self._hits.clear()
-            self._misses.clear()
-        if masked == span and not self._any_address(span):
-            self._misses.add(span)
-            return None
-        self._hits[span] = masked
+        masked = self._exact(span)
+        if masked is None:
+            masked = _CANDIDATE.sub(self._replace, span) if span else span
+            if masked == span and not self._any_address(span):
+                if len(span) <= _CACHED_SPAN:
+                    if len(self._misses) >= self.config.cache_size // 2:
+                        self._misses.clear()
+                    self._misses.add(span)
+                return None
+        if len(span) <= _CACHED_SPAN:
+            self._remember(span, masked)
         return masked
+
+    def _remember(self, span: bytes, masked: bytes) -> None:
+        if len(self._hits) >= self.config.cache_size // 2:
+            self._old = self._hits
+            self._hits = {}
+        self._hits[span] = masked
 
     def _any_address(self, span: bytes) -> bool:
         """An address masked to itself (already masked input) still counts as found."""
@@ -162,14 +222,20 @@ class LogMasker:
         for line in lines:
             i = line.find(delimiter)
             if i < 0:
-                masked = get(line) or self.mask_span(line)
+                masked = get(line)
+                if masked is None:
+                    masked = self.mask_span(line)
+                    get = self._hits.get
                 if masked is None:
                     missing += bool(line.strip())
                     append(line)
                 else:
                     append(masked)
                 continue
-            masked = get(line[:i]) or self.mask_span(line[:i])
+            masked = get(line[:i])
+            if masked is None:
+                masked = self.mask_span(line[:i])
+                get = self._hits.get  # the generation may have changed
             if masked is None:
                 missing += bool(line.strip())
                 append(line)
