@@ -13,10 +13,10 @@ PACKAGES = {
         "Recipient", "Retention", "Transfer", "load_policy", "parse_duration", "parse_policy",
     ],
     "treu.errors": [
-        "AuthError", "Conflict", "ConsentError", "DataMapError", "DependencyMissing", "ErasureBlocked", "ErasureFailed", "ExtensionRefused",
+        "AnonymizeError", "AuthError", "CiphertextInvalid", "Conflict", "ConsentError", "DataMapError", "DependencyMissing", "ErasureBlocked", "ErasureFailed", "ExtensionRefused",
         "InputError",
-        "InvalidTransition", "InvalidUser", "MailError", "NotFound", "NoticeError", "PolicyError", "Problem", "RateLimited",
-        "RequestError", "StoreError", "StoreUnavailable", "TreuError", "VerificationFailed",
+        "InvalidTransition", "InvalidUser", "KeyringError", "MailError", "NotFound", "NoticeError", "PolicyError", "Problem", "RateLimited",
+        "RequestError", "StoreError", "StoreUnavailable", "SubjectShredded", "TreuError", "VerificationFailed",
     ],
     "treu.findings": ["Finding", "Severity", "has_errors"],
     "treu.datamap": [
