@@ -2,9 +2,13 @@
 
 Each function is one short transaction on the store, committed before it returns:
 progress must outlive the process that made it.  A window's batches are written
-before the first of them runs (``begin_window``), each is marked done right after its
-application transaction commits, and ``end_window`` folds the window into the rule's
-log row - counts, checksum, cursor - and deletes its batches, in one transaction.
+before the first of them runs (``begin_window``), and ``end_window`` folds the window
+into the rule's log row - counts, checksum, cursor - and deletes its batches, in one
+transaction; ``next_window`` does both at once (the window done, the next one), so a
+window costs the store one commit.  A ``hash`` batch is marked done right after its
+application transaction commits (its saved hashes are dropped then: run again, it
+would hash the hashes); the others set constants by key, so a resumed window simply
+runs them again, changing nothing, and they are not marked one by one.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ import hashlib
 import json
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from treu.datamap._erase_batches import Action, Batch
@@ -35,6 +40,7 @@ __all__ = [
     "finish",
     "load",
     "mark_done",
+    "next_window",
     "pending",
     "plain_key",
     "save_hashes",
@@ -49,8 +55,20 @@ def chain(checksum: str, table: str, key: Sequence[object]) -> str:
     newline, the table, a tab and the key as compact JSON (``sha256("…\\ninvoices\\t[7]")``).
     Chained row by row, so it depends on the deleted keys and their order only, not on
     how the rows were batched."""
-    data = f"{checksum}\n{table}\t{json.dumps(plain_key(key), separators=(',', ':'))}"
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    return chain_keys(checksum, table, (key,))
+
+
+def chain_keys(checksum: str, table: str, keys: Sequence[Sequence[object]]) -> str:
+    """``chain`` over many deleted rows in order; keys of integers (the common case) are
+    written without the JSON encoder, to the same text (``[7]``, ``[7,2]``)."""
+    sha256, dumps = hashlib.sha256, json.dumps
+    for key in keys:
+        if all(type(v) is int for v in key):
+            text = f"[{','.join(map(str, key))}]"
+        else:
+            text = dumps(plain_key(key), separators=(",", ":"))
+        checksum = sha256(f"{checksum}\n{table}\t{text}".encode()).hexdigest()
+    return checksum
 
 
 def plain_key(key: Sequence[object]) -> list[object]:
@@ -136,29 +154,93 @@ def begin_window(
 ) -> list[Batch]:
     """Record a window's batches and where it ends; returns them as they will be read
     back on resume (keys as JSON keeps them), so both paths chain the same checksum."""
+    return next_window(store, run_id, rule_no, fold=False, batches=batches,
+                       next_cursor=next_cursor)  # fmt: skip
+
+
+def end_window(
+    store: Engine, run_id: str, rule_no: int, seconds: float, done: Sequence[Batch] | None = None
+) -> None:
+    """Fold the done window into the rule's log row: counts, checksum, cursor; then drop
+    its batches.  One transaction, so a crash leaves either the window or its result.
+    ``done`` are the window's batches as recorded (read from the store when not given)."""
+    next_window(store, run_id, rule_no, done=done, seconds=seconds)
+
+
+def next_window(
+    store: Engine,
+    run_id: str,
+    rule_no: int,
+    *,
+    fold: bool = True,
+    done: Sequence[Batch] | None = None,
+    seconds: float = 0.0,
+    batches: Sequence[Batch] | None = None,
+    next_cursor: Sequence[object] | None = None,
+) -> list[Batch]:
+    """In one transaction: fold the window just done into the rule's log row (``fold``;
+    ``done`` its batches as recorded, read from the store when not given) and record the
+    next window's ``batches`` ending at ``next_cursor`` (when given).  A crash leaves either the done
+    window recorded - its batches run again on resume, changing nothing - or its result
+    and the next window.  Returns the next window's batches as the store keeps them."""
+    stored = [_as_stored(b) for b in batches or ()]
     with _session(store) as session:
-        session.add_all(
-            RetentionBatch(
-                run_id=run_id,
-                rule_no=rule_no,
-                batch_no=b.batch_no,
-                table_name=b.table,
-                strategy=b.action,
-                hold=b.hold[:64] if b.hold else None,
-                key_columns=list(b.key_columns),
-                row_keys=[plain_key(k) for k in b.keys],
-                changes=b.changes,
-                hashes=None,
-                row_count=b.row_count,
-            )
-            for b in batches
+        log = session.get(RetentionRuleRun, (run_id, rule_no))
+        if log is None:
+            raise NotFound(f"no retention run {run_id} rule {rule_no}")
+        if fold:
+            _fold(session, log, done, seconds)
+        if batches is not None and next_cursor is not None:
+            if stored:
+                session.execute(insert(RetentionBatch), [
+                    {"run_id": run_id, "rule_no": rule_no, "batch_no": b.batch_no,
+                     "table_name": b.table, "strategy": b.action,
+                     "hold": b.hold[:64] if b.hold else None, "key_columns": list(b.key_columns),
+                     "row_keys": [list(k) for k in b.keys], "changes": b.changes,
+                     "hashes": None, "row_count": b.row_count}
+                    for b in stored
+                ])  # fmt: skip
+            log.pending_cursor = plain_key(next_cursor)
+    return stored
+
+
+def _fold(
+    session: Session, log: RetentionRuleRun, done: Sequence[Batch] | None, seconds: float
+) -> None:
+    if done is None:
+        rows = session.scalars(
+            select(RetentionBatch)
+            .where(RetentionBatch.run_id == log.run_id, RetentionBatch.rule_no == log.rule_no)
+            .order_by(RetentionBatch.batch_no)
+        ).all()
+        done = [_batch(r) for r in rows]
+    counts = {t: dict(a) for t, a in (log.counts or {}).items()}
+    checksum, deleted, restricted = log.checksum, log.deleted, log.restricted
+    for batch in sorted(done, key=lambda b: b.batch_no):
+        per_table = counts.setdefault(batch.table, {})
+        per_table[batch.action] = per_table.get(batch.action, 0) + batch.row_count
+        if batch.action == "delete":
+            deleted += batch.row_count
+            checksum = chain_keys(checksum, batch.table, batch.keys)
+        elif batch.action == "restrict":
+            restricted += batch.row_count
+    log.counts, log.checksum = counts, checksum
+    log.deleted, log.restricted = deleted, restricted
+    log.cursor, log.pending_cursor = log.pending_cursor, None
+    log.seconds = (log.seconds or 0.0) + seconds
+    session.execute(
+        delete(RetentionBatch).where(
+            RetentionBatch.run_id == log.run_id, RetentionBatch.rule_no == log.rule_no
         )
-        session.execute(
-            update(RetentionRuleRun)
-            .where(RetentionRuleRun.run_id == run_id, RetentionRuleRun.rule_no == rule_no)
-            .values(pending_cursor=plain_key(next_cursor))
-        )
-    return pending(store, run_id, rule_no)
+    )
+    session.flush()
+
+
+def _as_stored(batch: Batch) -> Batch:
+    """The batch as reading it back from the store gives it: keys as JSON keeps them."""
+    keys: tuple[Key, ...] = tuple(tuple(plain_key(k)) for k in batch.keys)
+    return replace(batch, keys=keys, hold=batch.hold[:64] if batch.hold else None,
+                   hashes=None, done=False)  # fmt: skip
 
 
 def save_hashes(
@@ -186,40 +268,6 @@ def mark_done(store: Engine, run_id: str, rule_no: int, batch_no: int, now: date
                 RetentionBatch.batch_no == batch_no,
             )
             .values(done_at=now, hashes=None)
-        )
-
-
-def end_window(store: Engine, run_id: str, rule_no: int, seconds: float) -> None:
-    """Fold the done window into the rule's log row: counts, checksum, cursor; then drop
-    its batches.  One transaction, so a crash leaves either the window or its result."""
-    with _session(store) as session:
-        log = session.get(RetentionRuleRun, (run_id, rule_no))
-        if log is None:
-            raise NotFound(f"no retention run {run_id} rule {rule_no}")
-        rows = session.scalars(
-            select(RetentionBatch)
-            .where(RetentionBatch.run_id == run_id, RetentionBatch.rule_no == rule_no)
-            .order_by(RetentionBatch.batch_no)
-        ).all()
-        counts = {t: dict(a) for t, a in (log.counts or {}).items()}
-        checksum, deleted, restricted = log.checksum, log.deleted, log.restricted
-        for row in rows:
-            per_table = counts.setdefault(row.table_name, {})
-            per_table[row.strategy] = per_table.get(row.strategy, 0) + row.row_count
-            if row.strategy == "delete":
-                deleted += row.row_count
-                for key in row.row_keys:
-                    checksum = chain(checksum, row.table_name, key)
-            elif row.strategy == "restrict":
-                restricted += row.row_count
-        log.counts, log.checksum = counts, checksum
-        log.deleted, log.restricted = deleted, restricted
-        log.cursor, log.pending_cursor = log.pending_cursor, None
-        log.seconds = (log.seconds or 0.0) + seconds
-        session.execute(
-            delete(RetentionBatch).where(
-                RetentionBatch.run_id == run_id, RetentionBatch.rule_no == rule_no
-            )
         )
 
 

@@ -20,11 +20,12 @@ Holds win over deletion and restrict instead (Art. 18, R3):
   rather than deleted.
 
 A run is recorded in treu's store before it changes anything: one log row per rule
-with its cutoff, then per window its batches, each marked done right after its
-application transaction commits, then folded into the log (counts, a SHA-256 chained
-over the deleted keys, the cursor).  Killed at any point, ``run(..., run_id=...)``
-replays the window in flight (every batch is idempotent) and goes on from the cursor:
-same end state, no row deleted twice, counts exact.  Only ids and counts are logged.
+with its cutoff, then per window its batches, then - in the store transaction that
+records the next window - folded into the log (counts, a SHA-256 chained over the
+deleted keys, the cursor).  Killed at any point, ``run(..., run_id=...)`` replays the
+window in flight (every batch is idempotent; ``hash`` batches, whose hashes are kept
+until done, are marked done one by one) and goes on from the cursor: same end state,
+no row deleted twice, counts exact.  Only ids and counts are logged.
 """
 
 from __future__ import annotations
@@ -255,18 +256,21 @@ def run(
         if entry.state == "done":
             continue
         started = clock_time.perf_counter()
-        replay = log.pending(store, run_id, rule_no)
-        if replay:
-            applied = sweep.apply(run_id, rule_no, replay, applied, clock, on_batch)
-            log.end_window(store, run_id, rule_no, clock_time.perf_counter() - started)
-            started = clock_time.perf_counter()
-        cursor = _entry(store, run_id, rule_no).cursor
+        # the window in flight when the run stopped: run again (it changes nothing more)
+        done: list[Batch] | None = log.pending(store, run_id, rule_no) or None
+        if done:
+            applied = sweep.apply(run_id, rule_no, done, applied, clock, on_batch)
+        cursor = entry.pending_cursor if done else entry.cursor
+        # one store commit per window: the window done folded, the next one recorded
         while (window := sweep.window(rule, cursor)) is not None:
             planned, cursor, _ = window
-            recorded_batches = log.begin_window(store, run_id, rule_no, planned, cursor)
-            applied = sweep.apply(run_id, rule_no, recorded_batches, applied, clock, on_batch)
-            log.end_window(store, run_id, rule_no, clock_time.perf_counter() - started)
-            started = clock_time.perf_counter()
+            seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
+            done = log.next_window(store, run_id, rule_no, fold=done is not None, done=done,
+                                   seconds=seconds, batches=planned, next_cursor=cursor)  # fmt: skip
+            applied = sweep.apply(run_id, rule_no, done, applied, clock, on_batch)
+        if done is not None:
+            seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
+            log.end_window(store, run_id, rule_no, seconds, done)
         log.end_rule(store, run_id, rule_no, clock.now(), clock_time.perf_counter() - started)
     log.finish(store, run_id, clock.now())
     return report(store, run_id, datamap, policy, warnings=sweep.warnings)
@@ -695,7 +699,8 @@ class _Sweep:
             applied += 1
             if on_batch is not None:
                 on_batch(applied, batch.table)
-            log.mark_done(self.store, run_id, rule_no, batch.batch_no, clock.now())
+            if batch.action == "hash":  # the others run again harmlessly (see _log)
+                log.mark_done(self.store, run_id, rule_no, batch.batch_no, clock.now())
         return applied
 
 
