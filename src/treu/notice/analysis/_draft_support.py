@@ -15,9 +15,12 @@ from collections.abc import Iterable
 __all__ = [
     "COUNTRY_CODES",
     "MEASURE_AREAS",
+    "PROVISION_SECTION",
+    "PROVISION_SENTENCE",
     "TODO_MARK",
     "cookie_category",
     "country_code",
+    "find_address",
     "move_todo_comments",
     "provision_requirement",
     "slug",
@@ -87,6 +90,9 @@ def split_address(line: str | None) -> dict[str, str] | None:
     """'Hafenweg 31, 48155 Münster, Deutschland' -> street, postal_code, city, country."""
     if not line:
         return None
+    found = find_address(line)
+    if found is not None:
+        return found
     m = _ADDRESS.match(" ".join(line.split()))
     if m is None:
         return None
@@ -95,6 +101,33 @@ def split_address(line: str | None) -> dict[str, str] | None:
     code = country_code(m.group("country")) if m.group("country") else None
     out["country"] = code or ("CH" if len(m.group("pc")) == 4 and "CH-" in line else "DE")
     return out
+
+
+_STREET_WORDS = (
+    r"(?:straße|strasse|str\.|weg|platz|allee|ring|gasse|damm|ufer|markt|chaussee|"
+    r"kai|quai|hof|berg|steig|pfad|graben|wall|tor|brücke|park|garten|feld|"
+    r"stieg|zeile|promenade|street|avenue|road|lane|square|way)"
+)
+_FIND = re.compile(
+    rf"(?P<street>(?:(?:Am|An|Im|Auf|Alt|Unter|Zum|Zur|Hinter|Vor|Alte|Neue|Große|Kleine|"
+    rf"[A-ZÄÖÜ][\wäöüß.-]*er)\s)?[A-ZÄÖÜ][\wäöüß.-]*{_STREET_WORDS}?|[A-ZÄÖÜ][\wäöüß.-]*\s"
+    rf"[A-ZÄÖÜ]?{_STREET_WORDS}|[A-ZÄÖÜ][\wäöüß-]+)\s+(?P<no>\d{{1,4}}\s?[a-zA-Z]?"
+    rf"(?:\s?[-–]\s?\d{{1,4}}[a-z]?)?)\s*,?\s+(?:(?:D|DE|A|CH)-)?(?P<pc>\d{{4,5}})\s+"
+    rf"(?P<city>[A-ZÄÖÜ][\wäöüß.-]*(?:\s(?:am|an der|im|in|ob der|bei)\s[A-ZÄÖÜ][\wäöüß.-]*)?"
+    rf"(?:\s\(\w+\))?)(?:\s*,?\s+(?P<country>[A-ZÄÖÜ][\wäöüß]+(?:\s[A-ZÄÖÜ][\wäöüß]+)?))?"
+)
+
+
+def find_address(text: str | None) -> dict[str, str] | None:
+    """The first German-style address in free text ('… Hafenweg 31 48155 Münster Deutschland')."""
+    if not text:
+        return None
+    m = _FIND.search(" ".join(text.split()))
+    if m is None:
+        return None
+    code = country_code(m.group("country")) if m.group("country") else None
+    return {"street": f"{m.group('street')} {m.group('no')}", "postal_code": m.group("pc"),
+            "city": m.group("city"), "country": code or "DE"}  # fmt: skip
 
 
 _PROVISION = (
@@ -114,6 +147,12 @@ PROVISION_SENTENCE = re.compile(
     r"bereitstell|pflichtangabe|pflichtfeld|erforderlich, um|ohne (?:diese|die|ihre) (?:angaben|"
     r"daten)|obliged to provide|required to provide|have to (?:give|provide)|without (?:this|"
     r"these|the|an?) (?:data|details|information|e-mail)|mandatory|freiwillig|voluntary",
+    re.IGNORECASE,
+)
+
+
+PROVISION_SECTION = re.compile(
+    r"bereitstellung|pflicht zur|müssen sie|do (?:i|you) have to|obliged|provision of (?:personal )?data",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,226 @@
+"""The draft's recipients (with their transfers), cookies and security section.
+
+Split from ``draft.py`` to keep each file readable; the functions take the
+draft builder and fill its tree and TODO list the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from treu.notice.analysis import _draft_support as s
+from treu.notice.analysis.model import Fact, FactKind
+from treu.policy.model import EEA_COUNTRIES
+
+if TYPE_CHECKING:
+    from treu.notice.analysis.draft import _Builder
+
+__all__ = ["add_recipients", "cookies", "security"]
+
+_MECHANISMS = frozenset(("adequacy", "dpf", "scc", "bcr", "art49"))
+_COUNTRY_WORDS = {
+    "de": {"DE": "Deutschland", "AT": "Österreich", "NL": "Niederlande", "IE": "Irland"},
+    "en": {"DE": "Germany", "AT": "Austria", "NL": "the Netherlands", "IE": "Ireland"},
+}
+_CATEGORY = {"de": "Dienstleister", "en": "Service provider"}
+_SELF_WORDS = re.compile(r"^(?:self|wir|we|us|uns|eigen\w*|own|first[- ]party)$", re.I)
+
+
+def _norm(name: str) -> str:
+    return " ".join(re.sub(r"[^\w&]+", " ", name.lower()).split())
+
+
+def add_recipients(b: _Builder, seq: CommentedSeq) -> None:
+    """One entry per named recipient; facts naming the same organisation are merged."""
+    merged: dict[str, list[Fact]] = {}
+    for fact in (*b.a.of(FactKind.RECIPIENT), *b.a.of(FactKind.PROCESSOR)):
+        name = str(fact.value.get("name") or "").strip()
+        if name:
+            merged.setdefault(_norm(name), []).append(fact)
+    controller = b.draft.tree.get("controller", {}).get("name")
+    transfers = list(b.a.of(FactKind.TRANSFER))
+    for key, facts in merged.items():
+        if controller and key == _norm(str(controller)):
+            continue
+        _recipient(b, seq, facts, transfers)
+
+
+def _recipient(b: _Builder, seq: CommentedSeq, facts: list[Fact], transfers: list[Fact]) -> None:
+    best = max(facts, key=lambda f: (sum(1 for v in f.value.values() if v), f.confidence))
+    at = ("recipients", len(seq))
+    name = str(best.value["name"]).strip()
+    out = CommentedMap()
+    out["id"] = s.unique_slug(name, b.taken, fallback="recipient")
+    b.recipient_ids[_norm(name)] = out["id"]
+    out["name"] = name
+    role = next((str(f.value["role"]) for f in facts if f.value.get("role")), None)
+    out["role"] = role or ("processor" if best.kind is FactKind.PROCESSOR else "other")
+    out["category"] = b.text(best.evidence.section or _CATEGORY[b.lang])
+    out["service"] = b.text(best.evidence.text)
+    b.todo((*at, "category"), "recipient_words", best)
+    if role is None:
+        b.todo((*at, "role"), "role", best)
+    country = next((str(f.value["country"]) for f in facts if f.value.get("country")), None)
+    out["country"] = country
+    if country is None:
+        b.silent((*at, "country"), "w.country", name=name)
+    address = next((str(f.value["address"]) for f in facts if f.value.get("address")), None)
+    if address:
+        out["address"] = address
+    if out["role"] == "processor":
+        b.silent((*at, "role"), "w.contract_date")
+    if out["role"] == "joint_controller":
+        b.silent((*at, "role"), "w.arrangement")
+    if country and country not in EEA_COUNTRIES:
+        out["transfers"] = _transfers(b, (*at, "transfers"), name, country, facts, transfers)
+    seq.append(out)
+
+
+def _transfers(b: _Builder, at: tuple[str | int, ...], name: str, country: str,
+               facts: list[Fact], transfers: list[Fact]) -> CommentedSeq:  # fmt: skip
+    spans = {f.evidence.span for f in facts}
+    sections = {f.evidence.section for f in facts}
+    key = _norm(name)
+    mine = [t for t in transfers if key and key in _norm(str(t.value.get("recipient") or ""))]
+    mine = mine or [t for t in transfers if t.evidence.span in spans]
+    mine = mine or [t for t in transfers if t.evidence.section in sections
+                    and t.value.get("country") in (country, None)]  # fmt: skip
+    if not mine:
+        same = [t for t in transfers if t.value.get("country") == country]
+        if len({t.value.get("mechanism") for t in same}) == 1:
+            mine = same
+    fact = mine[0] if mine else None
+    mechanism = str(fact.value.get("mechanism") or "none") if fact else "none"
+    out = CommentedMap({"country": country})
+    here = (*at, 0)
+    if mechanism in _MECHANISMS:
+        out["mechanism"] = mechanism
+        assert fact is not None
+        b.check((*here, "mechanism"), "c.mechanism", fact)
+    elif mechanism == "consent":
+        out["mechanism"] = "art49"
+        out["derogation"] = b.text(fact.evidence.text if fact else "")
+        b.todo((*here, "derogation"), "art49", fact)
+    elif mechanism == "obsolete":
+        out["mechanism"] = "none"
+        b.todo((*here, "mechanism"), "privacy_shield", fact)
+    else:
+        out["mechanism"] = "none"
+        b.todo((*here, "mechanism"), "no_mechanism", fact or facts[0], country=country)
+    return CommentedSeq([out])
+
+
+def cookies(b: _Builder) -> Iterable[CommentedMap]:
+    seen: set[str] = set()
+    activities = b.draft.tree.get("activities") or []
+    found = list(b.a.activities())
+    for fact in b.a.of(FactKind.COOKIE):
+        v = fact.value
+        name = str(v.get("name") or "").strip()
+        if not name or name in seen:
+            continue
+        seen.add(name)
+        at = ("cookies", len(seen) - 1)
+        out = CommentedMap({"name": name})
+        out["provider"] = _provider(b, at, str(v.get("provider") or ""), fact)
+        consent = v.get("consent")
+        purpose = _purpose(fact.evidence.text, name)
+        out["category"] = s.cookie_category(purpose, consent if isinstance(consent, bool) else None)
+        b.todo((*at, "category"), "cookie_category", fact)
+        out["purpose"] = b.text(purpose)
+        out["lifetime"] = _lifetime(v)
+        if out["lifetime"] is None:
+            b.todo((*at, "lifetime"), "cookie_lifetime", fact)
+        if isinstance(consent, bool):
+            out["consent_required"] = consent
+            b.check((*at, "consent_required"), "c.consent", fact)
+        else:
+            out["consent_required"] = out["category"] in ("analytics", "marketing")
+            b.todo((*at, "consent_required"), "cookie_consent", fact)
+        if fact.activity is not None:
+            index = next((i for i, (idx, _) in enumerate(found) if idx == fact.activity), None)
+            if index is not None and index < len(activities):
+                out["activity"] = activities[index]["id"]
+        yield out
+
+
+def _purpose(sentence: str, name: str) -> str:
+    """The cookie's own words: a table row or list item, without the cookie's name."""
+    text = " ".join(sentence.split())
+    text = re.sub(rf"^[„\"'`]?{re.escape(name)}[“\"'`]?\s*[:|–-]?\s*", "", text)
+    return text or sentence
+
+
+def _lifetime(v: Mapping[str, object]) -> str | None:
+    unit, amount = v.get("unit"), v.get("amount")
+    if unit == "session":
+        return "session"
+    if amount and unit:
+        return f"{amount} {unit}"
+    text = str(v.get("lifetime") or "").lower()
+    if re.search(r"sitzung|session|browser", text):
+        return "session"
+    return None
+
+
+def _provider(b: _Builder, at: tuple[str | int, ...], provider: str, fact: Fact) -> str:
+    controller = str(b.draft.tree.get("controller", {}).get("name") or "")
+    if not provider or _SELF_WORDS.match(provider) or _norm(provider) == _norm(controller):
+        return "self"
+    key = _norm(provider)
+    if key in b.recipient_ids:
+        return b.recipient_ids[key]
+    for known, rid in b.recipient_ids.items():
+        if known.startswith(key) or key.startswith(known):
+            return rid
+    if _norm(controller).startswith(key) or key in _norm(controller):
+        return "self"
+    b.todo((*at, "provider"), "cookie_provider", fact, provider=provider)
+    return "self"
+
+
+def security(b: _Builder) -> CommentedMap:
+    out = CommentedMap()
+    hosting = CommentedMap()
+    host = next((r for r in b.draft.tree.get("recipients", [])
+                 if s.slug(str(r.get("name"))) and re.search(r"host|rechenzentr|cloud|server",
+                 f"{r['name']} {r['service'].get(b.lang, '')}", re.I)), None)  # fmt: skip
+    if host is not None and host.get("country"):
+        words = _COUNTRY_WORDS[b.lang].get(str(host["country"]), str(host["country"]))
+        hosting["location"] = b.text(words)
+        hosting["provider"] = host["id"]
+        hosting["countries"] = CommentedSeq([host["country"]])
+        b.todo(("security", "hosting", "location"), "hosting", name=host["name"])
+    else:
+        hosting["location"] = None
+        b.silent(("security", "hosting", "location"), "w.hosting")
+    out["hosting"] = hosting
+    measures = CommentedSeq()
+    for sentence in _security_sentences(b)[:6]:
+        area = next((a for a, rx in s.MEASURE_AREAS if rx.search(sentence)), "organisation")
+        measures.append(CommentedMap({"area": area, "description": b.text(sentence)}))
+    out["measures"] = measures
+    if measures:
+        b.todo(("security", "measures"), "measures")
+    else:
+        b.silent(("security", "measures"), "w.measures")
+    return out
+
+
+_SECURITY = re.compile(r"sicherheit|security|schutz ihrer daten|technische und organisator", re.I)
+
+
+def _security_sentences(b: _Builder) -> list[str]:
+    from treu.notice.textdoc import split_sentences
+
+    for section in b.a.sections:
+        if _SECURITY.search(section.title):
+            body = b.a.text[section.span.start : section.span.end]
+            body = body.split("\n", 1)[1] if "\n" in body else ""
+            return [x for p in body.split("\n\n") if p.strip()
+                    for x in split_sentences(" ".join(p.split()))]  # fmt: skip
+    return []

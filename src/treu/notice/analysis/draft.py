@@ -1,0 +1,554 @@
+"""From an :class:`Analysis` to a draft ``policy.yaml``: the fastest way in for a new user.
+
+The draft is in the normal schema, in the notice's own language, and honest about
+what it does not know: every field read with less than full certainty, and every
+field the notice does not fill, carries a ``# TODO:`` comment above it that
+quotes the sentence it came from (or says the notice is silent). Fields the
+notice really lacks are left empty, so ``treu validate`` names each of them with
+file and line; once the TODOs are filled the draft loads like any policy.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from treu.notice.analysis import _draft_notes as n
+from treu.notice.analysis import _draft_support as s
+from treu.notice.analysis.model import Analysis, Evidence, Fact, FactKind
+from treu.notice.textdoc import split_sentences
+
+__all__ = ["Draft", "Todo", "build_draft"]
+
+Path = tuple[str | int, ...]
+
+_GDPR_BASES = ("consent", "contract", "legal_obligation", "vital_interests", "public_task",
+               "legitimate_interests")  # fmt: skip
+_NATIONAL = ("tdddg_25_1", "tdddg_25_2_1", "tdddg_25_2_2", "bdsg_26", "uwg_7_3")
+_SURE = 0.8  # below this the draft asks the reader to check the value
+# Part 1's start events -> policy START_EVENTS (or a hint for a TODO).
+_STARTS = {
+    "end_of_contract": "contract_end", "unsubscription": "unsubscribe", "logging": "collection",
+    "end_of_purpose": "purpose_end", "visit": "collection", "receipt": "collection",
+    "event": "process_end",
+}  # fmt: skip
+_POLICY_STARTS = frozenset(
+    ("collection creation last_activity account_deletion contract_end cancellation process_end "
+     "rejection consent_withdrawal unsubscribe deletion_request unlinking request_closed "
+     "purpose_end session_end").split()
+)  # fmt: skip
+# An activity needs at least one of these linked to it; a heading alone ("Begriffe") is not one.
+_SUBSTANCE = frozenset((FactKind.LEGAL_BASIS, FactKind.RETENTION, FactKind.DATA_CATEGORY,
+                        FactKind.PURPOSE))  # fmt: skip
+_RIGHTS_SECTION = re.compile(r"recht|right|auskunft|widerspruch|object|beschwer|complain", re.I)
+_WITHDRAW_WORDS = re.compile(r"widerruf|withdraw", re.I)
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One place in the draft a person has to look at, with the words it rests on."""
+
+    path: Path
+    note: str
+    quote: str | None = None
+    section: str | None = None
+    confidence: float | None = None
+    lang: str = "en"
+
+    def text(self) -> str:
+        if self.quote is None:
+            return f"TODO: {self.note}"
+        return f"TODO: {self.note} {n.quote(self.quote, self.section, self.lang)}"
+
+    def dotted(self) -> str:
+        out = ""
+        for part in self.path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        return out
+
+
+@dataclass
+class Draft:
+    """The draft policy as a YAML tree plus the TODOs placed in it."""
+
+    tree: CommentedMap
+    todos: list[Todo] = field(default_factory=list)
+    language: str = "de"
+    source: str | None = None
+
+    def to_yaml(self) -> str:
+        yaml = YAML()
+        yaml.width = 4096
+        yaml.indent(mapping=2, sequence=4, offset=2)
+        notes: dict[str, list[str]] = {}
+        for i, todo in enumerate(self.todos):
+            container, key = _locate(self.tree, todo.path)
+            marker = f"{s.TODO_MARK}{i}"
+            existing = _eol(container, key)
+            if existing is not None:  # one marker per key; later notes join it
+                notes[existing].append(todo.text())
+                continue
+            notes[str(i)] = [todo.text()]
+            container.yaml_add_eol_comment(marker, key)
+        buffer = io.StringIO()
+        yaml.dump(self.tree, buffer)
+        head = [
+            f"# Draft policy read by 'treu import' from {self.source or 'a privacy notice'}.",
+            f"# {len(self.todos)} TODO(s): each quotes the sentence a value was read from, or says",
+            "# the notice is silent. Check and fill them, then run 'treu validate' on this file.",
+        ]
+        return "\n".join(head) + "\n" + s.move_todo_comments(buffer.getvalue(), notes)
+
+
+def _locate(tree: CommentedMap, path: Path) -> tuple[Any, str | int]:
+    node: Any = tree
+    for part in path[:-1]:
+        node = node[part]
+    key = path[-1]
+    if isinstance(node, CommentedSeq) and isinstance(key, int):
+        item = node[key]
+        if isinstance(item, CommentedMap) and item:
+            return item, next(iter(item))
+    return node, key
+
+
+def _eol(container: Any, key: str | int) -> str | None:
+    comment = container.ca.items.get(key)
+    if not comment:
+        return None
+    for token in comment:
+        if token is not None and not isinstance(token, list) and s.TODO_MARK in token.value:
+            return str(token.value.split(s.TODO_MARK)[1].split()[0])
+    return None
+
+
+def build_draft(analysis: Analysis, *, source: str | None = None) -> Draft:
+    """The draft policy for ``analysis``; ``source`` names the notice in the header."""
+    return _Builder(analysis, source or analysis.source).build()
+
+
+class _Builder:
+    def __init__(self, analysis: Analysis, source: str | None) -> None:
+        self.a = analysis
+        self.lang = analysis.language
+        self.draft = Draft(CommentedMap(), [], analysis.language, source)
+        self.recipient_ids: dict[str, str] = {}  # normalised name -> id
+        self.taken: set[str] = set()
+
+    # ------------------------------------------------------------------ helpers
+
+    def todo(self, path: Path, key: str, fact: Fact | None = None, **values: object) -> None:
+        self.draft.todos.append(
+            Todo(path, n.note(key, self.lang, **values), fact.evidence.text if fact else None,
+                 fact.evidence.section if fact else None, fact.confidence if fact else None,
+                 self.lang)
+        )  # fmt: skip
+
+    def check(self, path: Path, what: str, fact: Fact) -> None:
+        """A TODO only when the analyser was unsure of the fact."""
+        if fact.confidence < _SURE:
+            self.todo(path, "check", fact, what=what, confidence=f"{fact.confidence:.2f}")
+
+    def silent(self, path: Path, what: str, **values: object) -> None:
+        self.todo(path, "silent", None, what=what, **values)
+
+    def text(self, value: str) -> CommentedMap:
+        return CommentedMap({self.lang: " ".join(value.split())})
+
+    def first(self, kind: FactKind) -> Fact | None:
+        facts = sorted(self.a.of(kind), key=lambda f: -f.confidence)
+        return facts[0] if facts else None
+
+    # ------------------------------------------------------------------ sections
+
+    def build(self) -> Draft:
+        t = self.draft.tree
+        t["treu"] = 1
+        t["notice"] = self.notice()
+        t["controller"] = self.controller()
+        t["dpo"] = self.dpo()
+        t["authority"] = self.authority()
+        requests = self.requests()
+        if requests is not None:
+            t["requests"] = requests
+        t["recipients"] = CommentedSeq()  # filled first, so activities can refer to them
+        self.recipients(t["recipients"])
+        t["activities"] = CommentedSeq(self.activities())
+        t.move_to_end("recipients")
+        t["cookies"] = CommentedSeq(self.cookies())
+        t["security"] = self.security()
+        return self.draft
+
+    def notice(self) -> CommentedMap:
+        out = CommentedMap()
+        fact = self.first(FactKind.VERSION)
+        version = fact.value.get("version") if fact else None
+        out["version"] = str(version) if version else "1.0"
+        if not version:
+            self.todo(("notice", "version"), "version", fact)
+        found = fact.value.get("date") if fact else None
+        out["valid_from"] = date.fromisoformat(str(found)) if found else None
+        if not found:
+            self.silent(("notice", "valid_from"), "w.valid_from")
+        elif fact is not None:
+            self.check(("notice", "valid_from"), "c.date", fact)
+        out["languages"] = CommentedSeq([self.lang])
+        return out
+
+    def controller(self) -> CommentedMap:
+        out = CommentedMap()
+        fact = self.first(FactKind.CONTROLLER)
+        v: Mapping[str, object] = fact.value if fact else {}
+        out["name"] = v.get("name") or None
+        address = s.split_address(_str(v.get("address"))) or (
+            s.find_address(fact.evidence.text) if fact else None
+        )
+        out["address"] = CommentedMap(address) if address else None
+        email = v.get("email") or self._contact("email", fact)
+        out["email"] = email or None
+        phone = v.get("phone") or self._contact("phone", fact)
+        if phone:
+            out["phone"] = str(phone)
+        if fact is None:
+            self.silent(("controller",), "w.controller")
+            return out
+        self.check(("controller", "name"), "c.name", fact)
+        if not out["name"]:
+            self.silent(("controller", "name"), "w.controller_name")
+        if address is None:
+            self.todo(("controller", "address"), "address", fact)
+        elif not v.get("address"):
+            self.todo(("controller", "address"), "address_check", fact)
+        if not email:
+            self.silent(("controller", "email"), "w.controller_email")
+        return out
+
+    def _contact(self, key: str, near: Fact | None) -> object:
+        for fact in self.a.of(FactKind.CONTACT):
+            same = near is None or fact.evidence.section == near.evidence.section
+            if fact.value.get(key) and same:
+                return fact.value[key]
+        return None
+
+    def dpo(self) -> CommentedMap:
+        out = CommentedMap()
+        fact = self.first(FactKind.DPO)
+        if fact is None:
+            out["appointed"] = True
+            out["email"] = None
+            self.silent(("dpo", "appointed"), "w.dpo")
+            return out
+        v = fact.value
+        out["appointed"] = bool(v.get("appointed", True))
+        if out["appointed"]:
+            for key in ("name", "organisation", "email"):
+                if v.get(key):
+                    out[key] = v[key]
+            if not v.get("email"):
+                out["email"] = None
+                self.silent(("dpo", "email"), "w.dpo_email")
+            self.check(("dpo", "appointed"), "c.dpo", fact)
+        else:
+            out["reason"] = self.text(fact.evidence.text)
+            self.todo(("dpo", "reason"), "dpo_reason", fact)
+        return out
+
+    def authority(self) -> str | None:
+        fact = self.first(FactKind.AUTHORITY)
+        key = fact.value.get("key") if fact else None
+        if key:
+            assert fact is not None
+            self.check(("authority",), "c.authority", fact)
+            return str(key)
+        if fact is not None:
+            self.todo(("authority",), "authority_key", fact)
+        else:
+            self.silent(("authority",), "w.authority")
+        return None
+
+    def requests(self) -> CommentedMap | None:
+        for fact in self.a.of(FactKind.CONTACT):
+            email = fact.value.get("email")
+            where = f"{fact.evidence.section or ''} {fact.evidence.text}"
+            if email and _RIGHTS_SECTION.search(where):
+                out = CommentedMap({"email": email})
+                self.check(("requests", "email"), "c.requests", fact)
+                return out
+        return None
+
+    # ------------------------------------------------------------------ activities
+
+    def activities(self) -> Iterable[CommentedMap]:
+        taken: set[str] = set()
+        kept: list[tuple[str, Fact, tuple[Fact, ...]]] = []
+        skipped: list[str] = []
+        for number, (index, fact) in enumerate(self.a.activities()):
+            name = str(fact.value.get("name") or f"Activity {number + 1}")
+            linked = self.a.linked(index)
+            if any(f.kind in _SUBSTANCE for f in linked):
+                kept.append((name, fact, linked))
+            else:
+                skipped.append(name)
+        if not kept:
+            self.silent(("activities",), "w.activities")
+        elif skipped:
+            self.todo(("activities",), "skipped", names=", ".join(f"'{x}'" for x in skipped))
+        for number, (name, fact, linked) in enumerate(kept):
+            yield self.activity(number, name, fact, linked, taken)
+
+    def activity(self, number: int, name: str, act: Fact, linked: tuple[Fact, ...],
+                 taken: set[str]) -> CommentedMap:  # fmt: skip
+        here: Path = ("activities", number)
+        out = CommentedMap()
+        out["id"] = s.unique_slug(name, taken, fallback="activity")
+        out["name"] = self.text(name)
+        self.check((*here, "name"), "c.activity", act)
+        by_kind: dict[FactKind, list[Fact]] = {}
+        for f in linked:
+            by_kind.setdefault(f.kind, []).append(f)
+        out["purposes"] = self.purposes(here, name, act, by_kind)
+        for field_name, kind, what in (("data_categories", FactKind.DATA_CATEGORY, "w.categories"),
+                                       ("data_subjects", FactKind.DATA_SUBJECT, "w.subjects")):  # fmt: skip
+            keys = _unique(str(f.value["key"]) for f in by_kind.get(kind, []) if f.value.get("key"))
+            out[field_name] = CommentedSeq(keys)
+            if not keys:
+                self.silent((*here, field_name), what)
+        out["provision"] = self.provision(here, act, out["purposes"])
+        parties = (*by_kind.get(FactKind.RECIPIENT, []), *by_kind.get(FactKind.PROCESSOR, []))
+        recipients = _unique(
+            self.recipient_ids[key]
+            for f in parties
+            if (key := _norm(str(f.value.get("name") or ""))) in self.recipient_ids
+        )
+        if recipients:
+            out["recipients"] = CommentedSeq(recipients)
+        out["retention"] = self.retention(here, by_kind.get(FactKind.RETENTION, []))
+        return out
+
+    def purposes(self, here: Path, name: str, act: Fact,
+                 by_kind: dict[FactKind, list[Fact]]) -> CommentedSeq:  # fmt: skip
+        bases = by_kind.get(FactKind.LEGAL_BASIS, [])
+        gdpr: dict[str, Fact] = {}
+        national: list[str] = []
+        special: list[tuple[str, Fact]] = []
+        for f in bases:
+            basis = str(f.value.get("basis") or "")
+            if basis in _GDPR_BASES:
+                gdpr.setdefault(basis, f)
+            elif basis in _NATIONAL:
+                national.append(basis)
+            elif basis.startswith("art9_2_"):
+                special.append((basis, f))
+        guessed = False
+        if not gdpr:
+            guess = _guess_basis(national + [b for b, _ in special])
+            guessed = guess is not None
+            gdpr = {guess: bases[0]} if guess and bases else {"": act}
+        texts = by_kind.get(FactKind.PURPOSE, [])
+        interests = by_kind.get(FactKind.LEGITIMATE_INTEREST, [])
+        withdrawals = by_kind.get(FactKind.WITHDRAWAL, [])
+        placed = _place_national(national, list(gdpr))
+        out = CommentedSeq()
+        for j, (basis, fact) in enumerate(gdpr.items()):
+            at = (*here, "purposes", j)
+            purpose = CommentedMap()
+            text = _same_sentence(texts, fact) or (texts[0] if texts else None)
+            purpose["description"] = self.text(str(text.value.get("text")) if text else name)
+            if text is None:
+                self.todo((*at, "description"), "description", act)
+            purpose["legal_basis"] = basis or None
+            if not basis:
+                self.silent((*at, "legal_basis"), "w.legal_basis")
+            elif guessed:
+                self.todo((*at, "legal_basis"), "basis_guess", fact)
+            else:
+                self.check((*at, "legal_basis"), "c.basis", fact)
+            if basis == "legitimate_interests":
+                interest = _same_sentence(interests, fact) or (interests[0] if interests else None)
+                purpose["legitimate_interest"] = (
+                    self.text(str(interest.value.get("text"))) if interest else None
+                )
+                if interest is None:
+                    self.todo((*at, "legitimate_interest"), "interest", fact)
+            if placed[j]:
+                purpose["national_basis"] = CommentedSeq(placed[j])
+            if special:
+                purpose["special_category_basis"] = special[0][0]
+                if len({b for b, _ in special}) > 1:
+                    listed = ", ".join(_unique(b for b, _ in special))
+                    self.todo((*at, "special_category_basis"), "special", special[0][1],
+                              bases=listed)  # fmt: skip
+            if basis == "consent" and withdrawals and withdrawals[0].value.get("how"):
+                purpose["withdrawal"] = self.text(str(withdrawals[0].value["how"]))
+            out.append(purpose)
+        return out
+
+    def provision(self, here: Path, act: Fact, purposes: CommentedSeq) -> CommentedMap:
+        out = CommentedMap()
+        at = (*here, "provision")
+        sentence = self._provision_sentence(act.evidence.section)
+        general = False
+        if sentence is None:
+            sentence = self._general_provision()
+            general = sentence is not None
+        bases = {p.get("legal_basis") for p in purposes}
+        requirement = (s.provision_requirement(sentence) if sentence else None) or (
+            "contract_prerequisite" if "contract" in bases
+            else "statutory" if bases == {"legal_obligation"}
+            else "voluntary"
+        )  # fmt: skip
+        out["requirement"] = requirement
+        out["consequences"] = self.text(sentence) if sentence else None
+        if sentence is None:
+            self.todo((*at, "requirement"), "requirement_guess", act)
+            self.silent((*at, "consequences"), "w.consequences")
+        else:
+            quoted = _as_fact(act, sentence, None if general else act.evidence.section)
+            self.todo((*at, "consequences"), "provision_general" if general else
+                      "provision_check", quoted)  # fmt: skip
+        return out
+
+    def _provision_sentence(self, title: str | None) -> str | None:
+        for sentence in _sentences(self._section_body(title)):
+            if s.PROVISION_SENTENCE.search(sentence):
+                return sentence
+        return None
+
+    def _general_provision(self) -> str | None:
+        for section in self.a.sections:
+            if s.PROVISION_SECTION.search(section.title):
+                return self._provision_sentence(section.title)
+        return None
+
+    def _section_body(self, title: str | None) -> str:
+        """The section's text without its heading line."""
+        if not title:
+            return ""
+        for section in self.a.sections:
+            if section.title == title:
+                text = self.a.text[section.span.start : section.span.end]
+                first, _, rest = text.partition("\n")
+                return rest if title in first else text
+        return ""
+
+    def retention(self, here: Path, facts: list[Fact]) -> CommentedMap:
+        at = (*here, "retention")
+        out = CommentedMap()
+        periods = [f for f in facts if f.value.get("amount")]
+        fact = next((f for f in periods if f.value.get("start")), periods[0] if periods else None)
+        if fact is None:
+            crit = next((f for f in facts if f.value.get("criteria")), None)
+            if crit is not None:
+                out["criteria"] = self.text(str(crit.value["criteria"]))
+                self.todo((*at, "criteria"), "criteria", crit)
+            else:
+                self.silent(at, "w.retention")
+            return out
+        v = fact.value
+        unit = str(v.get("unit"))
+        out["period"] = f"{v['amount']} {unit}" if unit != "session" else "1 days"
+        start = str(v.get("start") or "")
+        event = _STARTS.get(start, start)
+        if start == "year_end":
+            out["after"] = "creation"
+            out["from_year_end"] = True
+            self.todo((*at, "after"), "year_end", fact)
+        elif event == "unsubscribe" and _WITHDRAW_WORDS.search(str(v.get("start_text") or "")):
+            out["after"] = "consent_withdrawal"
+            self.check((*at, "after"), "c.start", fact)
+        elif event in _POLICY_STARTS:
+            out["after"] = event
+            if start in _STARTS:
+                self.todo((*at, "after"), "start_mapped", fact, start=start, event=event)
+            else:
+                self.check((*at, "after"), "c.period", fact)
+        elif v.get("start_text"):
+            out["after_text"] = self.text(str(v["start_text"]))
+            self.todo((*at, "after_text"), "after_text", fact)
+        else:
+            out["after"] = "collection"
+            self.todo((*at, "after"), "no_start", fact)
+        if len(periods) > 1:
+            others = "; ".join(
+                f"{p.value['amount']} {p.value.get('unit')}" for p in periods if p is not fact
+            )
+            self.todo((*at, "period"), "periods", fact, others=others)
+        return out
+
+    # ------------------------------------------------------------------ recipients, cookies
+
+    def recipients(self, seq: CommentedSeq) -> None:
+        from treu.notice.analysis._draft_parties import add_recipients
+
+        add_recipients(self, seq)
+
+    def cookies(self) -> Iterable[CommentedMap]:
+        from treu.notice.analysis._draft_parties import cookies
+
+        return cookies(self)
+
+    def security(self) -> CommentedMap:
+        from treu.notice.analysis._draft_parties import security
+
+        return security(self)
+
+
+def _str(value: object) -> str | None:
+    return str(value) if value else None
+
+
+def _norm(name: str) -> str:
+    return " ".join(re.sub(r"[^\w&]+", " ", name.lower()).split())
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _sentences(body: str) -> list[str]:
+    return [x for p in body.split("\n\n") for x in split_sentences(" ".join(p.split()))]
+
+
+def _same_sentence(facts: list[Fact], anchor: Fact) -> Fact | None:
+    return next((f for f in facts if f.evidence.span == anchor.evidence.span), None)
+
+
+def _as_fact(act: Fact, sentence: str, section: str | None) -> Fact:
+    """A stand-in fact so a TODO can quote a sentence the analyser did not turn into a fact."""
+    return Fact(act.kind, {}, Evidence(sentence, act.evidence.span, section), act.confidence)
+
+
+def _guess_basis(others: list[str]) -> str | None:
+    for basis, guess in (("tdddg_25_1", "consent"), ("art9_2_a", "consent"),
+                         ("tdddg_25_2_2", "legitimate_interests"), ("uwg_7_3", "legitimate_interests"),
+                         ("bdsg_26", "contract"), ("art9_2_h", "contract"),
+                         ("art9_2_b", "legal_obligation")):  # fmt: skip
+        if basis in others:
+            return guess
+    return None
+
+
+_NATIONAL_FIT = {
+    "tdddg_25_1": ("consent",),
+    "uwg_7_3": ("legitimate_interests",),
+    "tdddg_25_2_2": ("legitimate_interests", "contract"),
+    "tdddg_25_2_1": ("contract", "legitimate_interests"),
+    "bdsg_26": ("contract", "legal_obligation"),
+}
+
+
+def _place_national(national: list[str], bases: list[str]) -> list[list[str]]:
+    """Which purpose each national provision belongs to: the fitting basis, else the first."""
+    placed: list[list[str]] = [[] for _ in bases]
+    for provision in _unique(national):
+        fits = [j for j, b in enumerate(bases) if b in _NATIONAL_FIT.get(provision, ())]
+        for j in fits or [0]:
+            placed[j].append(provision)
+    return placed
