@@ -19,7 +19,7 @@ from treu.anonymize.pseudonym import (
     keyring_from_settings,
     pseudonym_candidates,
     pseudonymize,
-    verify,
+    verify_pseudonym,
 )
 from treu.errors import AnonymizeError, KeyringError
 from treu.settings import Settings
@@ -46,7 +46,7 @@ def test_same_input_and_key_give_the_same_pseudonym_A3(
 
     assert first == again
     assert first.startswith(f"{key_id}:")
-    assert verify(value, first, ring((key_id, key)))
+    assert verify_pseudonym(value, first, ring((key_id, key)))
 
 
 @given(value=values, key=keys)
@@ -83,7 +83,7 @@ def test_different_values_give_different_pseudonyms_A3(
         return
     keyring = ring(("k1", key))
     assert pseudonymize(one, keyring) != pseudonymize(other, keyring)
-    assert not verify(other, pseudonymize(one, keyring), keyring)
+    assert not verify_pseudonym(other, pseudonymize(one, keyring), keyring)
 
 
 @given(value=values, old=keys, new=keys)
@@ -99,7 +99,7 @@ def test_rotation_keeps_old_pseudonyms_checkable_and_marks_them_for_rekeying_A3(
     fresh = pseudonymize(value, after)
 
     assert fresh.startswith("k2:") and fresh != stored
-    assert verify(value, stored, after) and verify(value, fresh, after)
+    assert verify_pseudonym(value, stored, after) and verify_pseudonym(value, fresh, after)
     assert pseudonym_candidates(value, after) == [fresh, stored]
     assert not is_current(stored, after) and is_current(fresh, after)
 
@@ -109,7 +109,7 @@ def test_a_retired_key_cannot_verify_and_says_so_A3() -> None:
     stored = pseudonymize("198.51.100.7", ring(("k1", old)))
 
     with pytest.raises(KeyringError, match=r"holds no key 'k1' \(it has: k2\)"):
-        verify("198.51.100.7", stored, ring(("k2", new)))
+        verify_pseudonym("198.51.100.7", stored, ring(("k2", new)))
 
 
 @given(value=values, key=keys)
@@ -118,8 +118,8 @@ def test_context_separates_uses_of_the_same_value_A3(value: str | bytes, key: by
     newsletter = pseudonymize(value, keyring, context="newsletter")
 
     assert newsletter != pseudonymize(value, keyring, context="telemetry")
-    assert verify(value, newsletter, keyring, context="newsletter")
-    assert not verify(value, newsletter, keyring, context="telemetry")
+    assert verify_pseudonym(value, newsletter, keyring, context="newsletter")
+    assert not verify_pseudonym(value, newsletter, keyring, context="telemetry")
 
 
 @pytest.mark.parametrize("text", ["", "   "])
@@ -171,4 +171,4 @@ def test_keyring_from_settings_takes_the_first_key_as_current_and_accepts_urlsaf
 def test_a_string_that_is_not_a_pseudonym_is_refused_A3() -> None:
     keyring = ring(("k1", secrets.token_bytes(32)))
     with pytest.raises(AnonymizeError, match="not a treu pseudonym"):
-        verify("x", "no-separator", keyring)
+        verify_pseudonym("x", "no-separator", keyring)

@@ -6,9 +6,21 @@ PRESETS                     named choices: v4-1-octet, v4-2-octets, v4-3-octets,
 mask_text(text)             every address in free text masked
 IpMaskingFilter             a logging.Filter doing that to log records
 truncate_ip(address)        the consent ledger's form: IPv4 /24, IPv6 /48 kept
+TruncateClient              ASGI middleware: request.client and the access log cut to /24, /48
+pseudonymize(value, keys)   keyed HMAC-SHA-256 pseudonym 'k2:…' (A3); verify_pseudonym,
+                            pseudonym_candidates across rotated keys; Keyring
+encrypt_field, decrypt_field, rewrap   crypto-shredding with per-subject keys (A6); the
+                            destroying call is ``treu.anonymize.shred.shred`` (the package's
+                            ``shred`` is that module)
+
+The last three groups load on first use (PEP 562): a log pipe importing this package
+pays for neither pydantic nor SQLAlchemy nor cryptography.
 """
 
 from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from treu.anonymize.ip import (
     IPV4_BITS,
@@ -22,15 +34,74 @@ from treu.anonymize.ip import (
 )
 from treu.anonymize.text import IpMaskingFilter, mask_text
 
+if TYPE_CHECKING:
+    from treu.anonymize.middleware import TruncateClient
+    from treu.anonymize.pseudonym import (
+        Keyring,
+        keyring_from_settings,
+        pseudonym_candidates,
+        pseudonymize,
+        verify_pseudonym,
+    )
+    from treu.anonymize.shred import (
+        Shredded,
+        decrypt_field,
+        encrypt_field,
+        master_keyring_from_settings,
+        rewrap,
+    )
+
 __all__ = [
     "IPV4_BITS",
     "IPV6_BITS",
     "PRESETS",
     "IpMaskingFilter",
+    "Keyring",
     "Preset",
+    "Shredded",
+    "TruncateClient",
+    "decrypt_field",
+    "encrypt_field",
+    "keyring_from_settings",
     "mask_address",
     "mask_ip",
     "mask_text",
+    "master_keyring_from_settings",
+    "pseudonym_candidates",
+    "pseudonymize",
     "resolve_presets",
+    "rewrap",
     "truncate_ip",
+    "verify_pseudonym",
 ]
+
+_HOME = {
+    "TruncateClient": "middleware",
+    **dict.fromkeys(
+        [
+            "Keyring",
+            "keyring_from_settings",
+            "pseudonym_candidates",
+            "pseudonymize",
+            "verify_pseudonym",
+        ],
+        "pseudonym",
+    ),
+    **dict.fromkeys(
+        ["Shredded", "decrypt_field", "encrypt_field", "master_keyring_from_settings", "rewrap"],
+        "shred",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

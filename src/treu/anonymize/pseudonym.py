@@ -1,9 +1,9 @@
 """Pseudonyms: a keyed hash (HMAC-SHA-256) of a value, under a key that rotates (A3).
 
-    keys = keyring_from_settings(settings)             # TREU_PSEUDONYM_KEYS="k2:…,k1:…"
-    pseudonymize("203.0.113.77", keys)                  # 'k2:x5b2…' (current key k2)
-    verify("203.0.113.77", "k1:4tq7…", keys)            # True: k1 is still on the keyring
-    pseudonym_candidates("203.0.113.77", keys)          # ['k2:…', 'k1:…'] for a lookup
+    keys = keyring_from_settings(settings)              # TREU_PSEUDONYM_KEYS="k2:…,k1:…"
+    pseudonymize("203.0.113.77", keys)                   # 'k2:x5b2…' (current key k2)
+    verify_pseudonym("203.0.113.77", "k1:4tq7…", keys)   # True: k1 is still on the keyring
+    pseudonym_candidates("203.0.113.77", keys)           # ['k2:…', 'k1:…'] for a lookup
 
 Why keyed: the input spaces treu pseudonymises are small.  An unkeyed SHA-256 of an
 IPv4 address is reversed by hashing all 2^32 addresses, an e-mail address by a list of
@@ -19,7 +19,7 @@ padding.  128 bits keep collisions out of reach (birthday bound 2^64 values); lo
 base32 survives case-insensitive collations (MariaDB's default), URLs and file names.
 
 Rotation: put the new key first and keep the old one behind it.  New pseudonyms use
-the new key; ``verify`` checks a stored pseudonym under the key it names, and
+the new key; ``verify_pseudonym`` checks a stored pseudonym under the key it names, and
 ``pseudonym_candidates`` gives one pseudonym per key for a ``WHERE … IN`` lookup.  When
 the original value comes by again, ``is_current`` tells whether to store its new
 pseudonym; once no stored pseudonym names the old key (re-keyed or deleted by
@@ -51,7 +51,7 @@ __all__ = [
     "keyring_from_settings",
     "pseudonym_candidates",
     "pseudonymize",
-    "verify",
+    "verify_pseudonym",
 ]
 
 MIN_KEY_BYTES: Final = 32
@@ -182,7 +182,9 @@ def pseudonym_candidates(value: str | bytes, keyring: Keyring, *, context: str =
     return [f"{key_id}:{_digest(key, value, context)}" for key_id, key in keyring.keys]
 
 
-def verify(value: str | bytes, pseudonym: str, keyring: Keyring, *, context: str = "") -> bool:
+def verify_pseudonym(
+    value: str | bytes, pseudonym: str, keyring: Keyring, *, context: str = ""
+) -> bool:
     """Whether ``pseudonym`` was made from ``value`` (under the key it names, current or
     old).  A key no longer on the keyring raises ``KeyringError``: a silent False would
     hide a rotation done too early."""
