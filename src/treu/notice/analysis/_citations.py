@@ -45,7 +45,7 @@ _NUMBER = r"(?:\s*(?:nr\.?|no\.?|ziff(?:er|\.)?|number|(?<=\))\s*)\s*\(?(?P<num>
 _OF_LAW = rf"(?:\s*(?:der|des|of the|of|the|e?u-?)?\s*(?P<law>{_LAW})\b)?"
 
 _CITATION = re.compile(
-    rf"(?P<kind>\bart(?:ikel|icle|s?\.)?|§§?)\s*(?P<art>\d{{1,3}}[a-z]?)(?![\d])"
+    rf"(?P<kind>\bart(?:ikel|icle|s?\.)?|§§?|\bsections?\b|\bsec\.)\s*(?P<art>\d{{1,3}}[a-z]?)(?![\d])"
     rf"(?:{_PARA}{_SENTENCE}(?:{_LETTERS})?{_NUMBER})?{_OF_LAW}",
     re.IGNORECASE,
 )
@@ -83,7 +83,7 @@ def citations(text: str) -> Iterator[Citation]:
         g = m.groupdict()
         law = _LAWS.get((g["law"] or "").lower())
         if law is None:
-            law = "GDPR" if not g["kind"].startswith("§") else None
+            law = "GDPR" if g["kind"].lower().startswith("art") else None
         p = g["p1"] or g["p2"] or g["p3"] or g["p4"]
         paragraph = _ROMAN.get(p, p) if p else None
         letters = tuple(

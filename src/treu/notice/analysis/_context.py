@@ -42,6 +42,14 @@ class Where:
     cells: tuple[str, ...] | None = None  # table row
     header: tuple[str, ...] | None = None  # the table's first row
     label: str | None = None  # "Speicherdauer" in "- Speicherdauer: 12 Monate"
+    line: Span | None = None  # the whole list item or line this sentence is part of
+    first_in_line: bool = True
+
+    def line_text(self, normalised: str) -> str:
+        """The whole list item or line, from the normalised text of the notice."""
+        if self.line is None:
+            return self.text
+        return normalised[self.line.start : self.line.end]
 
     @property
     def offset(self) -> int:
@@ -77,6 +85,11 @@ class Collector:
 
     structure: Structure
     facts: list[Fact] = field(default_factory=list)
+    normalised: str = ""
+    version_found: bool = False
+
+    def __post_init__(self) -> None:
+        self.normalised = normalise(self.structure.text)
 
     def add(
         self,
@@ -85,9 +98,14 @@ class Collector:
         where: Where,
         confidence: float,
         activity: int | None = -1,
+        span: Span | None = None,
     ) -> int:
         s = where.sentence
-        evidence = Evidence(s.text, s.span, where.title or None)
+        if span is None:
+            evidence = Evidence(s.text, s.span, where.title or None)
+        else:
+            text = self.structure.text[span.start : span.end]
+            evidence = Evidence(text, span, where.title or None)
         link = where.activity if activity == -1 else activity
         self.facts.append(Fact(kind, dict(value), evidence, min(1.0, confidence), link))
         return len(self.facts) - 1

@@ -21,7 +21,7 @@ from treu.notice.analysis._facts import _PHRASES, EXTRACTORS
 from treu.notice.analysis._parties import Parties, authority, recipients
 from treu.notice.analysis._structure import Sentence, Structure, build
 from treu.notice.analysis._topics import FACET, META_TOPICS, topic
-from treu.notice.analysis.model import Analysis, Fact
+from treu.notice.analysis.model import Analysis, Fact, Span
 from treu.notice.analysis.model import FactKind as K
 from treu.notice.textdoc import TextDocument
 
@@ -40,7 +40,7 @@ def extract(doc: TextDocument) -> Analysis:
         if owner[i] == i and _is_activity(st, i, topics, owner, by_section):
             activity_of[i] = c.heading(K.ACTIVITY, {"name": st.sections[i].title}, i)
     names = {_key(str(c.facts[f].value["name"])): f for f in activity_of.values()}
-    wheres = list(_wheres(st, topics, owner, activity_of, names))
+    wheres = _wheres(st, c.normalised, topics, owner, activity_of, names)
     parties = Parties()
     for w in wheres:
         parties.read(c, w)
@@ -119,6 +119,7 @@ def _key(name: str) -> str:
 
 def _wheres(
     st: Structure,
+    normalised: str,
     topics: list[str | None],
     owner: list[int],
     activity_of: dict[int, int],
@@ -129,16 +130,21 @@ def _wheres(
     header_para = -1
     parent_activity: dict[int, int | None] = {}
     current: int | None = None
-    for i, s in enumerate(st.sections):
+    for i, sec in enumerate(st.sections):
         o = owner[i]
         if o in activity_of:
             current = activity_of[o]
-        elif s.level and (current is None or s.level <= _level_of(st, activity_of, current)):
+        elif sec.level and (current is None or sec.level <= _level_of(st, activity_of, current)):
             current = None
         parent_activity[i] = current
+    lines: dict[int, Span] = {}
+    for s in st.sentences:
+        got = lines.get(s.line)
+        lines[s.line] = Span(got.start if got else s.span.start, s.span.end)
+    previous_line = -1
     for s in st.sentences:
         section = st.sections[s.section]
-        text = normalise(s.text)
+        text = normalised[s.span.start : s.span.end]
         cells: tuple[str, ...] | None = None
         if text.startswith("|"):
             row = tuple(x.strip() for x in text.strip().strip("|").split("|"))
@@ -164,8 +170,11 @@ def _wheres(
                 cells,
                 header if cells is not None else None,
                 label,
+                lines[s.line],
+                s.line != previous_line,
             )
         )
+        previous_line = s.line
     return out
 
 
@@ -200,7 +209,7 @@ def _identity(f: Fact) -> Hashable:
         return (v.get("country"), v.get("mechanism"), _key(str(v.get("recipient"))))
     if k is K.AUTHORITY:
         return v.get("key") or v.get("name")
-    return tuple(sorted((a, str(b)) for a, b in v.items())) + (f.evidence.span.start,)
+    return (*sorted((a, str(b)) for a, b in v.items()), f.evidence.span.start)
 
 
 def _finish(facts: list[Fact]) -> tuple[Fact, ...]:

@@ -18,13 +18,14 @@ from treu.notice.analysis._context import Collector, Where
 from treu.notice.analysis._entities import mechanisms, organisations
 from treu.notice.analysis._lexicon import (
     AMBIGUOUS_LABELS,
-    category_patterns,
+    EEA_COUNTRIES,
+    Terms,
+    categories,
     countries_in,
-    subject_patterns,
+    subjects,
 )
 from treu.notice.analysis._periods import periods, session
 from treu.notice.analysis.model import FactKind as K
-from treu.policy.model import EEA_COUNTRIES
 
 __all__ = ["EXTRACTORS"]
 
@@ -58,9 +59,13 @@ def legal_basis(c: Collector, w: Where) -> None:
     for cit in citations(w.text):
         if cit.law is None or (cit.law, cit.article) not in BASIS_ARTICLES:
             continue
-        if cit.law == "GDPR" and cit.article in ("6", "9") and not cit.letters:
-            if cit.paragraph not in (None, "1", "2"):
-                continue
+        if (
+            cit.law == "GDPR"
+            and cit.article in ("6", "9")
+            and not cit.letters
+            and cit.paragraph not in (None, "1", "2")
+        ):
+            continue
         for letter in cit.letters or (None,):
             key = basis_key(cit, letter)
             value = {"article": cit.ref(letter), "law": cit.law, "cited": cit.cited, "basis": key}
@@ -136,46 +141,43 @@ _PROCESSING = re.compile(
 
 
 def _items(text: str) -> list[str]:
-    parts = re.split(r",\s*|;\s*|\s+(?:und|sowie|and|or|oder)\s+(?=[A-ZÄÖÜ])", text.strip(" ."))
+    parts = re.split(r",\s*|;\s*", text.strip(" ."))
     return [p.strip(" .") for p in parts if p.strip(" .")]
 
 
-def _match(text: str, patterns: tuple[tuple[re.Pattern[str], str], ...]) -> str | None:
-    whole = next((k for p, k in patterns if p.fullmatch(text.strip())), None)
-    return whole or next((k for p, k in patterns if p.search(text)), None)
+def _list(c: Collector, w: Where, kind: K, terms: Terms) -> None:
+    """An explicit list ('Datenkategorien: Name, E-Mail-Adresse und IP-Adresse')."""
+    for item in _items(w.body):
+        key = terms.classify(item)
+        parts = [item]
+        if key is None and re.search(r"\s(?:und|and|sowie|or|oder)\s", item):
+            parts = re.split(r"\s(?:und|and|sowie|or|oder)\s", item)
+        for part in parts:
+            key = terms.classify(part) if len(parts) > 1 else key
+            c.add(kind, {"key": key, "term": part.strip()}, w, 0.9 if key else 0.5)
 
 
 def data_categories(c: Collector, w: Where) -> None:
     if w.label and _CATEGORY_LABEL.fullmatch(w.label) and w.cells is None:
-        for item in _items(w.body):
-            key = _match(item, category_patterns())
-            c.add(K.DATA_CATEGORY, {"key": key, "term": item}, w, 0.9 if key else 0.5)
+        _list(c, w, K.DATA_CATEGORY, categories())
         return
     if w.activity is None or w.cells is not None or w.label or w.topic in _NOT_BASIS_TOPICS:
         return
     if not _PROCESSING.search(w.text):
         return
     seen: set[str] = set()
-    taken: list[tuple[int, int]] = []
-    for pattern, key in category_patterns():
+    for m, key in categories().find(w.text):
         if key in AMBIGUOUS_LABELS or key in seen:
             continue
-        for m in pattern.finditer(w.text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            if re.match(r"\s*(?:an|to|at|unter)\s", w.text[m.end() : m.end() + 6]):
-                continue  # "per E-Mail an ...": a channel, not a datum
-            taken.append((m.start(), m.end()))
-            seen.add(key)
-            c.add(K.DATA_CATEGORY, {"key": key, "term": m.group(0)}, w, 0.6)
-            break
+        if re.match(r"\s*(?:an|to|at|unter)\s", w.text[m.end() : m.end() + 6]):
+            continue  # "per E-Mail an ...": a channel, not a datum
+        seen.add(key)
+        c.add(K.DATA_CATEGORY, {"key": key, "term": m.group(0)}, w, 0.6)
 
 
 def data_subjects(c: Collector, w: Where) -> None:
     if w.label and _SUBJECT_LABEL.fullmatch(w.label) and w.cells is None:
-        for item in _items(w.body):
-            key = _match(item, subject_patterns())
-            c.add(K.DATA_SUBJECT, {"key": key, "term": item}, w, 0.9 if key else 0.5)
+        _list(c, w, K.DATA_SUBJECT, subjects())
 
 
 # --------------------------------------------------------------------------- retention
@@ -256,7 +258,7 @@ _COOKIE_NAME = re.compile(
 def cookies(c: Collector, w: Where) -> None:
     if w.cells is not None:
         name = w.cell(r"^(?:name|cookie|bezeichnung)")
-        if not name or w.topic not in ("cookies", None) and not re.search("cookie", w.title, _IC):
+        if not name or (w.topic not in ("cookies", None) and not re.search("cookie", w.title, _IC)):
             return
         lifetime = w.cell(
             r"speicherdauer|laufzeit|lebensdauer|ablauf|duration|lifetime|expir|storage|gültigkeit"
@@ -335,10 +337,9 @@ def rights(c: Collector, w: Where) -> None:
     cited = [m.group(1) for m in _ARTICLE.finditer(w.text)]
     for right, pattern in r.RIGHTS.items():
         if pattern.search(w.text):
-            article = _ARTICLES[right]
             c.add(
                 K.RIGHT,
-                {"right": right, "article": article if article in cited or not cited else article},
+                {"right": right, "article": _ARTICLES[right]},
                 w,
                 0.9 if in_context else 0.6,
                 None,
@@ -389,26 +390,41 @@ _TRANSFER = re.compile(
 _THIRD = re.compile(r"drittl(?:and|änder|ändern|andes)|drittstaat|third countr", _IC)
 
 
+_TRANSFER_HINT = re.compile(
+    r"drittl|drittstaat|third countr|shield|harbou?r|framework|dpf|datenschutzrahmen|klauseln"
+    r"|clauses|scc|bcr|binding|angemessen|adequa|art(?:ikel|icle|\.)?\s*4[5-9]|\bU\.?S\b|usa|staaten"
+    r"|states|kingdom|königreich|schweiz|switzerland|indien|india|china|kanada|canada|japan"
+    r"|australi|singap|brasil|brazil|russ|serbi|ukrain|türkei|turkey|israel|philippin|korea"
+    r"|übermittl|transfer",
+    _IC,
+)
+
+
 def transfers(c: Collector, w: Where) -> None:
-    if w.topic in ("rights", "objection", "complaint", "withdrawal"):
+    """Read per list item or line: 'X: Übermittlung in das Drittland USA. Grundlage: SCC.'"""
+    if w.topic in ("rights", "objection", "complaint", "withdrawal") or not w.first_in_line:
         return
-    found = mechanisms(w.text)
-    countries = [code for _, _, code in countries_in(w.text) if code not in EEA_COUNTRIES]
-    orgs = [o.name for o in organisations(w.text)]
+    text = w.line_text(c.normalised)
+    if not _TRANSFER_HINT.search(text):
+        return
+    span = w.line
+    found = mechanisms(text)
+    countries = [code for _, _, code in countries_in(text) if code not in EEA_COUNTRIES]
+    orgs = [o.name for o in organisations(text)]
     recipient = orgs[0] if orgs else (w.label if w.topic == "transfers" and w.label else None)
     for key, m in found:
-        if key == "adequacy" and not (countries or _THIRD.search(w.text) or w.topic == "transfers"):
+        if key == "adequacy" and not (countries or _THIRD.search(text) or w.topic == "transfers"):
             continue
-        country = _country_near(w.text, m.start(), countries)
+        country = _country_near(text, m.start(), countries)
         if country is None and key == "dpf":
             country = "US"
         value = {"country": country, "mechanism": key, "cited": m.group(0), "recipient": recipient}
-        c.add(K.TRANSFER, value, w, 0.9 if country else 0.7)
-    if found or not countries and not _THIRD.search(w.text):
+        c.add(K.TRANSFER, value, w, 0.9 if country else 0.7, span=span)
+    if found or (not countries and not _THIRD.search(text)):
         return
-    if not _TRANSFER.search(w.text) or r.NEGATION.search(w.text) or r.EEA_STATEMENT.search(w.text):
+    if not _TRANSFER.search(text) or r.NEGATION.search(text) or r.EEA_STATEMENT.search(text):
         return
-    if w.cells is not None or (w.sentence.item and not _TRANSFER.search(w.text)):
+    if w.cells is not None:
         return
     value = {
         "country": countries[0] if countries else None,
@@ -416,7 +432,7 @@ def transfers(c: Collector, w: Where) -> None:
         "cited": None,
         "recipient": recipient,
     }
-    c.add(K.TRANSFER, value, w, 0.5)
+    c.add(K.TRANSFER, value, w, 0.5, span=span)
 
 
 def _country_near(text: str, pos: int, countries: list[str]) -> str | None:
@@ -433,8 +449,14 @@ def _country_near(text: str, pos: int, countries: list[str]) -> str | None:
 # --------------------------------------------------------------------------- version
 
 
+_VERSION_WORD = re.compile(
+    r"stand|version|aktualisiert|geändert|überarbeitet|aktualisierung|änderung|gültig|last|as of|effective|updated|date",
+    _IC,
+)
+
+
 def version(c: Collector, w: Where) -> None:
-    if c.facts and any(f.kind is K.VERSION for f in c.facts):
+    if c.version_found or not _VERSION_WORD.search(w.text):
         return
     m = r.VERSION_DATE.search(w.text)
     if not m:
@@ -447,6 +469,7 @@ def version(c: Collector, w: Where) -> None:
         "cited": m.group(0),
     }
     c.add(K.VERSION, value, w, 0.9 if when else 0.6, None)
+    c.version_found = True
 
 
 def _date(m: re.Match[str]) -> date | None:

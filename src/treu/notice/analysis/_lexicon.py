@@ -20,9 +20,10 @@ __all__ = [
     "DATA_CATEGORIES",
     "DATA_SUBJECTS",
     "LEGAL_FORMS",
-    "category_patterns",
+    "Terms",
+    "categories",
     "country_code",
-    "subject_patterns",
+    "subjects",
 ]
 
 # (pattern, fideslang key) - the first hit in a phrase wins, so longer terms come first.
@@ -210,8 +211,14 @@ _COUNTRY_RX = re.compile(
 )
 
 
+_FIRST_WORDS = frozenset(k.split()[0].strip(".") for k in COUNTRIES)
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
 def countries_in(text: str) -> list[tuple[int, int, str]]:
     """(start, end, alpha-2) of every country named; 'US' only in capitals."""
+    if _FIRST_WORDS.isdisjoint(w.lower() for w in _TOKEN.findall(text)):
+        return []
     out = []
     for m in _COUNTRY_RX.finditer(text):
         word = m.group(0)
@@ -233,35 +240,65 @@ def _labels() -> dict[str, dict[str, dict[str, str]]]:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw = (files("treu.policy") / "data" / "labels_de.yaml").read_text(encoding="utf-8")
-    data = yaml.load(raw, Loader=loader)  # noqa: S506 - a safe loader
+    data = yaml.load(raw, Loader=loader)
     return {k: v for k, v in data.items() if isinstance(v, dict)}
 
 
-@cache
-def category_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """The hand-written terms, then every shipped label (longest first) as an exact term."""
+class Terms:
+    """Many terms in one regex (one pass per sentence); the first alternative wins."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.keys = [key for _, key in pairs]
+        body = "|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(pairs))
+        self.rx = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+    def key(self, m: re.Match[str]) -> str:
+        return self.keys[int(str(m.lastgroup)[1:])]
+
+    def find(self, text: str) -> list[tuple[re.Match[str], str]]:
+        return [(m, self.key(m)) for m in self.rx.finditer(text)]
+
+    def classify(self, item: str) -> str | None:
+        """The key of a list item: the whole item, else the term it starts with (the head
+        noun: 'Kundinnen und Kunden', 'E-Mail-Adresse (geschäftlich)'), else None -
+        'Expertinnen unserer Kunden' are not customers."""
+        text = item.strip(" .")
+        whole = self.rx.fullmatch(text)
+        if whole:
+            return self.key(whole)
+        head = re.split(
+            r"\s(?:of|for|from|at|with|in|von|unserer|unseres|der|des|bei|im|aus|mit)\s|\s*\(", text
+        )[0]
+        m = self.rx.match(head)
+        if m and m.end() == len(head):
+            return self.key(m)
+        return None
+
+
+def _label_pairs(section: str, minimum: int) -> list[tuple[str, str]]:
     labels = [
-        (re.escape(text.lower()), key)
-        for key, pair in _labels().get("data_categories", {}).items()
+        (re.escape(text.lower()), str(key))
+        for key, pair in _labels().get(section, {}).items()
         for text in pair.values()
-        if len(text) > 4
+        if len(text) >= minimum
     ]
     labels.sort(key=lambda t: -len(t[0]))
-    return tuple(
-        (re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE), key)
-        for p, key in (*labels, *DATA_CATEGORIES)
-    )
+    return labels
 
 
 @cache
-def subject_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    labels = [
-        (re.escape(text.lower()), key)
-        for key, pair in _labels().get("data_subjects", {}).items()
-        for text in pair.values()
-    ]
-    labels.sort(key=lambda t: -len(t[0]))
-    return tuple(
-        (re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE), key)
-        for p, key in (*labels, *DATA_SUBJECTS)
-    )
+def categories() -> Terms:
+    """Every shipped label (longest first, exact), then the hand-written terms."""
+    return Terms([*_label_pairs("data_categories", 5), *DATA_CATEGORIES])
+
+
+@cache
+def subjects() -> Terms:
+    return Terms([*_label_pairs("data_subjects", 1), *DATA_SUBJECTS])
+
+
+# The EEA (as treu.policy.model has it; repeated so the analyser does not load pydantic).
+EEA_COUNTRIES = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE "
+    "IS LI NO".split()
+)

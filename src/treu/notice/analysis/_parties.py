@@ -48,6 +48,7 @@ def recipients(c: Collector, w: Where, controller: str | None) -> None:
         "objection",
         "withdrawal",
         "changes",
+        "transfers",
     ):
         return
     if _NOT_RECIPIENT.search(w.text):
@@ -60,12 +61,12 @@ def recipients(c: Collector, w: Where, controller: str | None) -> None:
         if controller and _same(org.name, controller):
             continue
         nxt = orgs[i + 1].start if i + 1 < len(orgs) else len(w.text)
-        window = w.text[org.end : nxt]
+        window = w.text[org.end : nxt].split(";")[0]
         address, country, _ = address_after(w.text, org.end)
         if country is None:
             found = countries_in(window[:120]) or countries_in(org.name)
             country = found[0][2] if found else None
-        role = _role(window[:160]) or _role(w.text) or _role(w.title)
+        role = _role(window[:160]) or (_role(w.text) if len(orgs) == 1 else None) or _role(w.title)
         kind = K.PROCESSOR if role == "processor" else K.RECIPIENT
         value = {
             "name": org.name,
@@ -228,22 +229,26 @@ def _authorities() -> tuple[tuple[re.Pattern[str], str, str], ...]:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw = (files("treu.policy") / "data" / "authorities.yaml").read_text(encoding="utf-8")
-    data = yaml.load(raw, Loader=loader)  # noqa: S506 - a safe loader
+    data = yaml.load(raw, Loader=loader)
     out: list[tuple[re.Pattern[str], str, str]] = []
     for key, a in (data.get("authorities") or {}).items():
         names = [a["name"]["de"], a["name"]["en"]]
         # Official titles change with the office-holder: Beauftragte/Beauftragter.
-        names = [
-            re.sub(r"[Bb]eauftragte[rn]?", "Beauftragte[rn]?", re.escape(n).replace("\\ ", " "))
-            for n in names
-        ]
-        alternatives = "|".join(names)
+        alternatives = "|".join(_flexible(n) for n in names)
         short = re.escape(str(a.get("short", "")))
         pattern = re.compile(
-            rf"(?:{alternatives})|(?<![\w-]){short}(?![\w-])" if short else alternatives
+            rf"(?i:{alternatives})|(?<![\w-]){short}(?![\w-])" if short else f"(?i:{alternatives})"
         )
         out.append((pattern, str(key), str(a["name"]["de"])))
     return tuple(out)
+
+
+def _flexible(name: str) -> str:
+    """Official titles vary: Beauftragte/Beauftragter, 'für (den) Datenschutz und (die) ...'."""
+    out = re.escape(name).replace("\\ ", " ")
+    out = re.sub(r"eauftragte[rn]?", "eauftragte[rn]?", out)
+    out = re.sub(r" (für|und|for|and) (?:den|die|das|the) ", r" \1 ", out)
+    return re.sub(r" (für|und|for|and) ", r" \1 (?:den |die |das |the )?", out)
 
 
 def authorities_named(text: str) -> list[tuple[re.Match[str], str]]:

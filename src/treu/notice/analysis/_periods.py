@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Period", "START_EVENTS", "periods"]
+__all__ = ["START_EVENTS", "Period", "periods"]
 
 _NUMBERS = {
     "ein": 1, "einen": 1, "eine": 1, "einem": 1, "einer": 1, "eines": 1, "zwei": 2,

@@ -31,6 +31,7 @@ class Sentence:
     section: int  # index into Structure.sections
     paragraph: int  # running paragraph number over the whole text
     item: bool  # a list item ("- ...") or table row
+    line: int = 0  # running line number: sentences of one list item share it
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ def build(doc: TextDocument) -> Structure:
     headings: list[Span | None] = []
     sentences: list[Sentence] = []
     paragraph = 0
+    lines = 0
 
     def add(chunk: str) -> int:
         nonlocal pos
@@ -78,7 +80,7 @@ def build(doc: TextDocument) -> Structure:
             b = add(s.body)
             for para_offset, para in _paragraphs(s.body):
                 paragraph += 1
-                for sent_start, sent_end, item in _sentences(para):
+                for sent_start, sent_end, item, line_no in _sentences(para):
                     a = b + para_offset + sent_start
                     sentences.append(
                         Sentence(
@@ -87,8 +89,10 @@ def build(doc: TextDocument) -> Structure:
                             index,
                             paragraph,
                             item,
+                            lines + line_no,
                         )
                     )
+                lines += para.count("\n") + 1
         number, title = split_number(s.heading) if s.heading else (None, "")
         sections.append(Section(number, title, s.level, Span(start, pos)))
         headings.append(heading_span)
@@ -103,11 +107,11 @@ def _paragraphs(body: str) -> list[tuple[int, str]]:
     return out
 
 
-def _sentences(paragraph: str) -> list[tuple[int, int, bool]]:
+def _sentences(paragraph: str) -> list[tuple[int, int, bool, int]]:
     """(start, end, is_item) of each sentence; lines of a paragraph never run together."""
-    out: list[tuple[int, int, bool]] = []
+    out: list[tuple[int, int, bool, int]] = []
     line_start = 0
-    for line in paragraph.split("\n"):
+    for line_no, line in enumerate(paragraph.split("\n")):
         item = line.startswith(("- ", "|"))
         offset = line_start + (2 if line.startswith("- ") else 0)
         body = line[2:] if line.startswith("- ") else line
@@ -120,12 +124,12 @@ def _sentences(paragraph: str) -> list[tuple[int, int, bool]]:
                 cur_start = last
             cur_end = piece_end
             if not _ends_with_abbreviation(body[cur_start:cur_end]):
-                out.append((offset + cur_start, offset + cur_end, item))
+                out.append((offset + cur_start, offset + cur_end, item, line_no))
                 cur_start = None
             last = m.end()
         if cur_start is None:
             cur_start = last
         if body[cur_start:].strip():
-            out.append((offset + cur_start, offset + len(body.rstrip()), item))
+            out.append((offset + cur_start, offset + len(body.rstrip()), item, line_no))
         line_start += len(line) + 1
     return out

@@ -40,12 +40,17 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     ),
     (
         "controller",
-        r"verantwortlich|controller|verantwortliche stelle|\bimpressum\b|wer wir sind|who we are|name und anschrift|anbieterkennzeichnung|kontakt(?!formular)|\bcontact (?:us|details|information)\b",
+        r"verantwortlich|controller|verantwortliche stelle|\bimpressum\b|wer wir sind|who we are|name und anschrift|anbieterkennzeichnung"
+        r"|^(?:\d[\d.]*\s*)?kontakt(?:daten|informationen)?$|^(?:\d[\d.]*\s*)?contact(?: us| details| information)?$",
     ),
     ("security", r"sicherheit|security|technische und organisatorische"),
-    ("changes", r"änderung|aktualisierung|\bstand\b|changes|updates? to|version"),
+    (
+        "changes",
+        r"^(?:\d[\d.]*\s*)?(?:änderung|aktualisierung|stand\b|changes|updates?\b|version(?:\b|sgeschichte)"
+        r"|aktualität)|changes to (?:this|our)",
+    ),
     ("overview", r"auf einen blick|überblick|at a glance|overview|summary|zusammenfassung"),
-    ("commitments", r"versprechen|commitments|unsere grundsätze|our principles"),
+    ("commitments", r"versprechen|zusagen|commitments|promises|unsere grundsätze|our principles"),
     (
         "recipients",
         r"^(?:\d[\d.]*\s*)?(?:empfänger|recipients|weitergabe|offenlegung|dienstleister|auftragsverarbeiter|processors|sharing|disclosure|datenweitergabe|third part)",
