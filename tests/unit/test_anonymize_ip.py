@@ -41,7 +41,7 @@ def test_ipv4_masking_matches_ipaddress_networks_A2(value: int, bits: int) -> No
 @given(v6_ints, v6_bits)
 def test_ipv6_masking_matches_ipaddress_networks_A2(value: int, bits: int) -> None:
     address = ipaddress.IPv6Address(value)
-    expected = ipaddress.ip_network(f"{address}/{128 - bits}", strict=False).network_address
+    expected = ipaddress.IPv6Network(f"{address}/{128 - bits}", strict=False).network_address
     masked = mask_ip(address.exploded.upper(), ipv6_bits=bits)
     assert masked is not None
     assert ipaddress.IPv6Address(masked) == expected
