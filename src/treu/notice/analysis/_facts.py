@@ -220,6 +220,7 @@ def retention(c: Collector, w: Where) -> None:
             "unit": p.unit,
             "start": p.start,
             "start_text": p.start_text,
+            "from_year_end": p.from_year_end,
             "applies_to": applies,
             "criteria": None,
         }
@@ -231,6 +232,7 @@ def retention(c: Collector, w: Where) -> None:
             "unit": None,
             "start": None,
             "start_text": None,
+            "from_year_end": False,
             "applies_to": applies,
             "criteria": text if column is None else column,
         }

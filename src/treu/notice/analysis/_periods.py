@@ -46,45 +46,29 @@ _ADJ = re.compile(
 )
 _ADJ_UNITS = {"jährig": "years", "monatig": "months", "tägig": "days", "wöchig": "weeks"}
 
-# Start events: key, pattern over the words after "nach/ab/after/from".
+# Start events, keyed as policy.yaml's ``Retention.after`` (treu.policy.durations); the
+# participles cover the year-end clause ("Ende des Kalenderjahres, in dem der Vertrag endete").
 START_EVENTS: tuple[tuple[str, str], ...] = (
-    (
-        "year_end",
-        r"ende des (?:jeweiligen )?(?:kalender|geschäfts)jahres|jahresende|end of the (?:calendar|financial|fiscal) year|year[- ]end",
-    ),
-    (
-        "account_deletion",
-        r"löschung (?:des|ihres) (?:nutzer|kunden)?kontos|kontolöschung|deletion of (?:the|your) account|account deletion|(?:you )?delet(?:e|ing) your account|closing (?:of )?(?:the|your) account",
-    ),
-    (
-        "end_of_contract",
-        r"(?:ende|beendigung|ablauf|abschluss) (?:des|der|ihres|ihrer|unseres) (?:vertrag|vertragsverhältniss|geschäftsbeziehung|mitgliedschaft|nutzungsverhältniss|kundenbeziehung|vertragsbeziehung)\w*|vertragsende|end of (?:the|your|our) (?:contract|business relationship|membership|customer relationship)|contract (?:end|ends|termination)|termination of (?:the|your) (?:contract|membership)|(?:der )?vertrag endete|the contract ended",
-    ),
-    ("cancellation", r"kündigung|austritt|cancell?ation|cancel+ing|termination"),
-    ("unsubscription", r"abmeldung|abbestellung|unsubscri\w*|opt-?out|widerruf\w*|withdraw\w*"),
-    ("creation", r"erstellung|anlage|entstehung|creation|being created|created"),
-    ("collection", r"erhebung|erfassung|collection|being collected|collected"),
-    ("logging", r"protokollierung|aufzeichnung|logging|being logged"),
-    (
-        "last_activity",
-        r"(?:der )?letzten (?:aktivität|nutzung|anmeldung|interaktion|kontakt\w*|bestellung)|last (?:activity|use|login|log-in|sign-in|contact|interaction|order)",
-    ),
-    (
-        "request_closed",
-        r"abschluss (?:der|ihrer|des) (?:anfrage|bearbeitung|vorgangs|kommunikation)|erledigung|closing of (?:the|your) (?:request|enquiry|inquiry)|(?:request|enquiry|inquiry) (?:is|has been) (?:closed|answered|resolved)|closure of the (?:request|enquiry)",
-    ),
-    ("rejection", r"absage|ablehnung|rejection|being rejected"),
-    (
-        "end_of_purpose",
-        r"(?:wegfall|erreichung|erfüllung) des zwecks|zweckerreichung|purpose (?:is|has been) (?:achieved|fulfilled)|end of (?:the )?purpose",
-    ),
-    (
-        "session_end",
-        r"ende der (?:browser)?sitzung|schließen des browsers|end of (?:the|your) (?:browser )?session|clos(?:e|ing) (?:the|your) browser",
-    ),
-    ("visit", r"(?:ihrem |dem )?besuch|(?:your )?visit"),
-    ("receipt", r"eingang|zugang|receipt"),
-    ("event", r"veranstaltung|event"),
+    ("deletion_request", r"löschantrag|löschverlangen|löschungsverlangen|löschanfrage|erasure request|deletion request|request for (?:erasure|deletion)"),
+    ("account_deletion", r"löschung (?:des|ihres) (?:nutzer|kunden|benutzer)?kontos|kontolöschung|konto gelöscht|deletion of (?:the|your) account|account (?:deletion|was deleted|is deleted)|delet(?:e|ing) your account|clos(?:e|ing|ure of) (?:the |your )?account"),
+    ("consent_withdrawal", r"widerruf (?:der|ihrer|deiner) einwilligung|einwilligung widerrufen|withdrawal of (?:your )?consent|withdraw(?:ing|n)? (?:your )?consent|consent (?:was|is) withdrawn"),
+    ("unsubscribe", r"abmeldung|abbestellung|abgemeldet|abbestellt|unsubscrib\w*|opt(?:ing)?-?out"),
+    ("unlinking", r"aufhebung der verknüpfung|verknüpfung aufgehoben|trennung der verbindung|unlinking|link was removed|disconnect\w*"),
+    ("contract_end", r"(?:ende|beendigung|ablauf|auslaufen) (?:des|der|ihres|ihrer|unseres|unserer|eines|einer) (?:vertrag|vertragsverhältniss|geschäftsbeziehung|mitgliedschaft|nutzungsverhältniss|kundenbeziehung|vertragsbeziehung|abonnement|arbeitsverhältniss|beschäftigungsverhältniss)\w*|vertragsende|vertrag(?:sverhältnis)? endete|mitgliedschaft endete|end of (?:the |your |our )?(?:contract|business relationship|membership|customer relationship|subscription|employment)|contract ended|termination of (?:the|your) (?:contract|membership|subscription)"),
+    ("cancellation", r"kündigung|gekündigt|austritt|cancell?ation|cancel+ed|cancel+ing|termination"),
+    ("request_closed", r"abschluss (?:der|ihrer|des) (?:anfrage|bearbeitung|kommunikation|korrespondenz)|anfrage abgeschlossen|erledigung|closing of (?:the|your) (?:request|enquiry|inquiry)|(?:request|enquiry|inquiry) (?:is|was|has been) (?:closed|answered|resolved|completed)|closure of the (?:request|enquiry)"),
+    ("process_end", r"abschluss (?:des|der) (?:vorgangs|behandlung|kurses|verfahrens|bewerbungsverfahrens|veranstaltung|auftrags|projekts|prüfung)|(?:ende|beendigung) (?:des|der) (?:behandlung|kurses|verfahrens|veranstaltung|auftrags|projekts)|vorgang abgeschlossen|behandlung (?:abgeschlossen|endete)|completion of (?:the )?(?:process|treatment|course|procedure|project|order)|end of (?:the )?(?:treatment|course|procedure|event|project)|process (?:was|is) completed"),
+    ("rejection", r"absage|ablehnung|abgelehnt|rejection|rejected"),
+    ("purpose_end", r"wegfall des zwecks|zweckerreichung|(?:erreichung|erfüllung) des zwecks|zweck entfiel|end of (?:the )?purpose|purpose (?:ended|is achieved|has been achieved|has been fulfilled)"),
+    ("session_end", r"ende der (?:browser)?sitzung|sitzung endete|schließen des browsers|end of (?:the|your) (?:browser )?session|session ended|clos(?:e|ing) (?:the|your) browser"),
+    ("last_activity", r"letzten (?:aktivität|nutzung|anmeldung|interaktion|kontakt\w*|bestellung|login)|zuletzt aktiv|last (?:activity|active|use|login|log-in|sign-in|contact|interaction|order)"),
+    ("creation", r"erstellung|entstehung|anlage|erstellt|entstanden|creation|created"),
+    ("collection", r"erhebung|erfassung|protokollierung|aufzeichnung|eingang|zugang|erhalt|erhoben|besuch|collection|collected|logging|logged|recording|receipt|visit"),
+)  # fmt: skip
+_YEAR_END = re.compile(
+    r"ende (?:des|eines) (?:jeweiligen )?(?:kalender|geschäfts)jahres|jahresende|jahresschluss"
+    r"|end of (?:the|a) (?:calendar|financial|fiscal) year|year[- ]end",
+    re.IGNORECASE,
 )
 _STARTS = [(k, re.compile(p, re.IGNORECASE)) for k, p in START_EVENTS]
 _LINK = re.compile(
@@ -105,6 +89,7 @@ class Period:
     unit: str
     start: str | None
     start_text: str | None
+    from_year_end: bool
     begin: int
     end: int  # end of the period (and of the start event, if any)
 
@@ -123,36 +108,40 @@ def periods(text: str) -> Iterator[Period]:
         if m.group("n2"):
             amount = int(m.group("n2"))  # "6 bis 12 Monate": the longer bound is the promise
         unit = next(k for k, _ in _UNITS if m.group(k))
-        start, start_text, end = _start_after(text, m.end())
-        yield Period(amount, unit, start, start_text, m.start(), end or m.end())
+        start, start_text, year_end, end = _start_after(text, m.end())
+        yield Period(amount, unit, start, start_text, year_end, m.start(), end or m.end())
     for m in _ADJ.finditer(text):
         n = m.group("n").lower()
         amount = int(n) if n.isdigit() else _NUMBERS.get(n)
         if amount is None:
             continue
-        start, start_text, end = _start_after(text, m.end())
-        yield Period(
-            amount,
-            _ADJ_UNITS[m.group("unit").lower()],
-            start,
-            start_text,
-            m.start(),
-            end or m.end(),
-        )
+        start, start_text, year_end, end = _start_after(text, m.end())
+        unit = _ADJ_UNITS[m.group("unit").lower()]
+        yield Period(amount, unit, start, start_text, year_end, m.start(), end or m.end())
 
 
-def _start_after(text: str, pos: int) -> tuple[str | None, str | None, int | None]:
-    tail = text[pos : pos + 160]
+def _start_after(text: str, pos: int) -> tuple[str | None, str | None, bool, int | None]:
+    """(event key, the words, from the end of the year?, end offset) after a period."""
+    tail = text[pos : pos + 200]
     link = _LINK.match(tail)
     if not link:
-        return None, None, None
-    words = re.split(r"[.;:()\n|]|,(?!\s*in dem)|\s[–-]\s", tail[link.end() :])[0].strip()
+        return None, None, False, None
+    rest = tail[link.end() :]
+    words = re.split(r"[.;:()\n|]|,(?!\s*(?:in dem|in which|in welchem))|\s-\s", rest)[0].strip()
     if not words:
-        return None, None, None
+        return None, None, False, None
+    end = pos + link.end() + len(words)
+    year_end = _YEAR_END.search(words)
+    event_words = words
+    if year_end:
+        clause = words[year_end.end() :]
+        if not re.search(r"\w{3}", clause):
+            return "creation", words, True, end  # 'ab Ende des Kalenderjahres': of creation
+        event_words = clause
     for key, pattern in _STARTS:
-        if pattern.search(words):
-            return key, words, pos + link.end() + len(words)
-    return "other", words, pos + link.end() + len(words)
+        if pattern.search(event_words):
+            return key, words, bool(year_end), end
+    return "other", words, bool(year_end), end
 
 
 def session(text: str) -> re.Match[str] | None:

@@ -137,12 +137,25 @@ VALUE_KEYS: Mapping[FactKind, tuple[str, ...]] = {
     # country (alpha-2 or None), mechanism: adequacy | dpf | scc | bcr | consent | art49
     # | none | obsolete; cited: the words naming it ("Privacy Shield"); recipient: a name or None
     FactKind.TRANSFER: ("country", "mechanism", "cited", "recipient"),
-    # amount: int or None (criteria only), unit: days | weeks | months | years | hours
-    # | minutes | session; start: creation | end_of_contract | cancellation | collection
-    # | year_end | last_activity | end_of_purpose | ... or None; start_text: the words;
+    # amount: int or None (criteria only), unit: minutes | hours | days | weeks | months | years;
+    # start: the event as policy.yaml's Retention.after names it (collection, creation,
+    # last_activity, account_deletion, contract_end, cancellation, process_end, rejection,
+    # consent_withdrawal, unsubscribe, deletion_request, unlinking, request_closed,
+    # purpose_end, session_end), "other" for an event not in that list, None when the
+    # notice names none; start_text: the words; from_year_end: the period runs from the end
+    # of the calendar year of the event ("10 Jahre ab Ende des Kalenderjahres, in dem ...");
     # applies_to: what the period is for (text) or None; criteria: text when no period
-    FactKind.RETENTION: ("amount", "unit", "start", "start_text", "applies_to", "criteria"),
-    # name, provider, lifetime (text as written), amount, unit, consent: True | False | None
+    FactKind.RETENTION: (
+        "amount",
+        "unit",
+        "start",
+        "start_text",
+        "from_year_end",
+        "applies_to",
+        "criteria",
+    ),
+    # name, provider, lifetime (text as written), amount, unit (as retention, or "session"),
+    # consent: True (consent required) | False (exempt) | None (not said)
     FactKind.COOKIE: ("name", "provider", "lifetime", "amount", "unit", "consent"),
     # right: access | rectification | erasure | restriction | portability | objection
     # | withdrawal | complaint | automated_decision; article: "15" ...
