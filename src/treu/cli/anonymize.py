@@ -199,3 +199,64 @@ def anonymize_log(
     line = _summary_line(total)
     if line:
         err.print(f"treu anonymize log: {line}", markup=False)
+
+
+@anonymize_app.command("shred")
+def anonymize_shred(
+    subject: Annotated[
+        str,
+        typer.Option(
+            "--subject", help="The application's id of the person whose data key to destroy."
+        ),
+    ],
+) -> None:
+    """Destroy a subject's data key (crypto-shredding, A6): every copy of the fields
+    encrypted with it, backups included, can no longer be read."""
+    from treu.anonymize.shred import shred
+    from treu.cli.app import out
+    from treu.settings import Settings
+    from treu.store import make_engine, make_sessionmaker, session_scope
+
+    engine = make_engine(Settings().database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            done = shred(session, subject)
+    finally:
+        engine.dispose()
+    if done is None:
+        out.print(
+            "no data key for this subject: nothing was encrypted for it, or it was shredded "
+            "before (kein Schlüssel für diese Person vorhanden)",
+            markup=False,
+        )
+        return
+    out.print(
+        f"data key {done.key_id} destroyed at {done.shredded_at:%Y-%m-%d %H:%M:%S} UTC "
+        f"(Schlüssel vernichtet); rotate TREU_SHRED_MASTER_KEYS before backups of treu's "
+        "store count as erased, see docs/anonymize-apps.md",
+        markup=False,
+    )
+
+
+@anonymize_app.command("rewrap")
+def anonymize_rewrap() -> None:
+    """Wrap every live data key under the first key of TREU_SHRED_MASTER_KEYS, so the
+    older master keys can be removed (master key rotation)."""
+    from treu.anonymize.shred import master_keyring_from_settings, rewrap
+    from treu.cli.app import out
+    from treu.settings import Settings
+    from treu.store import make_engine, make_sessionmaker, session_scope
+
+    settings = Settings()
+    keys = master_keyring_from_settings(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            count = rewrap(session, keys=keys)
+    finally:
+        engine.dispose()
+    out.print(
+        f"{count} data key(s) now wrapped under master key {keys.current_id} "
+        f"({count} Schlüssel neu verpackt); the others may now be removed",
+        markup=False,
+    )
