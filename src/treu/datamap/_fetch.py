@@ -16,11 +16,9 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    Select,
     column,
     false,
     func,
-    literal_column,
     or_,
     select,
     table,
@@ -58,6 +56,9 @@ class Fetcher:
     def __init__(self, conn: Connection, schema: str | None) -> None:
         self.conn = conn
         self.schema = schema
+        self._sql: dict[tuple[object, ...], str] = _SQL_CACHE.setdefault(
+            (conn.dialect.name, conn.dialect.paramstyle, schema), {}
+        )
 
     def _table(self, name: str, columns: Iterable[str]) -> TableClause:
         return table(name, *(column(c) for c in dict.fromkeys(columns)), schema=self.schema)
@@ -65,32 +66,51 @@ class Fetcher:
     def __call__(
         self, name: str, columns: Sequence[str], match: Sequence[str], values: Sequence[Key]
     ) -> list[Row]:
-        t = self._table(name, [*columns, *match])
         rows: list[Row] = []
         for start in range(0, len(values), BATCH):
-            query = select(*(t.c[c] for c in columns)).where(
-                _among(t, match, values[start : start + BATCH])
-            )
-            rows += [dict(zip(columns, row, strict=True)) for row in self.conn.execute(query)]
+            batch = values[start : start + BATCH]
+            sql = self._select(name, tuple(columns), tuple(match), len(batch))
+            result = self.conn.exec_driver_sql(sql, _flat(batch))
+            rows += [dict(zip(columns, row, strict=True)) for row in result]
         return rows
 
     def every_column(
         self, name: str, match: Sequence[str], values: Sequence[Key]
     ) -> tuple[tuple[str, ...], list[Row]]:
         """``SELECT *`` of the matching rows: the table's live columns and its rows."""
-        t = self._table(name, match)
         columns: tuple[str, ...] = ()
         rows: list[Row] = []
         for start in range(0, len(values), BATCH):
-            query: Select[Any] = (
-                select(literal_column("*"))
-                .select_from(t)
-                .where(_among(t, match, values[start : start + BATCH]))
-            )
-            result = self.conn.execute(query)
+            batch = values[start : start + BATCH]
+            sql = self._select(name, None, tuple(match), len(batch))
+            result = self.conn.exec_driver_sql(sql, _flat(batch))
             columns = tuple(map(str, result.keys()))
             rows += [dict(zip(columns, row, strict=True)) for row in result]
         return columns, rows
+
+    def live_columns(self, name: str) -> tuple[str, ...]:
+        """The columns a ``SELECT *`` returns, in table order: one query that reads no row,
+        where reflection costs several catalogue queries per table on the servers."""
+        key = (name, None, (), -1)
+        sql = self._sql.get(key)
+        if sql is None:
+            sql = _select_sql(self.conn, self.schema, name, None, (), 0)
+            self._sql[key] = sql
+        return tuple(map(str, self.conn.exec_driver_sql(sql).keys()))
+
+    def _select(
+        self, name: str, columns: tuple[str, ...] | None, match: tuple[str, ...], n: int
+    ) -> str:
+        """``SELECT <columns or *> FROM <table> WHERE <match> IN (<n keys>)`` as the
+        driver's own SQL, built once per shape.  A plan and its export read some dozen
+        tables per person; composing, compiling and caching a SQLAlchemy statement for
+        each read cost more than the database's work (bench/dsr.py, the floor)."""
+        key = (name, columns, match, n)
+        sql = self._sql.get(key)
+        if sql is None:
+            sql = _select_sql(self.conn, self.schema, name, columns, match, n)
+            self._sql[key] = sql
+        return sql
 
     def count(self, name: str, key: Sequence[str], keys: Sequence[Key]) -> int:
         """Rows of a table without primary key: several may share one key."""
@@ -116,6 +136,42 @@ class Fetcher:
         ]
         query = select(*(t.c[c] for c in columns)).where(or_(*conditions))
         return [dict(zip(columns, row, strict=True)) for row in self.conn.execute(query)]
+
+
+_SQL_CACHE: dict[tuple[object, ...], dict[tuple[object, ...], str]] = {}
+"""SELECT texts by dialect and schema, then by table, columns, key columns and key count;
+bounded by the shapes a data map has (tables x IN-list lengths up to ``BATCH``)."""
+
+
+def _select_sql(
+    conn: Connection,
+    schema: str | None,
+    name: str,
+    columns: tuple[str, ...] | None,
+    match: tuple[str, ...],
+    n: int,
+) -> str:
+    prep = conn.dialect.identifier_preparer
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+    def quote(identifier: str) -> str:
+        quoted = prep.quote(identifier)
+        return quoted if mark == "?" else quoted.replace("%", "%%")
+
+    target = quote(name) if schema is None else f"{prep.quote_schema(schema)}.{quote(name)}"
+    what = "*" if columns is None else ", ".join(map(quote, columns))
+    if not match:  # no row: the live columns alone
+        return f"SELECT {what} FROM {target} WHERE 1 = 0"
+    if len(match) == 1:
+        where = f"{quote(match[0])} IN ({', '.join([mark] * n)})"
+    else:
+        one = "(" + ", ".join([mark] * len(match)) + ")"
+        where = f"({', '.join(map(quote, match))}) IN ({', '.join([one] * n)})"
+    return f"SELECT {what} FROM {target} WHERE {where}"
+
+
+def _flat(keys: Sequence[Key]) -> tuple[Any, ...]:
+    return tuple(v for key in keys for v in key)
 
 
 def _among(t: TableClause, match: Sequence[str], values: Sequence[Key]) -> ColumnElement[bool]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, Select, literal_column, select, table
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from treu.datamap._export_files import (
@@ -191,20 +191,15 @@ def _reading(bind: Engine | Connection, datamap: DataMap) -> Iterator[tuple[Fetc
     schema = datamap.database.schema_name
     try:
         with _connection(bind) as conn:
+            fetch = Fetcher(conn, schema)
             cache: dict[str, tuple[str, ...]] = {}
 
             def live(name: str) -> tuple[str, ...]:
-                # The columns a SELECT * returns, in table order: one cheap query, where
-                # reflection costs several catalogue queries per table on the servers.
                 if name not in cache:
-                    query: Select[Any] = select(literal_column("*")).select_from(
-                        table(name, schema=schema)
-                    )
-                    names = conn.execute(query.limit(0)).keys()
-                    cache[name] = tuple(map(str, names))
+                    cache[name] = fetch.live_columns(name)
                 return cache[name]
 
-            yield Fetcher(conn, schema), live
+            yield fetch, live
     except SQLAlchemyError as exc:
         raise TreuError(
             f"reading the person's rows failed ({type(exc).__name__}); "
