@@ -456,25 +456,26 @@ class _Builder:
         out["period"] = f"{v['amount']} {unit}" if unit != "session" else "1 days"
         start = str(v.get("start") or "")
         event = _STARTS.get(start, start)
-        if start == "year_end":
-            out["after"] = "creation"
-            out["from_year_end"] = True
-            self.todo((*at, "after"), "year_end", fact)
-        elif event == "unsubscribe" and _WITHDRAW_WORDS.search(str(v.get("start_text") or "")):
-            out["after"] = "consent_withdrawal"
-            self.check((*at, "after"), "c.start", fact)
-        elif event in _POLICY_STARTS:
+        if event == "unsubscribe" and _WITHDRAW_WORDS.search(str(v.get("start_text") or "")):
+            event = "consent_withdrawal"
+        year_end = bool(v.get("from_year_end")) or start == "year_end"
+        if event in _POLICY_STARTS:
             out["after"] = event
             if start in _STARTS:
                 self.todo((*at, "after"), "start_mapped", fact, start=start, event=event)
             else:
                 self.check((*at, "after"), "c.period", fact)
+        elif year_end:
+            out["after"] = "creation"
+            self.todo((*at, "after"), "year_end", fact)
         elif v.get("start_text"):
             out["after_text"] = self.text(str(v["start_text"]))
             self.todo((*at, "after_text"), "after_text", fact)
         else:
             out["after"] = "collection"
             self.todo((*at, "after"), "no_start", fact)
+        if year_end:
+            out["from_year_end"] = True
         if len(periods) > 1:
             others = "; ".join(
                 f"{p.value['amount']} {p.value.get('unit')}" for p in periods if p is not fact
