@@ -186,19 +186,15 @@ def report_json(report: Report) -> str:
         "report_language": report.lang,
         "todos": report.todos,
         "sections": [s.to_dict() for s in report.analysis.sections],
-        "facts": [
-            {
-                **f.to_dict(),
-                "index": i,
-                "activity_name": report.activity_names.get(f.activity)
-                if f.activity is not None
-                else None,
-            }
-            for i, f in enumerate(report.analysis.facts)
-        ],  # fmt: skip
+        "facts": [_fact_json(report, i, f) for i, f in enumerate(report.analysis.facts)],
         "lint": [f.to_dict() for f in report.findings],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _fact_json(report: Report, index: int, fact: Fact) -> dict[str, object]:
+    name = report.activity_names.get(fact.activity) if fact.activity is not None else None
+    return {**fact.to_dict(), "index": index, "activity_name": name}
 
 
 _CSS = """
