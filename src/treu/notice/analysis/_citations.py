@@ -146,5 +146,5 @@ def basis_key(c: Citation, letter: str | None) -> str | None:
 BASIS_ARTICLES = frozenset(
     {("GDPR", "6"), ("GDPR", "9"), ("TDDDG", "25"), ("TTDSG", "25"), ("BDSG", "26"),
      ("BDSG", "22"), ("UWG", "7"), ("TMG", "15"), ("BDSG", "28"), ("BDSG", "4"),
-     ("BDSG", "24"), ("HGB", "257"), ("AO", "147")}
+     ("BDSG", "24")}
 )  # fmt: skip

@@ -18,7 +18,7 @@ from treu.notice.analysis._lexicon import LEGAL_FORMS, countries_in
 __all__ = ["MECHANISMS", "Organisation", "address_after", "mechanisms", "organisations"]
 
 _FORMS = "|".join(re.escape(f) for f in sorted(set(LEGAL_FORMS), key=len, reverse=True))
-_WORD = r"(?:[A-ZÄÖÜ0-9][\w&'’.+-]*|&|und|and|of|for|de|van|der|la|du|von)"
+_WORD = r"(?:[A-ZÄÖÜ0-9][\w&'’.+-]*|&|de|van|la|du)"
 _ORG = re.compile(
     rf"(?P<name>(?:{_WORD}\s+){{0,6}}?[A-ZÄÖÜ0-9][\w&'’.+-]*)\s*,?\s+(?P<form>{_FORMS})(?![\w])"
     r"(?:\s*\((?:fictional|fiktiv|fiktional)\))?",
@@ -92,8 +92,14 @@ def address_after(text: str, pos: int) -> tuple[str | None, str | None, int]:
     address = chunk.strip(" ,.")
     if not _POSTCODE.search(address) or not re.search(r"\d", address):
         return None, None, pos
-    country = None
     parts = [x.strip() for x in address.split(",")]
+    last = next(i for i, x in enumerate(parts) if _POSTCODE.search(x))
+    if last + 1 < len(parts) and countries_in(parts[last + 1]):
+        last += 1
+    parts = parts[: last + 1]
+    address = ", ".join(parts)
+    chunk = chunk[: chunk.find(parts[-1]) + len(parts[-1])]
+    country = None
     found = countries_in(parts[-1]) if parts else []
     if found and found[0][0] == 0 and found[0][1] == len(parts[-1]):
         country = found[0][2]

@@ -59,13 +59,8 @@ def legal_basis(c: Collector, w: Where) -> None:
     for cit in citations(w.text):
         if cit.law is None or (cit.law, cit.article) not in BASIS_ARTICLES:
             continue
-        if (
-            cit.law == "GDPR"
-            and cit.article in ("6", "9")
-            and not cit.letters
-            and cit.paragraph not in (None, "1", "2")
-        ):
-            continue
+        if cit.law == "GDPR" and not cit.letters and (cit.article == "9" or cit.paragraph):
+            continue  # 'im Sinne des Art. 9 DSGVO', 'Art. 6 Abs. 4': not a basis
         for letter in cit.letters or (None,):
             key = basis_key(cit, letter)
             value = {"article": cit.ref(letter), "law": cit.law, "cited": cit.cited, "basis": key}
@@ -188,13 +183,19 @@ _RETENTION_LABEL = re.compile(
     _IC,
 )
 _NOT_RETENTION = re.compile(
-    r"antworten|beantworten|reagieren|respond|reply|answer|frist um|verlänger|extend|widerrufen"
+    r"antworten|beantworten|reagieren|respond|reply|answer|frist um|verlänger|extend"
     r"|innerhalb eines monats nach eingang|within one month of receipt|kostenlos|free of charge",
     _IC,
 )
 _SUBJECT = re.compile(
     r"^(?P<what>[A-ZÄÖÜ][^,;:]{2,60}?)\s+(?:werden|wird|speichern wir|bewahren wir|löschen wir"
     r"|are|is|will be|we (?:keep|store|retain|delete))\b"
+)
+_STORAGE = re.compile(
+    r"speicher|aufbewahr|aufzubewahr|\bbewahren|lösch|gelöscht|vernicht|überschrieben|overwritten|anonymisi|vorgehalten|aufgehoben"
+    r"|\bbehalten|speicherdauer|löschfrist|aufbewahrungsfrist|\bretain|retention|\bstor(?:e|ed|es|ing|age)\b"
+    r"|\bkeep|\bkept\b|\bdelet|\berase|\bdestroy|\bpurge|anonymi[sz]",
+    _IC,
 )
 _SKIP_TOPICS = frozenset({"rights", "objection", "withdrawal", "complaint", "changes", "security"})
 
@@ -207,7 +208,7 @@ def retention(c: Collector, w: Where) -> None:
     if w.cells is not None and column is None:
         return
     in_context = (
-        labelled or column is not None or w.topic == "retention" or bool(r.RETENTION.search(w.text))
+        labelled or column is not None or w.topic == "retention" or bool(_STORAGE.search(w.text))
     )
     if not in_context:
         return

@@ -14,9 +14,27 @@ import re
 from dataclasses import dataclass
 
 from treu.notice.analysis.model import Section, Span
-from treu.notice.textdoc import TextDocument, _ends_with_abbreviation
+from treu.notice.textdoc import TextDocument
 
 __all__ = ["Sentence", "Structure", "build"]
+
+_ABBREVIATIONS = frozenset(
+    "z.b zb d.h u.a bzw ggf dr nr art abs lit vgl str st inkl ca evtl usw sog e.g i.e etc "
+    "mr ms mrs no para sec cf incl approx vs jan feb mar apr jun jul aug sep sept oct nov "
+    "dec buchst s ff f i.v.m i.s.d i.s.v gem bspw u.ä o.ä z.t u.u max min tel co corp inc "
+    "ltd hr hrn fr prof dipl mbh e.v v nr. ziff satz uabs art. abs. lit. sect pt p pp".split()
+)
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    """'Art.', '(Art.', '§§ 630a ff.', 'z. B.', '1.' - not the end of a sentence."""
+    last = text.rstrip().rsplit(" ", 1)[-1].lstrip("([{\"'„").rstrip(".").lower()
+    return (
+        last in _ABBREVIATIONS
+        or (last.isdigit() and len(last) <= 2)
+        or (len(last) == 1 and last.isalpha())
+    )
+
 
 _NUMBER = re.compile(r"^\s*(?:§\s*)?((?:\d{1,2}\.)*\d{1,2}\.?|[IVX]{1,5}\.|[A-H]\.)\s+(?=\S)")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"„(\[]?[A-ZÄÖÜ0-9])")
@@ -50,6 +68,68 @@ def split_number(heading: str) -> tuple[str | None, str]:
     return m.group(1).rstrip("."), heading[m.end() :].strip()
 
 
+_FUNCTION_WORD = re.compile(
+    r"\b(?:und|oder|der|die|das|des|dem|den|wir|sie|mit|von|zu|zur|zum|für|auf|an|in|im|ein"
+    r"|eine|einer|bei|nach|über|aus|als|wie|sowie|bzw|and|or|the|of|to|we|our|with|for|in|on"
+    r"|a|an|by|from|at|as|your)$"
+)
+_BROKEN_WORD = re.compile(r"(?<=[^\W\d_])- (?=([^\W\d_]+))")
+_NOT_JOINED = frozenset("und oder and or bzw sowie to bis".split())
+
+
+def _repair(doc: TextDocument) -> list[tuple[str, int, str]]:
+    """Flattened text: undo what ``textdoc`` cannot know.
+
+    A wrapped line that starts a paragraph and looks like a title ('Bei
+    Privatpatientinnen und -patienten sowie Selbstzahlern stellen wir') is not a
+    heading when it runs on into lower case, ends on a function word or holds a
+    sentence break; and words hyphenated across lines ('Online-' / 'Terminbuchung',
+    'Versicherten-' / 'nummer') are joined again.
+    """
+    out: list[tuple[str, int, str]] = []
+    flat = doc.fmt == "txt"
+    run_on = False  # the previous demoted heading had no body: same paragraph continues
+    for sec in doc.sections:
+        heading, body = sec.heading, sec.body
+        if flat:
+            body = _BROKEN_WORD.sub(_join, body)
+            heading = _BROKEN_WORD.sub(_join, heading)
+        letters = [ch for ch in heading if ch.isalpha()]
+        demote = (
+            flat
+            and out
+            and sec.level >= 2
+            and letters
+            and not all(ch.isupper() for ch in letters)
+            and split_number(heading)[0] is None
+            and (
+                (body[:1].islower())
+                or bool(_FUNCTION_WORD.search(heading.lower()))
+                or ". " in heading
+                or heading.endswith("-")
+                or ". " in heading
+                or heading.endswith("-")
+            )
+        )
+        if demote:
+            title, level, previous = out[-1]
+            glue = " " if run_on else ("\n\n" if previous else "")
+            joined = f"{heading} {body}".strip() if body else heading
+            out[-1] = (title, level, f"{previous}{glue}{joined}")
+            run_on = not body
+            continue
+        run_on = False
+        out.append((heading, sec.level, body))
+    return out
+
+
+def _join(m: re.Match[str]) -> str:
+    word = m.group(1)
+    if word.lower() in _NOT_JOINED:
+        return "- "
+    return "" if word[:1].islower() else "-"
+
+
 def build(doc: TextDocument) -> Structure:
     """Assemble the text the way ``TextDocument.text`` does, keeping every offset."""
     parts: list[str] = []
@@ -70,21 +150,21 @@ def build(doc: TextDocument) -> Structure:
         pos += len(chunk)
         return start
 
-    for index, s in enumerate(doc.sections):
+    for index, (heading, level, body) in enumerate(_repair(doc)):
         start = pos + (2 if parts else 0)
         heading_span: Span | None = None
-        if s.heading:
-            h = add(s.heading)
-            heading_span = Span(h, h + len(s.heading))
-        if s.body:
-            b = add(s.body)
-            for para_offset, para in _paragraphs(s.body):
+        if heading:
+            h = add(heading)
+            heading_span = Span(h, h + len(heading))
+        if body:
+            b = add(body)
+            for para_offset, para in _paragraphs(body):
                 paragraph += 1
                 for sent_start, sent_end, item, line_no in _sentences(para):
                     a = b + para_offset + sent_start
                     sentences.append(
                         Sentence(
-                            s.body[para_offset + sent_start : para_offset + sent_end],
+                            body[para_offset + sent_start : para_offset + sent_end],
                             Span(a, b + para_offset + sent_end),
                             index,
                             paragraph,
@@ -93,8 +173,8 @@ def build(doc: TextDocument) -> Structure:
                         )
                     )
                 lines += para.count("\n") + 1
-        number, title = split_number(s.heading) if s.heading else (None, "")
-        sections.append(Section(number, title, s.level, Span(start, pos)))
+        number, title = split_number(heading) if heading else (None, "")
+        sections.append(Section(number, title, level, Span(start, pos)))
         headings.append(heading_span)
     return Structure("".join(parts), tuple(sections), tuple(sentences), tuple(headings))
 
