@@ -83,7 +83,7 @@ def roundtrip(fmt: str, repeat: int) -> dict[str, Any]:
 
             (analysis, draft), import_ms = timed(run, repeat)
             got = compare(view_from_policy(loaded.policy, lang),
-                          view_from_draft(draft.tree, analysis))  # fmt: skip
+                          view_from_draft(draft, analysis))  # fmt: skip
             for kind, s in got.items():
                 scores.setdefault(kind, Score()).add(s)
             from treu.notice.analysis.compare import total
@@ -129,7 +129,7 @@ def corpus(repeat: int, pdf: bool) -> dict[str, Any]:
             return a, build_draft(a)
 
         (analysis, draft), ms = timed(run, repeat)
-        got = compare(view_from_expected(expected), view_from_draft(draft.tree, analysis))
+        got = compare(view_from_expected(expected), view_from_draft(draft, analysis))
         for kind, s in got.items():
             scores.setdefault(kind, Score()).add(s)
         t = total(got)

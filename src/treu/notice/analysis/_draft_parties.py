@@ -82,17 +82,7 @@ def _recipient(b: _Builder, seq: CommentedSeq, facts: list[Fact], transfers: lis
 
 def _transfers(b: _Builder, at: tuple[str | int, ...], name: str, country: str,
                facts: list[Fact], transfers: list[Fact]) -> CommentedSeq:  # fmt: skip
-    spans = {f.evidence.span for f in facts}
-    sections = {f.evidence.section for f in facts}
-    key = _norm(name)
-    mine = [t for t in transfers if key and key in _norm(str(t.value.get("recipient") or ""))]
-    mine = mine or [t for t in transfers if t.evidence.span in spans]
-    mine = mine or [t for t in transfers if t.evidence.section in sections
-                    and t.value.get("country") in (country, None)]  # fmt: skip
-    if not mine:
-        same = [t for t in transfers if t.value.get("country") == country]
-        if len({t.value.get("mechanism") for t in same}) == 1:
-            mine = same
+    mine = _transfer_facts(name, country, facts, transfers)
     fact = mine[0] if mine else None
     mechanism = str(fact.value.get("mechanism") or "none") if fact else "none"
     out = CommentedMap({"country": country})
@@ -112,6 +102,38 @@ def _transfers(b: _Builder, at: tuple[str | int, ...], name: str, country: str,
         out["mechanism"] = "none"
         b.todo((*here, "mechanism"), "no_mechanism", fact or facts[0], country=country)
     return CommentedSeq([out])
+
+
+# Several safeguards named for one recipient: the most specific wins (the DPF is the US
+# adequacy decision; an obsolete citation is kept so the TODO can say so).
+_RANK = ("dpf", "scc", "bcr", "obsolete", "consent", "art49", "adequacy", "none")
+
+
+def _transfer_facts(name: str, country: str, facts: list[Fact], transfers: list[Fact]) -> list[Fact]:  # fmt: skip
+    """The transfer facts about this recipient: named for it, else said in its sentences."""
+    from treu.notice.textdoc import split_sentences
+
+    key = _norm(name)
+    spans = {f.evidence.span for f in facts}
+    named = [t for t in transfers if key and key == _norm(str(t.value.get("recipient") or ""))]
+    if not named:
+        for t in transfers:
+            sentences = split_sentences(" ".join(t.evidence.text.split()))
+            for k, sentence in enumerate(sentences):
+                if key not in _norm(sentence):
+                    continue
+                window = " ".join(sentences[k : k + 2]).lower()
+                cited = str(t.value.get("cited") or "").lower()
+                if cited and cited in window:
+                    named.append(t)
+    if not named:
+        named = [t for t in transfers if t.evidence.span in spans and not t.value.get("recipient")]
+    if not named:
+        same = [t for t in transfers if t.value.get("country") == country]
+        if same and len({t.value.get("mechanism") for t in same}) == 1:
+            named = same
+    return sorted(named, key=lambda t: _RANK.index(str(t.value.get("mechanism") or "none"))
+                  if t.value.get("mechanism") in _RANK else len(_RANK))  # fmt: skip
 
 
 def cookies(b: _Builder) -> Iterable[CommentedMap]:

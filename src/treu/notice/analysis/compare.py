@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from treu.notice.analysis.draft import Draft
 from treu.notice.analysis.model import Analysis, FactKind
 
 __all__ = [
@@ -35,6 +36,8 @@ _ACTIVITY_KINDS = ("legal_bases", "purposes", "categories", "retention")
 _FICTIONAL = re.compile(r"\s*\((?:fictional|fiktiv)\)", re.I)
 _SAME_NAME = 0.8
 _SAME_PURPOSE = 0.75
+# TODOs whose value the draft guessed rather than read: not counted as read.
+_GUESSES = frozenset(("basis_guess", "no_start"))
 # Preset start events as the notice words them, in policy.yaml's START_EVENTS.
 _PRESET_EVENTS = {"application_rejected": "rejection", "request_logged": "collection"}
 
@@ -189,32 +192,48 @@ def view_from_expected(expected: Mapping[str, Any]) -> View:
     return view
 
 
-def view_from_draft(tree: Mapping[str, Any], analysis: Analysis) -> View:
-    """What the importer claims: the draft's fields, plus the rights the analysis found."""
+def view_from_draft(draft: Draft, analysis: Analysis) -> View:
+    """What the importer claims: the draft's fields, plus the rights the analysis found.
+
+    A transfer the draft leaves at 'none' because the notice cites the Privacy Shield
+    counts as read 'obsolete', which is what the notice says.
+    """
+    tree = draft.tree
+    obsolete = {t.path[:4] for t in draft.todos if t.key == "privacy_shield"}
+    guessed = {t.path for t in draft.todos if t.key in _GUESSES}
     view = View(
         controller=_controller_items(tree.get("controller") or {}),
         dpo=_dpo_items(tree.get("dpo") or {}),
         authority={str(tree["authority"])} if tree.get("authority") else set(),
     )
     lang = analysis.language
-    for a in tree.get("activities") or []:
+    for i, a in enumerate(tree.get("activities") or []):
         act = ActivityView()
-        for p in a.get("purposes") or []:
-            if p.get("legal_basis"):
+        for j, p in enumerate(a.get("purposes") or []):
+            if (
+                p.get("legal_basis")
+                and ("activities", i, "purposes", j, "legal_basis") not in guessed
+            ):
                 act.legal_bases.add(str(p["legal_basis"]))
             act.legal_bases.update(p.get("national_basis") or [])
             if p.get("special_category_basis"):
                 act.legal_bases.add(str(p["special_category_basis"]))
             act.purposes.append(str((p.get("description") or {}).get(lang) or ""))
         act.categories = set(a.get("data_categories") or [])
-        act.retention = _retention_item(dict(a.get("retention") or {}))
+        retention = dict(a.get("retention") or {})
+        if ("activities", i, "retention", "after") in guessed:
+            retention["after"] = "?"
+        act.retention = _retention_item(retention)
         view.activities[str((a.get("name") or {}).get(lang) or a.get("id"))] = act
     recipients = tree.get("recipients") or []
     view.recipients = {_norm(r["name"]) for r in recipients}
     view.transfers = set()
-    for r in recipients:
-        for t in r.get("transfers") or []:
-            view.transfers.add(f"{_norm(r['name'])}|{t.get('country')}|{t.get('mechanism')}")
+    for i, r in enumerate(recipients):
+        for j, t in enumerate(r.get("transfers") or []):
+            read = (
+                "obsolete" if ("recipients", i, "transfers", j) in obsolete else t.get("mechanism")
+            )
+            view.transfers.add(f"{_norm(r['name'])}|{t.get('country')}|{read}")
     view.rights = {str(f.value.get("right")) for f in analysis.of(FactKind.RIGHT)
                    if f.value.get("right")}  # fmt: skip
     view.rights |= {"complaint"} if analysis.of(FactKind.COMPLAINT) else set()

@@ -61,6 +61,8 @@ class Todo:
     section: str | None = None
     confidence: float | None = None
     lang: str = "en"
+    key: str = ""
+    """Which note this is (a key of ``_draft_notes.NOTES``), for tools that sort TODOs."""
 
     def text(self) -> str:
         if self.quote is None:
@@ -148,7 +150,7 @@ class _Builder:
         self.draft.todos.append(
             Todo(path, n.note(key, self.lang, **values), fact.evidence.text if fact else None,
                  fact.evidence.section if fact else None, fact.confidence if fact else None,
-                 self.lang)
+                 self.lang, key)
         )  # fmt: skip
 
     def check(self, path: Path, what: str, fact: Fact) -> None:
@@ -208,7 +210,10 @@ class _Builder:
         v: Mapping[str, object] = fact.value if fact else {}
         out["name"] = v.get("name") or None
         address = s.split_address(_str(v.get("address"))) or (
-            s.find_address(fact.evidence.text) if fact else None
+            s.find_address(fact.evidence.text)
+            or s.find_address(self._section_body(fact.evidence.section))
+            if fact
+            else None
         )
         out["address"] = CommentedMap(address) if address else None
         email = v.get("email") or self._contact("email", fact)
