@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from treu.cli.app import Lang, OutOpt, OutputFormat, _write, app, out
+from treu.cli.app import Lang, OutOpt, OutputFormat, _write, app, err, out
 from treu.clock import BERLIN, SystemClock
 from treu.errors import TreuError
 
@@ -45,6 +45,14 @@ StoreOpt = Annotated[
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")]
 LangOpt = Annotated[Lang, typer.Option("--lang", "-l", help="Language of the text.")]
+BUSY_EXIT = 75
+"""``treu retention run`` while another sweep runs: EX_TEMPFAIL, "try again later"."""
+BUSY = {
+    "de": "Ein anderer Löschlauf läuft gerade (ein treu worker oder ein zweites "
+    "'treu retention run'); nichts wurde geändert. Bitte später erneut starten.",
+    "en": "Another retention sweep is running (a treu worker or a second "
+    "'treu retention run'); nothing was changed. Try again later.",
+}
 BatchOpt = Annotated[
     int, typer.Option("--batch-size", min=1, help="Due rows per window and keys per batch.")
 ]
@@ -89,7 +97,10 @@ def retention_run(
     """Execute every rule in batches, logged in treu's store; resumable with --run-id.
 
     Rows of dependent tables that hash their columns take the key from TREU_SECRET_KEY.
+    While another sweep runs (a worker, another run) it changes nothing and exits 75.
     """
+    from treu.jobs.lease import exclusive
+    from treu.jobs.worker import RETENTION_SWEEP
     from treu.retention import plan, run
     from treu.settings import Settings
     from treu.store import make_engine
@@ -102,9 +113,13 @@ def retention_run(
         _print(found, lang, fmt)
         return
     secret = Settings().secret_key.get_secret_value()
-    report = run(app_engine, store, loaded, loaded_policy, clock=SystemClock(),
-                 batch_size=batch_size, run_id=run_id,
-                 hash_key=secret.encode() if len(secret) >= 32 else None)  # fmt: skip
+    with exclusive(store, RETENTION_SWEEP) as held:  # the lock every sweep takes
+        if not held:
+            err.print(BUSY[lang.value], markup=False)
+            raise typer.Exit(BUSY_EXIT)
+        report = run(app_engine, store, loaded, loaded_policy, clock=SystemClock(),
+                     batch_size=batch_size, run_id=run_id,
+                     hash_key=secret.encode() if len(secret) >= 32 else None)  # fmt: skip
     _print(report, lang, fmt)
 
 

@@ -2,7 +2,10 @@
 
 Several workers may run against one store (treu's database, ``--store-db`` or
 ``TREU_DATABASE_URL``): each job is run by one of them at a time, the others skip it
-(PostgreSQL: an advisory lock; SQLite, MariaDB: a lease row).  Logs go to stderr.
+(PostgreSQL: an advisory lock; SQLite, MariaDB: a lease row).  On PostgreSQL the jobs go
+through procrastinate's queue in the store (``treu.jobs.queue``): one job per deletion
+rule, shared out among the workers; elsewhere each worker runs them on its own timers.
+Logs go to stderr.
 """
 
 from __future__ import annotations
@@ -35,16 +38,37 @@ def worker(
         bool, typer.Option("--once", help="Run every job once and exit (for cron).")
     ] = False,
     batch_size: BatchOpt = 500,
+    cron: Annotated[
+        str | None,
+        typer.Option(
+            "--cron",
+            help="PostgreSQL: when the rules run, as cron in UTC (five fields, or six with "
+            "seconds last), e.g. '0 3 * * *'; default from --every.",
+        ),
+    ] = None,
+    stalled_after: Annotated[
+        float,
+        typer.Option(
+            "--stalled-after",
+            min=3,
+            help="PostgreSQL: seconds without a heartbeat after which a worker counts as "
+            "stopped and its jobs go back to the queue.",
+        ),
+    ] = 30,
 ) -> None:
     """Run the deletion rules every --every seconds, with the request and newsletter purges
-    and consent sealing; an unfinished retention run is resumed first."""
+    and consent sealing; an unfinished retention run is resumed first.  On PostgreSQL the
+    workers share the rules through a job queue (one job per rule)."""
+    from treu.errors import TreuError
     from treu.jobs import PeriodicJobs
     from treu.jobs.worker import Worker
     from treu.settings import Settings
     from treu.store import make_engine
 
     logging.basicConfig(
-        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(name)s %(message)s"
+        stream=sys.stderr,
+        level=logging.WARNING,
+        format="%(asctime)s %(process)d %(name)s %(message)s",
     )
     logging.getLogger("treu").setLevel(logging.INFO)  # treu's own lines, not alembic's
     settings = Settings()
@@ -64,6 +88,13 @@ def worker(
     if once:
         runner.run_once()
         return
+    if runner.store.dialect.name == "postgresql":
+        from treu.jobs.queue import cron_every, serve
+
+        serve(runner, cron=cron or cron_every(every), stalled_after=stalled_after)
+        return
+    if cron is not None:
+        raise TreuError("--cron needs a PostgreSQL store (the job queue); use --every here")
     stopped = threading.Event()
 
     def stop(_signum: int, _frame: Any) -> None:

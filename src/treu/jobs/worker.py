@@ -175,6 +175,8 @@ class Worker:
             if not held:
                 log.info("job %s skipped: another worker is running it", name)
                 return JobResult(name, ran=False)
+            if name == RETENTION_SWEEP or name.startswith(rule_job("")):
+                log.info("job %s started", name)
             result = work()
         seconds = time.perf_counter() - started
         done = JobResult(**{**result.__dict__, "seconds": seconds})
