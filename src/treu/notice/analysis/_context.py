@@ -87,6 +87,7 @@ class Collector:
     facts: list[Fact] = field(default_factory=list)
     normalised: str = ""
     version_found: bool = False
+    section_roles: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.normalised = normalise(self.structure.text)

@@ -31,7 +31,14 @@ _LEADING = frozenset(
     partner mit von bei über durch an auf für in im zu zur zum gegenüber sowie oder und ist sind
     the a an our we provider providers service services processor recipient company operator
     by with from to at via of and or is are this these host hosted tochtergesellschaft
-    muttergesellschaft parent subsidiary also""".split()
+    muttergesellschaft parent subsidiary also for under including like such as e.g. z.b.
+    namely nämlich etwa bzw. when wenn if falls""".split()
+)
+# German generic nouns that introduce a name: 'die Abrechnungsstelle Heilmittel Nord GmbH'.
+_GENERIC = re.compile(
+    r"(?:stelle|dienstleister|dienstleisters|anbieter|anbieters|anbieterin|plattform|unternehmen"
+    r"|firma|gesellschaft|konzern|hoster|betreiber|partner|partnerin|dienst|tool)$",
+    re.IGNORECASE,
 )
 _FORM_TRAIL = re.compile(r"\s*\((?:fictional|fiktiv|fiktional)\)", re.I)
 
@@ -56,6 +63,16 @@ def organisations(text: str) -> Iterator[Organisation]:
         # "Art. 27 DSGVO: Muster GmbH" - numbers and citations are not part of names
         while words and (re.fullmatch(r"\d+[.,]?|Art\.?|DSGVO|GDPR|§", words[0])):
             words.pop(0)
+        while len(words) > 1 and _GENERIC.search(words[0]) and words[1][0].isupper():
+            words.pop(0)
+        while len(words) > 1:
+            lead = countries_in(" ".join(words[:3]))
+            if not lead or lead[0][0] != 0:
+                break
+            span = len(" ".join(words[:3])[: lead[0][1]].split())
+            if span >= len(words):
+                break
+            words = words[span:]
         if not words:
             continue
         name_start = m.start() + m.group(0).find(words[0])

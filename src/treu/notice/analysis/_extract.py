@@ -18,7 +18,7 @@ from treu.notice import _text_rules as r
 from treu.notice.analysis._citations import citations
 from treu.notice.analysis._context import Collector, Where, label_of, normalise
 from treu.notice.analysis._facts import _PHRASES, EXTRACTORS
-from treu.notice.analysis._parties import Parties, authority, recipients
+from treu.notice.analysis._parties import Parties, authority, recipients, section_roles
 from treu.notice.analysis._structure import Sentence, Structure, build
 from treu.notice.analysis._topics import FACET, META_TOPICS, topic
 from treu.notice.analysis.model import Analysis, Fact, Span
@@ -41,6 +41,13 @@ def extract(doc: TextDocument) -> Analysis:
             activity_of[i] = c.heading(K.ACTIVITY, {"name": st.sections[i].title}, i)
     names = {_key(str(c.facts[f].value["name"])): f for f in activity_of.values()}
     wheres = _wheres(st, c.normalised, topics, owner, activity_of, names)
+    parents = [
+        next((j for j in range(i - 1, -1, -1) if 0 < st.sections[j].level < s.level), None)
+        if s.level
+        else None
+        for i, s in enumerate(st.sections)
+    ]
+    c.section_roles = section_roles(wheres, parents)
     parties = Parties()
     for w in wheres:
         parties.read(c, w)
@@ -54,6 +61,9 @@ def extract(doc: TextDocument) -> Analysis:
     return Analysis(st.text, doc.language, st.sections, _finish(c.facts), doc.source)
 
 
+_INHERITED = frozenset({"recipients", "transfers", "rights", "cookies", "controller", "dpo"})
+
+
 def _sections(st: Structure) -> tuple[list[str | None], list[int]]:
     """Topic of each section, and the section each one belongs to (itself, or for a facet
     heading, the activity-like section above it)."""
@@ -65,6 +75,11 @@ def _sections(st: Structure) -> tuple[list[str | None], list[int]]:
     for i, s in enumerate(st.sections):
         topics.append(topic(s.title) if s.title else None)
         owner.append(i)
+        if topics[i] is None and s.level:
+            # '4.1 Providers in the EEA' under '4. Our service providers': still recipients
+            up = next((j for j in range(i - 1, -1, -1) if 0 < st.sections[j].level < s.level), None)
+            if up is not None and up != doc_title and topics[up] in _INHERITED:
+                topics[i] = topics[up]
         if not s.level or not FACET.match(s.title):
             continue
         parent = next((j for j in range(i - 1, -1, -1) if 0 < st.sections[j].level < s.level), None)
@@ -212,9 +227,34 @@ def _identity(f: Fact) -> Hashable:
     return (*sorted((a, str(b)) for a, b in v.items()), f.evidence.span.start)
 
 
+def _consolidate(facts: list[Fact]) -> None:
+    """One company, one description: a mention without role, country or address takes them
+    from another mention of the same name (the recipients list says what the activity
+    section left out)."""
+    known: dict[str, dict[str, object]] = {}
+    for f in facts:
+        if f.kind in (K.RECIPIENT, K.PROCESSOR):
+            entry = known.setdefault(_key(str(f.value.get("name"))), {})
+            for field in ("role", "country", "address", "legal_form"):
+                if f.value.get(field) is not None and field not in entry:
+                    entry[field] = f.value[field]
+    for i, f in enumerate(facts):
+        if f.kind not in (K.RECIPIENT, K.PROCESSOR):
+            continue
+        entry = known[_key(str(f.value.get("name")))]
+        value = dict(f.value)
+        for field, v in entry.items():
+            if value.get(field) is None:
+                value[field] = v
+        kind = K.PROCESSOR if value.get("role") == "processor" else K.RECIPIENT
+        if value != dict(f.value) or kind is not f.kind:
+            facts[i] = Fact(kind, value, f.evidence, f.confidence, f.activity)
+
+
 def _finish(facts: list[Fact]) -> tuple[Fact, ...]:
     """Drop repeats (same kind, value and activity; the most confident stays), order by
     position, and renumber the activity links."""
+    _consolidate(facts)
     authority = next((f for f in facts if f.kind is K.AUTHORITY), None)
     best: dict[Hashable, int] = {}
     for i, f in enumerate(facts):

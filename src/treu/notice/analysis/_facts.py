@@ -276,19 +276,39 @@ def cookies(c: Collector, w: Where) -> None:
             0.9,
         )
         return
-    if not re.search(r"cookie", w.text, _IC) or w.topic in _SKIP_TOPICS:
+    cookie_item = w.topic == "cookies" and w.sentence.item
+    if w.topic in _SKIP_TOPICS or not (cookie_item or re.search(r"cookie", w.text, _IC)):
         return
     for m in _COOKIE_NAME.finditer(w.text):
         name = next(g for g in m.groups() if g)
         if name.lower() in ("cookie", "cookies", "local_storage") or " " in name:
             continue
-        if not re.search(r"[_\d]|[A-Z]{2}", name) and not m.group(1) and not m.group(2):
-            continue
+        if not re.search(r"[_\d]|^[A-Z0-9]{3,}$", name) and not (
+            re.fullmatch(r"[a-z][a-z0-9.-]+", name) and (m.group(1) or m.group(2))
+        ):
+            continue  # „Cookie-Einstellungen“ is a link, not a cookie
+        if cookie_item and m.start() > 3 and not re.search("cookie", w.text[: m.start()], _IC):
+            continue  # in a list of cookies, the name comes first
         orgs = list(organisations(w.text))
         provider = orgs[0].name if orgs else None
         lifetime = w.text[m.end() :]
-        consent = "ja" if re.search(r"einwilligung|consent", w.text, _IC) else None
-        c.add(K.COOKIE, _cookie(name, provider, lifetime, consent), w, 0.6)
+        c.add(K.COOKIE, _cookie(name, provider, lifetime, _consent_words(w.text)), w, 0.7)
+        if cookie_item:
+            break
+
+
+def _consent_words(text: str) -> str | None:
+    if re.search(
+        r"keine einwilligung|ohne (?:ihre )?einwilligung|nicht einwilligungspflichtig|no consent"
+        r"|(?:does not|do not|doesn't) (?:need|require) (?:your )?consent|without (?:your )?consent"
+        r"|unbedingt erforderlich|strictly necessary",
+        text,
+        _IC,
+    ):
+        return "nein"
+    if re.search(r"einwilligung|zustimmung|consent", text, _IC):
+        return "ja"
+    return None
 
 
 def _cookie(
@@ -311,7 +331,7 @@ def _cookie(
     if consent:
         if re.match(r"\s*(?:ja|yes|erforderlich|required|✓|x)\b", consent, _IC):
             flag = True
-        elif re.match(r"\s*(?:nein|no|nicht|not)\b", consent, _IC):
+        elif re.match(r"\s*(?:nein|no|nicht|not|keine)\b", consent, _IC):
             flag = False
     return {
         "name": name.strip(),
@@ -331,6 +351,24 @@ _ARTICLES = {"access": "15", "rectification": "16", "erasure": "17", "restrictio
              "portability": "20", "objection": "21"}  # fmt: skip
 
 
+# The linter's patterns, plus the verbs an FAQ uses ("have your data erased").
+_RIGHTS = {
+    key: re.compile(f"{pattern.pattern}|{extra}", _IC)
+    for (key, pattern), extra in zip(
+        r.RIGHTS.items(),
+        (
+            r"\bsee (?:the|your|what) data",
+            r"\brectify|\bcorrect (?:your|incorrect)",
+            r"\berased?\b|\bdeleted\b(?=[^.]{0,40}\bright)",
+            r"\brestrict(?:ed|ing)?\b",
+            r"\bmachine-readable|take them elsewhere|receive (?:your|the) data",
+            r"\bobject(?:ing)?\b",
+        ),
+        strict=True,
+    )
+}
+
+
 def rights(c: Collector, w: Where) -> None:
     in_context = w.topic in _RIGHT_TOPICS or bool(r.RIGHTS_HEADING.search(w.title))
     if not in_context and not re.search(r"\brecht\w* auf\b|\bright (?:to|of)\b", w.text, _IC):
@@ -338,8 +376,8 @@ def rights(c: Collector, w: Where) -> None:
     if r.NEGATION.search(w.text) and not in_context:
         return
     cited = [m.group(1) for m in _ARTICLE.finditer(w.text)]
-    for right, pattern in r.RIGHTS.items():
-        if pattern.search(w.text):
+    for right, pattern in _RIGHTS.items():
+        if pattern.search(w.text) or (in_context and _ARTICLES[right] in cited):
             c.add(
                 K.RIGHT,
                 {"right": right, "article": _ARTICLES[right]},
@@ -412,10 +450,15 @@ def transfers(c: Collector, w: Where) -> None:
         return
     span = w.line
     found = mechanisms(text)
+    if any(k == "dpf" for k, _ in found):
+        found = [(k, m) for k, m in found if k != "adequacy"]  # the DPF is an adequacy decision
     countries = [code for _, _, code in countries_in(text) if code not in EEA_COUNTRIES]
-    orgs = [o.name for o in organisations(text)]
+    named = list(organisations(text))
+    orgs = [o.name for o in named]
     recipient = orgs[0] if orgs else (w.label if w.topic == "transfers" and w.label else None)
     for key, m in found:
+        before = [o.name for o in named if o.start < m.start()]
+        recipient = before[-1] if before else recipient
         if key == "adequacy" and not (countries or _THIRD.search(text) or w.topic == "transfers"):
             continue
         country = _country_near(text, m.start(), countries)
@@ -425,7 +468,10 @@ def transfers(c: Collector, w: Where) -> None:
         c.add(K.TRANSFER, value, w, 0.9 if country else 0.7, span=span)
     if found or (not countries and not _THIRD.search(text)):
         return
-    if not _TRANSFER.search(text) or r.NEGATION.search(text) or r.EEA_STATEMENT.search(text):
+    third_section = bool(re.search(r"outside|außerhalb|drittl|third countr", w.title, _IC))
+    if r.NEGATION.search(text) or r.EEA_STATEMENT.search(text) and not third_section:
+        return
+    if not (_TRANSFER.search(text) or (third_section and orgs and countries)):
         return
     if w.cells is not None:
         return

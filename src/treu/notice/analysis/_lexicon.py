@@ -160,7 +160,7 @@ DATA_SUBJECTS: tuple[tuple[str, str], ...] = (
 LEGAL_FORMS: tuple[str, ...] = (
     "GmbH & Co. KGaA", "GmbH & Co. KG", "GmbH & Co KG", "AG & Co. KG", "UG (haftungsbeschränkt)",
     "UG (haftungsbeschraenkt)", "S.à r.l.", "S.à.r.l.", "SARL", "S.A.R.L.", "gGmbH", "GmbH",
-    "mbH", "KGaA", "AG", "SE", "KG", "OHG", "oHG", "GbR", "PartG mbB", "PartG", "UG", "e.V.",
+    "mbH", "KGaA", "AG", "SE", "KG", "OHG", "oHG", "GbR", "PartG mbB", "PartG", "mbB", "UG", "e.V.",
     "e. V.", "eG", "e.K.", "Inc.", "Inc", "Incorporated", "LLC", "L.L.C.", "Ltd.", "Ltd",
     "Limited", "Unlimited Company", "PLC", "plc", "LLP", "LP", "Corp.", "Corporation",
     "Co.", "Pty Ltd", "Pty. Ltd.", "B.V.", "BV", "N.V.", "NV", "S.A.", "SA", "S.L.", "S.L.U.",

@@ -32,6 +32,34 @@ _NOT_RECIPIENT = re.compile(
 )
 
 
+def section_roles(wheres: list[Where], parents: list[int | None]) -> dict[int, str]:
+    """The role a recipients section states for all it lists ('Each of them processes data
+    only on our behalf ...'): read from the title and sentences naming no company; a
+    subsection without its own statement inherits its parent's."""
+    own: dict[int, str] = {}
+    titles: dict[int, str] = {}
+    for w in wheres:
+        s = w.sentence.section
+        titles.setdefault(s, w.title)
+        if w.topic not in ("recipients", "transfers") or s in own or w.sentence.item:
+            continue
+        role = _role(w.text)
+        if role and not any(True for _ in organisations(w.text)):
+            own[s] = role
+    for s, title in titles.items():
+        role = _role(title)
+        if role:
+            own.setdefault(s, role)
+    out: dict[int, str] = {}
+    for s in range(len(parents)):
+        up: int | None = s
+        while up is not None and up not in own:
+            up = parents[up]
+        if up is not None:
+            out[s] = own[up]
+    return out
+
+
 def _role(text: str) -> str | None:
     for role, pattern in _ROLES:
         if pattern.search(text):
@@ -66,7 +94,14 @@ def recipients(c: Collector, w: Where, controller: str | None) -> None:
         if country is None:
             found = countries_in(window[:120]) or countries_in(org.name)
             country = found[0][2] if found else None
-        role = _role(window[:160]) or (_role(w.text) if len(orgs) == 1 else None) or _role(w.title)
+        role = (
+            _role(window[:160])
+            or (_role(w.text) if len(orgs) == 1 else None)
+            or _role(w.title)
+            or c.section_roles.get(w.sentence.section)
+        )
+        if country is None:
+            country = _home_country(org.legal_form, address)
         kind = K.PROCESSOR if role == "processor" else K.RECIPIENT
         value = {
             "name": org.name,
@@ -95,6 +130,8 @@ def _recipient_row(c: Collector, w: Where, controller: str | None) -> None:
     if country_cell:
         found = countries_in(country_cell)
         country = found[0][2] if found else country_code(country_cell)
+    if country is None:
+        country = _home_country(orgs[0].legal_form if orgs else None, None)
     value = {
         "name": orgs[0].name if orgs else re.sub(r"\s*\((?:fictional|fiktiv)\)", "", name),
         "legal_form": orgs[0].legal_form if orgs else None,
@@ -103,6 +140,22 @@ def _recipient_row(c: Collector, w: Where, controller: str | None) -> None:
         "role": role,
     }
     c.add(K.PROCESSOR if role == "processor" else K.RECIPIENT, value, w, 0.9)
+
+
+_GERMAN_FORMS = frozenset(
+    {"GmbH", "gGmbH", "mbH", "UG (haftungsbeschränkt)", "UG (haftungsbeschraenkt)", "UG", "KG",
+     "GmbH & Co. KG", "GmbH & Co KG", "GmbH & Co. KGaA", "KGaA", "OHG", "oHG", "GbR", "e.V.",
+     "e. V.", "eG", "e.K.", "PartG", "PartG mbB"}
+)  # fmt: skip
+
+
+def _home_country(form: str | None, address: str | None) -> str | None:
+    """No country named: German legal forms, and German postcodes, are in Germany."""
+    if form in _GERMAN_FORMS:
+        return "DE"
+    if address and re.search(r"(?<![\w-])\d{5}\s+[A-ZÄÖÜ][a-zäöüß]", address):
+        return "DE"
+    return None
 
 
 def _same(a: str, b: str) -> bool:
@@ -114,6 +167,16 @@ def _same(a: str, b: str) -> bool:
 
 # --------------------------------------------------------------------------- controller, DPO
 
+_NO_DPO = re.compile(
+    r"^(?:nein|no)\b|not oblige\w* (?:us )?to (?:appoint|designate)|no obligation to (?:appoint|designate)"
+    r"|nicht (?:verpflichtet|erforderlich)[^.]{0,60}(?:benennen|bestellen|benennung|bestellung)"
+    r"|keine[n]? (?:pflicht|verpflichtung)[^.]{0,40}(?:benennung|bestellung|benennen|bestellen)",
+    _IC,
+)
+_PERSON = re.compile(
+    r"\b(?:ist|is|sind|are)\s+(?:(?:Herr|Frau|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?)\s+)*"
+    r"(?P<name>[A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+){1,2})\b"
+)
 _NAME_LABEL = re.compile(r"name|firma|unternehmen|company|organisation|organization", _IC)
 _ADDRESS_LABEL = re.compile(r"anschrift|adresse|address|sitz|postanschrift", _IC)
 _CONTROLLER_SENTENCE = re.compile(
@@ -149,12 +212,15 @@ class Parties:
                 self.controller_where = w
             self._contacts(c, w)
         elif w.topic == "dpo" or (r.DPO.search(w.text) and w.topic not in ("rights", "complaint")):
-            if r.NO_DPO.search(w.text):
+            if r.NO_DPO.search(w.text) or _NO_DPO.search(w.text):
                 self.dpo.setdefault("appointed", False)
                 self.dpo_where = self.dpo_where or w
                 return
             if w.topic == "dpo" or r.EMAIL.search(w.text):
                 self._fill(self.dpo, w, "dpo")
+                person = _PERSON.search(w.text)
+                if person and "name" not in self.dpo and r.DPO.search(w.text):
+                    self.dpo["name"] = person.group("name")
                 if self.dpo_where is None:
                     self.dpo_where = w
         elif w.topic in ("rights", "objection", "withdrawal") and re.search(

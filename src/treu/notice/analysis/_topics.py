@@ -16,7 +16,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     ("objection", r"widerspruch|right to object|objection"),
     ("withdrawal", r"widerruf|withdraw"),
     ("complaint", r"beschwerde|complain|aufsichtsbehörde|supervisory authorit"),
-    ("dpo", r"datenschutz-?beauftragt|data protection officer|\bdpo\b"),
+    ("dpo", r"datenschutz-?beauftragt|data[- ]protection officer|data protection officer|\bdpo\b"),
     (
         "on_behalf",
         r"im auftrag unserer|on behalf of our|als auftragsverarbeiter|as (?:a )?processor",
@@ -40,7 +40,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     ),
     (
         "controller",
-        r"verantwortlich|controller|verantwortliche stelle|\bimpressum\b|wer wir sind|who we are|name und anschrift|anbieterkennzeichnung"
+        r"verantwortlich|controller|verantwortliche stelle|who is responsible|responsible for (?:my|your|the) data|about us|über uns|\bimpressum\b|wer wir sind|who we are|name und anschrift|anbieterkennzeichnung"
         r"|^(?:\d[\d.]*\s*)?kontakt(?:daten|informationen)?$|^(?:\d[\d.]*\s*)?contact(?: us| details| information)?$",
     ),
     ("security", r"sicherheit|security|technische und organisatorische"),
@@ -53,7 +53,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     ("commitments", r"versprechen|zusagen|commitments|promises|unsere grundsätze|our principles"),
     (
         "recipients",
-        r"^(?:\d[\d.]*\s*)?(?:empfänger|recipients|weitergabe|offenlegung|dienstleister|auftragsverarbeiter|processors|sharing|disclosure|datenweitergabe|third part)",
+        r"empfänger|recipients|weitergabe|offenlegung|^(?:\d[\d.]*\s*)?(?:unsere )?dienstleister|auftragsverarbeiter\b|processors|service providers|sharing|disclosure|datenweitergabe|third parties|who (?:else )?(?:gets|receives|sees|has access)|wer (?:erhält|bekommt|sieht)|an wen",
     ),
     (
         "processing",
