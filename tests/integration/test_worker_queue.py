@@ -272,3 +272,20 @@ def test_every_seconds_become_a_cron_schedule_or_a_clear_error() -> None:
 
     with pytest.raises(RetentionError, match="--cron"):
         cron_every(7 * 60)
+
+
+def test_a_schedule_cron_cannot_say_is_refused_before_anything_runs_R3(
+    fresh_url: Callable[[], str], pg_store: Engine, database_url: str, tmp_path: Path
+) -> None:
+    app = _app(fresh_url(), tmp_path, tables=("visits_a",))
+    url = app.engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "TREU_DATABASE_URL": database_url, "TREU_SECRET_KEY": SECRET}
+    base = [sys.executable, "-m", "treu", "worker", "--db", url, "--datamap", str(app.datamap)]
+    for extra, says in ((["--every", "420"], "every 420 seconds cannot be a cron schedule"),
+                        (["--cron", "every day"], "--cron 'every day': not a cron schedule")):  # fmt: skip
+        done = subprocess.run([*base, *extra], capture_output=True, text=True, env=env,
+                              timeout=120, check=False)  # fmt: skip
+        assert done.returncode == 1 and says in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert _rule_jobs(pg_store) == []
+    app.engine.dispose()
