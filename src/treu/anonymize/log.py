@@ -16,7 +16,7 @@ endings are kept as they were (anonip strips trailing blanks and adds a newline)
 Speed: lines are handled as bytes, and the masked form of each field is remembered
 (real logs repeat few clients many times), so most lines cost one ``find`` and one
 dictionary lookup.  Memory: the cache holds at most ``cache_size`` short spans (two
-generations, see ``LogMasker.mask_span``; at most about 20 MB), input is read in blocks
+generations, see ``LogMasker.mask_span``; some 15 MB at most), input is read in blocks
 of ``CHUNK`` bytes, and a line longer than ``max_line`` bytes is masked in its first
 ``max_line`` bytes (up to the last delimiter there) while the rest of it is passed
 through as it comes, so memory stays bounded whatever the input.
@@ -54,8 +54,9 @@ class MaskerConfig:
     delimiter: bytes = b" "
     regex: bytes | None = None
     json_field: str | None = None
-    cache_size: int = 1 << 16
-    """Spans remembered at most (masked and not an address); about 100 bytes each."""
+    cache_size: int = 1 << 17
+    """Spans remembered at most (masked and not an address); about 100 bytes each, the
+    masked forms shared."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.ipv4_bits <= 32 or not 0 <= self.ipv6_bits <= 128:
@@ -98,6 +99,7 @@ class LogMasker:
     def __post_init__(self) -> None:
         self._hits: dict[bytes, bytes] = {}
         self._old: dict[bytes, bytes] = {}
+        self._values: dict[bytes, bytes] = {}
         self._misses: set[bytes] = set()
         pattern = self.config.regex
         if self.config.json_field is not None:
@@ -178,6 +180,10 @@ class LogMasker:
                     self._misses.add(span)
                 return None
         if len(span) <= _CACHED_SPAN:
+            # Thousands of addresses share one masked form: keep one copy of it.
+            masked = self._values.setdefault(masked, masked)
+            if len(self._values) >= self.config.cache_size // 2:
+                self._values.clear()
             self._remember(span, masked)
         return masked
 
