@@ -254,7 +254,7 @@ def _build_postgres(place: Place, first: int, step: int) -> None:
                 f"INSERT INTO senders SELECT i, 'absender' || i || '@example.org', "
                 f"'Absender ' || i FROM generate_series(1, {SENDERS}) i"))  # fmt: skip
             conn.execute(text(
-                f"INSERT INTO messages SELECT i, (i * 7919) % {SENDERS} + 1, {at}, "
+                f"INSERT INTO messages SELECT i, (i::bigint * 7919) % {SENDERS} + 1, {at}, "
                 f"'Betreff ' || i, 'Nachricht ' || i || {_BODY}, '198.51.100.' || (i % 250), "
                 f"NULL FROM generate_series(1, {n}) i"))  # fmt: skip
             conn.execute(text(

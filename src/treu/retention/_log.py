@@ -63,12 +63,18 @@ def chain_keys(checksum: str, table: str, keys: Sequence[Sequence[object]]) -> s
     written without the JSON encoder, to the same text (``[7]``, ``[7,2]``)."""
     sha256, dumps = hashlib.sha256, json.dumps
     for key in keys:
-        if all(type(v) is int for v in key):
+        if len(key) == 1 and type(key[0]) is int:
+            text = f"[{key[0]}]"
+        elif all(type(v) is int for v in key):
             text = f"[{','.join(map(str, key))}]"
         else:
             text = dumps(plain_key(key), separators=(",", ":"))
         checksum = sha256(f"{checksum}\n{table}\t{text}".encode()).hexdigest()
     return checksum
+
+
+_JSON_TYPES = {int, str, float, bool, type(None)}
+"""Key values JSON keeps as they are."""
 
 
 def plain_key(key: Sequence[object]) -> list[object]:
@@ -238,7 +244,9 @@ def _fold(
 
 def _as_stored(batch: Batch) -> Batch:
     """The batch as reading it back from the store gives it: keys as JSON keeps them."""
-    keys: tuple[Key, ...] = tuple(tuple(plain_key(k)) for k in batch.keys)
+    keys: tuple[Key, ...] = batch.keys
+    if not {type(v) for k in keys for v in k} <= _JSON_TYPES:
+        keys = tuple(tuple(plain_key(k)) for k in keys)
     return replace(batch, keys=keys, hold=batch.hold[:64] if batch.hold else None,
                    hashes=None, done=False)  # fmt: skip
 

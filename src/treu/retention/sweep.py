@@ -425,7 +425,8 @@ class _Sweep:
         result = conn.execute(query).all()
         if not result:
             return [], None, None
-        rows = [dict(zip(wanted, r[: len(wanted)], strict=True)) for r in result]
+        # zip stops at the last wanted column, before _expired (slicing a Row is slow)
+        rows = [dict(zip(wanted, r, strict=False)) for r in result]
         expired = (
             {tuple(row[c] for c in key) for row, r in zip(rows, result, strict=True) if r[-1]}
             if hold is not None
