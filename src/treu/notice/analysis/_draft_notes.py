@@ -92,6 +92,7 @@ NOTES: dict[str, dict[str, str]] = {
     "cookie_consent": {"de": "Die Erklärung sagt nicht, ob dieses Cookie eine Einwilligung einholt; aus der Kategorie geschlossen.", "en": "The notice does not say whether this cookie asks consent; guessed from its category."},
     "cookie_provider": {"de": "'{provider}' steht nicht unter den Empfängern; dort ergänzen oder 'self' schreiben.", "en": "'{provider}' is not among the recipients; add it there or write 'self'."},
     "hosting": {"de": "Aus dem Hosting-Dienstleister {name} gelesen; sagen Sie, wo die Server stehen.", "en": "Read from the hosting provider {name}; say where the servers are."},
+    "taxonomy": {"de": "'{item}' ist kein fideslang-Schlüssel; treu legt ihn unter dem übergeordneten an. Namen prüfen.", "en": "'{item}' is not a fideslang key; it is declared below its parent. Check the name."},
     "measures": {"de": "Die Maßnahmen sind Sätze der Erklärung; prüfen Sie jeden Bereich (area).", "en": "The measures are the notice's own sentences; check each area."},
 }  # fmt: skip
 

@@ -60,7 +60,7 @@ def _recipient(b: _Builder, seq: CommentedSeq, facts: list[Fact], transfers: lis
     role = next((str(f.value["role"]) for f in facts if f.value.get("role")), None)
     out["role"] = role or ("processor" if best.kind is FactKind.PROCESSOR else "other")
     out["category"] = b.text(best.evidence.section or _CATEGORY[b.lang])
-    out["service"] = b.text(best.evidence.text)
+    out["service"] = b.text(_service(best.evidence.text, name))
     b.todo((*at, "category"), "recipient_words", best)
     if role is None:
         b.todo((*at, "role"), "role", best)
@@ -72,12 +72,26 @@ def _recipient(b: _Builder, seq: CommentedSeq, facts: list[Fact], transfers: lis
     if address:
         out["address"] = address
     if out["role"] == "processor":
-        b.silent((*at, "role"), "w.contract_date")
+        b.silent(at, "w.contract_date")
     if out["role"] == "joint_controller":
-        b.silent((*at, "role"), "w.arrangement")
+        b.silent(at, "w.arrangement")
     if country and country not in EEA_COUNTRIES:
         out["transfers"] = _transfers(b, (*at, "transfers"), name, country, facts, transfers)
     seq.append(out)
+
+
+def _service(evidence: str, name: str) -> str:
+    """The words about this recipient: its sentence, or in a long list its own entry."""
+    from treu.notice.textdoc import split_sentences
+
+    text = " ".join(evidence.split())
+    sentence = next((x for x in split_sentences(text) if name in x), text)
+    if len(sentence) <= 240:
+        return sentence
+    start = sentence.find(name)
+    tail = sentence[max(start, 0) :]
+    close = tail.find(")")
+    return tail[: close + 1] if 0 < close < 240 else tail[:200].rsplit(" ", 1)[0] + " …"
 
 
 def _transfers(b: _Builder, at: tuple[str | int, ...], name: str, country: str,

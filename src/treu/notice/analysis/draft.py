@@ -143,6 +143,10 @@ class _Builder:
         self.draft = Draft(CommentedMap(), [], analysis.language, source)
         self.recipient_ids: dict[str, str] = {}  # normalised name -> id
         self.taken: set[str] = set()
+        self.extensions: dict[str, dict[str, tuple[str, Fact]]] = {
+            "data_categories": {},
+            "data_subjects": {},
+        }
 
     # ------------------------------------------------------------------ helpers
 
@@ -186,6 +190,9 @@ class _Builder:
         t.move_to_end("recipients")
         t["cookies"] = CommentedSeq(self.cookies())
         t["security"] = self.security()
+        taxonomy = self.taxonomy()
+        if taxonomy is not None:
+            t["taxonomy"] = taxonomy
         return self.draft
 
     def notice(self) -> CommentedMap:
@@ -321,8 +328,10 @@ class _Builder:
         out["purposes"] = self.purposes(here, name, act, by_kind)
         for field_name, kind, what in (("data_categories", FactKind.DATA_CATEGORY, "w.categories"),
                                        ("data_subjects", FactKind.DATA_SUBJECT, "w.subjects")):  # fmt: skip
-            keys = _unique(str(f.value["key"]) for f in by_kind.get(kind, []) if f.value.get("key"))
+            found = [f for f in by_kind.get(kind, []) if f.value.get("key")]
+            keys = _unique(str(f.value["key"]) for f in found)
             out[field_name] = CommentedSeq(keys)
+            self._extend(field_name, found)
             if not keys:
                 self.silent((*here, field_name), what)
         out["provision"] = self.provision(here, act, out["purposes"])
@@ -336,6 +345,30 @@ class _Builder:
             out["recipients"] = CommentedSeq(recipients)
         out["retention"] = self.retention(here, by_kind.get(FactKind.RETENTION, []))
         return out
+
+    def _extend(self, field_name: str, facts: list[Fact]) -> None:
+        """Keys the analyser coined below a fideslang key go under ``taxonomy:``."""
+        from treu.policy.taxonomy import fideslang_keys
+
+        kind = "data_category" if field_name == "data_categories" else "data_subject"
+        known = fideslang_keys(kind)
+        for fact in facts:
+            key = str(fact.value["key"])
+            if key not in known and key not in self.extensions[field_name]:
+                term = str(fact.value.get("term") or key.rsplit(".", 1)[-1].replace("_", " "))
+                self.extensions[field_name][key] = (term, fact)
+
+    def taxonomy(self) -> CommentedMap | None:
+        out = CommentedMap()
+        for field_name, found in self.extensions.items():
+            if not found:
+                continue
+            out[field_name] = CommentedSeq()
+            for key, (term, fact) in found.items():
+                entry = CommentedMap({"key": key, "name": self.text(term)})
+                out[field_name].append(entry)
+                self.todo(("taxonomy", field_name, len(out[field_name]) - 1), "taxonomy", fact, item=key)  # fmt: skip
+        return out or None
 
     def purposes(self, here: Path, name: str, act: Fact,
                  by_kind: dict[FactKind, list[Fact]]) -> CommentedSeq:  # fmt: skip
