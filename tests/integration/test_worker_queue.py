@@ -289,3 +289,38 @@ def test_a_schedule_cron_cannot_say_is_refused_before_anything_runs_R3(
         assert "Traceback" not in done.stderr
     assert _rule_jobs(pg_store) == []
     app.engine.dispose()
+
+
+class _Killed(Exception):
+    pass
+
+
+def test_a_whole_sweep_left_unfinished_is_resumed_by_a_queue_worker_R3(
+    fresh_url: Callable[[], str], pg_store: Engine, database_url: str, tmp_path: Path
+) -> None:
+    from treu.datamap import load
+    from treu.retention import run
+
+    app = _app(fresh_url(), tmp_path, tables=TABLES[:2])
+    for name in TABLES[:2]:
+        app.fill(name, 5)
+
+    def die(applied: int, _table: str) -> None:  # a `treu retention run` killed mid-way
+        if applied == 3:
+            raise _Killed
+
+    with pytest.raises(_Killed):
+        run(app.engine, pg_store, load(app.datamap), None, clock=FixedClock(datetime.now(UTC)),
+            batch_size=1, on_batch=die)  # fmt: skip
+    ((whole, (state, tables, _)),) = _runs(pg_store).items()
+    assert state == "running" and tables == list(TABLES[:2])
+
+    worker = Process(app, database_url, tmp_path / "w.log", "--cron", "* * * * * */2")
+    try:
+        _wait("the sweep resumed", lambda: _runs(pg_store)[whole][0] == "done")
+    finally:
+        assert worker.stop() == 0
+    assert f"job retention-sweep runs={whole} resumed={whole}" in worker.text
+    assert app.left(TABLES[0]) == 0 and app.left(TABLES[1]) == 0
+    assert sum(deleted for _, _, deleted in _runs(pg_store).values()) == 10  # none twice
+    app.engine.dispose()

@@ -10,6 +10,8 @@ and any free worker takes it:
   resumes the rule's unfinished run, then runs it alone.  Its ``queueing_lock`` keeps at
   most one waiting job per rule, its ``lock`` keeps two from running at once; beneath
   that the advisory locks of ``Worker.rule`` keep it apart from a whole sweep;
+* on the same schedule, a whole sweep left unfinished (a killed ``treu retention run``)
+  is resumed under the sweep lock (``Worker.resume_sweeps``; nothing to do, no lock);
 * the purges of ``housekeeping`` at their intervals, each under its lease;
 * sealing consent records every two seconds stays on this process's own timer (under its
   lease): a queue row every two seconds would cost more than the sealing;
@@ -54,6 +56,7 @@ __all__ = [
 RETENTION_QUEUE: Final = "treu-retention"
 HOUSEKEEPING_QUEUE: Final = "treu-housekeeping"
 RULE_TASK: Final = "treu.retention_rule"
+SWEEPS_TASK: Final = "treu.resume_sweeps"
 JOB_TASK: Final = "treu.housekeeping"
 STALLED_TASK: Final = "treu.retry_stalled_jobs"
 CLEAN_TASK: Final = "treu.remove_old_jobs"
@@ -98,6 +101,9 @@ def make_app(worker: Worker, *, cron: str, stalled_after: float) -> App:
     def retention_rule(timestamp: int, table: str) -> None:
         _quiet(rule_job(table), lambda: worker.rule(table))
 
+    def resume_sweeps(timestamp: int) -> None:
+        _quiet(RETENTION_SWEEP, worker.resume_sweeps)
+
     def housekeeping(timestamp: int, job: str) -> None:
         _quiet(job, lambda: worker.run_job(job))
 
@@ -113,6 +119,9 @@ def make_app(worker: Worker, *, cron: str, stalled_after: float) -> App:
         lock = f"treu:{rule_job(rule.table)}"
         app.periodic(cron=cron, periodic_id=rule.table, lock=lock, queueing_lock=lock,
                      task_kwargs={"table": rule.table})(rule_task)  # fmt: skip
+    lock = f"treu:{RETENTION_SWEEP}"
+    sweeps = app.task(name=SWEEPS_TASK, queue=RETENTION_QUEUE)(resume_sweeps)
+    app.periodic(cron=cron, periodic_id="sweeps", lock=lock, queueing_lock=lock)(sweeps)
     job_task = app.task(name=JOB_TASK, queue=HOUSEKEEPING_QUEUE)(housekeeping)
     for name, every in queued_jobs(worker):
         lock = f"treu:{name}"

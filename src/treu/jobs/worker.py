@@ -136,6 +136,27 @@ class Worker:
                 return JobResult(name, ran=False)
             return self._exclusive(name, lambda: self._rules(name, table))
 
+    def resume_sweeps(self) -> JobResult:
+        """Unfinished whole sweeps (a killed ``treu retention run`` or ``--once``) resumed
+        under the sweep lock, held exclusively; without one, nothing is locked."""
+        if not self._whole_sweeps():
+            return JobResult(RETENTION_SWEEP, ran=False)
+
+        def resume() -> JobResult:
+            resumed = self._whole_sweeps()
+            reports = [self._run(run_id, None) for run_id in resumed]
+            return JobResult(RETENTION_SWEEP, ran=True, run_ids=tuple(resumed),
+                             resumed=tuple(resumed),
+                             deleted=sum(rule.deleted for r in reports for rule in r.rules),
+                             restricted=sum(rule.restricted for r in reports
+                                            for rule in r.rules))  # fmt: skip
+
+        return self._exclusive(RETENTION_SWEEP, resume)
+
+    def _whole_sweeps(self) -> list[str]:
+        found = resumable_runs(self.store, rules(self.datamap, self.policy))
+        return [run_id for run_id, tables in found.items() if len(tables) > 1]
+
     def run_job(self, name: str) -> JobResult:
         """One of the jobs by name, under its lease (the job queue's housekeeping job)."""
         for job, work, _ in self._table(every=0):
