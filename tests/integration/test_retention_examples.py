@@ -1,0 +1,742 @@
+"""The example organisations' retention promises run as deletion rules, on SQLite,
+PostgreSQL and MariaDB (R2, R3, R6).
+
+Vereinskasse's rules run on the association demo database; Ideenwerk, Plauderpost and
+Softwerk have no demo archetype, so each gets a small schema in its own naming that
+carries its promises.  A fixed clock travels to each due day: the rows are untouched one
+microsecond before 00:00 Berlin and gone (or restricted) at 00:00 - periods counted as
+§§ 187(1), 188 BGB count them, year-end presets from 1 January, held rows restricted.
+
+The due days below are worked out by hand from the policies' wording, not by treu.
+Promises that no table in the organisation's own database carries, or that the rule
+model cannot express, are named in ``NOT_RUN`` with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from retention_examples import (
+    Db,
+    Due,
+    berlin,
+    column,
+    events,
+    litigation,
+    open_db,
+    reference,
+    table_map,
+    travel,
+    utc,
+)
+from retention_shop import store
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    select,
+    text,
+)
+from sqlalchemy.engine import Engine
+
+from treu.clock import FixedClock
+from treu.datamap import DataMap, dump, loads, scan
+from treu.datamap.model import Erasure, EventStart, RetentionBinding
+from treu.demodata import create_demo_database
+from treu.demodata.association import metadata as association_tables
+from treu.policy.loader import load_policy
+from treu.policy.model import Policy
+from treu.retention import build_concept
+from treu.retention.report import concept_to_markdown
+from treu.store import make_engine
+
+__all__ = ["store"]  # fixtures
+
+POLICIES = {name: load_policy(f"examples/{name}/policy.yaml").policy
+            for name in ("vereinskasse", "ideenwerk", "plauderpost", "softwerk")}  # fmt: skip
+
+NOT_RUN: dict[str, dict[str, str]] = {
+    "vereinskasse": {
+        "enquiries": "no table in the association demo database (the cloud add-on's)",
+        "pupil-enquiries": "no table in the association demo database",
+        "bookkeeping": "Vereinskasse's own vouchers: no table in the association demo "
+        "database; the associations' receipts run under the same preset (hgb-ao-vouchers)",
+        "newsletter": "no table in the association demo database",
+        "server-logs": "no table in the association demo database",
+        "web-analytics": "no table in the association demo database",
+        "captcha": "no table in the association demo database",
+    },
+    "ideenwerk": {
+        "product-development": "works on the ideas table (rule 'ideas'); no data of its own",
+        "web-analytics": "kept by the recipient analytics-us, not in this database",
+    },
+    "plauderpost": {
+        "web-analytics": "kept by the recipient analytics-us, not in this database",
+        "anonymised-statistics": "keeps no copy of its own (the policy's note)",
+    },
+    "softwerk": {
+        "map": "the map provider's cookie in the browser, not a table",
+        "contact": "runs like 'support' (a period after a column); not repeated",
+        "newsletter": "runs like Plauderpost's 'product-news'; not repeated",
+        "applications": "runs like 'social-signup' (a period after an event); not repeated",
+    },
+}
+
+
+def _id() -> Column[int]:
+    return Column("id", Integer, primary_key=True, autoincrement=False)
+
+
+def _concept_changes(datamap: DataMap, policy: Policy, store: Engine) -> Callable[[], None]:
+    """The Löschkonzept before the runs; the returned check renders it after them and
+    sees every rule's last run recorded."""
+    before = {r.table: r.last_run for r in build_concept(datamap, policy, store=store).rows}
+
+    def check() -> None:
+        for lang in ("de", "en"):
+            concept = build_concept(datamap, policy, store=store, lang=lang)  # type: ignore[arg-type]
+            text_ = concept_to_markdown(concept)
+            for table in (n for n, t in datamap.tables.items() if t.retention is not None):
+                row = next(r for r in concept.rows if r.table == table)
+                assert row.last_run != before[table] and row.rule in text_, table
+
+    return check
+
+
+def _bound(datamap: DataMap) -> set[str]:
+    """The activities whose periods run: as a rule's period or as a kept table's hold."""
+    rules = {t.retention.activity for t in datamap.tables.values() if t.retention}
+    holds = {t.erasure.hold for t in datamap.tables.values() if t.erasure}
+    return {a for a in rules | holds if a is not None}
+
+
+# -- Vereinskasse: association finance, on the association demo database ------------------
+
+ASSOCIATION_NOW = datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
+KEPT = ["name", "register_court", "register_number", "tax_number", "street", "postcode", "city"]
+
+
+def _vereinskasse_map(app: Engine) -> DataMap:
+    """The demo's tables bound to Vereinskasse's promises: one month after an association
+    cancels the cloud add-on its data go (AF-11: cloud-receipts, cloud-accounts); the
+    association itself - the licence customer - is restricted until the limitation period
+    of its contract has run (licences: bgb-limitation); receipts are booking vouchers of
+    the association, kept 8 years from the end of their year (§ 147 AO, the demo's own
+    ``retention_until``) and then deleted."""
+    datamap = scan(app, clock=FixedClock(ASSOCIATION_NOW))
+    bind = RetentionBinding
+    tables = datamap.tables
+    tables["associations"].retention = bind(
+        activity="cloud-receipts", start=EventStart(event="cancellation", key="id"))  # fmt: skip
+    tables["members"].retention = bind(
+        activity="cloud-accounts",
+        start=EventStart(event="cancellation", table="associations", key="association_id"),
+    )
+    tables["receipts"].retention = bind(preset="hgb-ao-vouchers", start="receipt_date")
+    tables["associations"].erasure = Erasure(
+        strategy="keep", hold="licences", restriction_column="restricted_at", keep_columns=KEPT)  # fmt: skip
+    # the processor deletes the receipts with the association (its retention duty lies
+    # with the association, which can export them first), so not kept here
+    tables["receipts"].erasure = Erasure(strategy="delete", restriction_column="restricted_at")
+    for table in tables.values():  # everything of an association belongs to it
+        for ref in table.references:
+            if ref.to_table == "associations":
+                ref.ownership = "child_of"
+    return loads(dump(datamap), policy=POLICIES["vereinskasse"])
+
+
+def _add_restriction_columns(app: Engine) -> None:
+    """The demo schema has no mark for restricted rows (Art. 18); the cloud adds one."""
+    kind = "DATETIME(6)" if app.dialect.name in ("mysql", "mariadb") else "TIMESTAMP"
+    with app.begin() as conn:
+        for name in ("associations", "receipts"):
+            conn.execute(text(f"ALTER TABLE {name} ADD restricted_at {kind} NULL"))
+
+
+def test_vereinskasse_rules_run_on_the_association_demo_AF11_R2_R3_R6(
+    fresh_url: Callable[[], str], store: Engine
+) -> None:
+    policy = POLICIES["vereinskasse"]
+    url = fresh_url()
+    create_demo_database(url, archetype="association", subjects=450, now=ASSOCIATION_NOW)
+    app = make_engine(url)
+    db = Db(app, association_tables)
+    try:
+        _add_restriction_columns(app)
+        datamap = _vereinskasse_map(app)
+        t = association_tables.tables
+        with app.connect() as conn:
+            cancelled = dict(conn.execute(
+                select(t["cancellations"].c.association_id, t["cancellations"].c.cancelled_at)).all())  # fmt: skip
+            clubs = [c for (c,) in conn.execute(select(t["associations"].c.id).order_by("id"))]
+            r = t["receipts"]
+            receipts = conn.execute(select(r.c.id, r.c.association_id, r.c.receipt_date)
+                                    .order_by(r.c.id)).all()  # fmt: skip
+            members = conn.execute(select(t["members"].c.id, t["members"].c.association_id)).all()
+        active = [c for c in clubs if c not in cancelled]
+        assert cancelled and len(active) >= 2, (cancelled, clubs)
+        in_2023 = {c: [i for i, a, d in receipts if a == c and d.year == 2023] for c in active}
+        survivor = max(active, key=lambda c: len(in_2023[c]))
+        mine = next(c for c in active if c != survivor)
+        assert len(in_2023[survivor]) >= 2
+        in_2024 = [i for i, a, d in receipts if a == survivor and d.year == 2024]
+        events(store, *(("cancellation", "associations", c, at) for c, at in cancelled.items()),
+               ("cancellation", "associations", mine, berlin(2026, 1, 31, 15, 0)))  # fmt: skip
+        litigation(store, "receipts", in_2023[survivor][0], "Betriebsprüfung 2023")
+        until = {i: d for i, d in _retention_until(app).items()}
+        rendered = _concept_changes(datamap, policy, store)
+        cases = [
+            # cancelled 31 January: one month ends with 28 February (§ 188(3) BGB); the
+            # licence customer is restricted, its members and receipts are deleted
+            Due("associations", mine, date(2026, 3, 1), "restricted"),
+            *(Due("members", m, date(2026, 3, 1)) for m, a in members if a == mine),
+            *(Due("receipts", i, date(2026, 3, 1)) for i, a, _ in receipts if a == mine),
+            Due("associations", mine, date(2030, 1, 1)),  # 3 years from the end of 2026
+            # vouchers of 2023: 8 years from the end of 2023 end with 31 Dec 2031
+            *(Due("receipts", i, date(2032, 1, 1)) for i in in_2023[survivor][1:]),
+            Due("receipts", in_2023[survivor][0], date(2032, 1, 1), "restricted"),  # held
+            *(Due("receipts", i, date(2033, 1, 1)) for i in in_2024),
+        ]
+        assert {c.table for c in cases if c.day == date(2026, 3, 1)} == {
+            "associations", "members", "receipts"} and in_2024  # fmt: skip
+        for day, _ in travel(db, store, datamap, policy, cases):
+            if day == date(2026, 3, 1):  # the demo's own cancellations are due too
+                for club in cancelled:
+                    assert db.count("members", "association_id = :c", c=club) == 0
+                    assert db.value("associations", club, "restricted_at") is not None
+                    assert db.value("associations", club, "email") == "[gelöscht]"
+                    assert db.value("associations", club, "name")  # kept for the contract
+                assert db.count("members", "association_id = :c", c=survivor) > 0
+            if day == date(2032, 1, 1):  # the demo's retention_until agrees, to the day
+                left = {i for i, _, _ in receipts if db.present("receipts", i)}
+                assert {i for i in left if until[i] < date(2032, 1, 1)} == {in_2023[survivor][0]}
+                assert {
+                    i for i, a, _ in receipts if a == survivor and until[i] >= date(2032, 1, 1)
+                } <= left
+        assert not any(db.present("associations", c) for c in cancelled)
+        assert db.present("associations", survivor)
+        assert _bound(datamap) | set(NOT_RUN["vereinskasse"]) == _promises(policy)
+        rendered()
+    finally:
+        app.dispose()
+
+
+def _retention_until(app: Engine) -> dict[int, date]:
+    r = association_tables.tables["receipts"]
+    with app.connect() as conn:
+        return {i: d for i, d in conn.execute(select(r.c.id, r.c.retention_until))}
+
+
+# -- Ideenwerk: idea management on a no-code platform (German names) ----------------------
+
+IDEENWERK = MetaData()
+Table("nutzer", IDEENWERK, _id(), Column("email", String(200)), Column("anzeigename", String(100)))
+Table("ideen", IDEENWERK, _id(), Column("autor_id", Integer, ForeignKey("nutzer.id"), nullable=False),
+      Column("titel", String(200)), Column("erstellt_am", DateTime))  # fmt: skip
+Table("kommentare", IDEENWERK, _id(),
+      Column("idee_id", Integer, ForeignKey("ideen.id"), nullable=False), Column("text", String(500)))  # fmt: skip
+Table("rueckmeldungen", IDEENWERK, _id(), Column("email", String(200)),
+      Column("text", String(500)), Column("eingegangen_am", DateTime, nullable=False))  # fmt: skip
+Table("zugriffsprotokoll", IDEENWERK, _id(), Column("ip", String(45)), Column("pfad", String(200)),
+      Column("zeitpunkt", DateTime, nullable=False), Column("gesperrt_am", DateTime))  # fmt: skip
+Table("sitzungsaufzeichnungen", IDEENWERK, _id(), Column("sitzung", String(64)),
+      Column("aufgezeichnet_am", DateTime, nullable=False))  # fmt: skip
+
+
+def _ideenwerk_map(dialect: str) -> DataMap:
+    gone = {"strategy": "delete"}
+    return table_map(dialect, {
+        "nutzer": {"role": "subject", "primary_key": ["id"], "erasure": gone,
+                   "retention": {"activity": "accounts",
+                                 "start": {"event": "account_deletion", "key": "id"}},
+                   "columns": {"id": column("INTEGER"),
+                               "email": column("VARCHAR(200)", "user.contact.email", identity="email"),
+                               "anzeigename": column("VARCHAR(100)", "user.name")}},
+        "ideen": {"role": "owned", "primary_key": ["id"], "erasure": gone,
+                  "retention": {"activity": "ideas", "start": {"event": "account_deletion",
+                                                               "table": "nutzer", "key": "autor_id"}},
+                  "columns": {"id": column("INTEGER"), "autor_id": column("INTEGER"),
+                              "titel": column("VARCHAR(200)", "user.content"),
+                              "erstellt_am": column("TIMESTAMP")},
+                  "references": [reference(["autor_id"], "nutzer", "child_of")]},
+        "kommentare": {"role": "owned", "primary_key": ["id"], "erasure": gone,
+                       "columns": {"id": column("INTEGER"), "idee_id": column("INTEGER"),
+                                   "text": column("VARCHAR(500)", "user.content")},
+                       "references": [reference(["idee_id"], "ideen", "child_of")]},
+        "rueckmeldungen": {"role": "unrelated", "primary_key": ["id"], "erasure": gone,
+                           "retention": {"activity": "feedback", "start": "eingegangen_am"},
+                           "columns": {"id": column("INTEGER"),
+                                       "email": column("VARCHAR(200)", "user.contact.email"),
+                                       "text": column("VARCHAR(500)", "user.content"),
+                                       "eingegangen_am": column("TIMESTAMP")}},
+        "zugriffsprotokoll": {"role": "unrelated", "primary_key": ["id"],
+                              "erasure": {"strategy": "delete", "restriction_column": "gesperrt_am"},
+                              "retention": {"activity": "server-logs", "start": "zeitpunkt"},
+                              "columns": {"id": column("INTEGER"),
+                                          "ip": column("VARCHAR(45)", "user.device.ip_address"),
+                                          "pfad": column("VARCHAR(200)", "user.behavior"),
+                                          "zeitpunkt": column("TIMESTAMP"),
+                                          "gesperrt_am": column("TIMESTAMP")}},
+        "sitzungsaufzeichnungen": {"role": "unrelated", "primary_key": ["id"], "erasure": gone,
+                                   "retention": {"activity": "session-recording",
+                                                 "start": "aufgezeichnet_am"},
+                                   "columns": {"id": column("INTEGER"),
+                                               "sitzung": column("VARCHAR(64)", "user.behavior"),
+                                               "aufgezeichnet_am": column("TIMESTAMP")}},
+    })  # fmt: skip
+
+
+def test_ideenwerk_rules_leave_each_row_on_its_day_R2_R3_R6(
+    fresh_url: Callable[[], str], store: Engine
+) -> None:
+    policy = POLICIES["ideenwerk"]
+    db = open_db(fresh_url(), IDEENWERK)
+    try:
+        datamap = _ideenwerk_map(db.engine.dialect.name)
+        db.insert("nutzer", [{"id": 1, "email": "ida@example.org", "anzeigename": "Ida"},
+                             {"id": 2, "email": "ole@example.org", "anzeigename": "Ole"}])  # fmt: skip
+        db.insert("ideen", [{"id": 11, "autor_id": 1, "titel": "Mehr Licht",
+                             "erstellt_am": utc(berlin(2025, 5, 1, 9, 0))},
+                            {"id": 21, "autor_id": 2, "titel": "Weniger Lärm",
+                             "erstellt_am": utc(berlin(2025, 5, 2, 9, 0))}])  # fmt: skip
+        db.insert("kommentare", [{"id": 111, "idee_id": 11, "text": "Gut"},
+                                 {"id": 211, "idee_id": 21, "text": "Ja"}])  # fmt: skip
+        db.insert("rueckmeldungen", [
+            {"id": 1, "email": "a@example.org", "text": "Lob", "eingegangen_am": utc(berlin(2024, 2, 29, 12, 0))},
+            {"id": 2, "email": "b@example.org", "text": "Kritik",
+             "eingegangen_am": utc(berlin(2025, 3, 1, 0, 30))},  # 28 Feb 23:30 UTC
+        ])  # fmt: skip
+        db.insert("zugriffsprotokoll", [
+            {"id": n, "ip": "203.0.113.7", "pfad": "/ideen", "zeitpunkt": utc(at)}
+            for n, at in ((1, berlin(2026, 3, 10, 0, 30)), (2, berlin(2026, 3, 10, 0, 30)),
+                          (3, berlin(2026, 3, 10, 23, 59)))
+        ])  # fmt: skip
+        db.insert("sitzungsaufzeichnungen", [{"id": 1, "sitzung": "s-1",
+                                              "aufgezeichnet_am": utc(berlin(2026, 1, 15, 9, 0))}])  # fmt: skip
+        events(store, ("account_deletion", "nutzer", 2, berlin(2026, 3, 31, 18, 0)))
+        litigation(store, "zugriffsprotokoll", 2, "Verdacht auf Missbrauch, Vorgang 12")
+        rendered = _concept_changes(datamap, policy, store)
+        cases = [
+            # 12 months from 29 Feb 2024 end with 28 Feb 2025 (§ 188(3) BGB)
+            Due("rueckmeldungen", 1, date(2025, 3, 1)),
+            # received 1 March in Berlin (28 Feb in UTC): 12 months end with 1 March 2026
+            Due("rueckmeldungen", 2, date(2026, 3, 2)),
+            # 7 days after 10 March (Berlin; 9 March in UTC) end with 17 March
+            Due("zugriffsprotokoll", 1, date(2026, 3, 18)),
+            Due("zugriffsprotokoll", 3, date(2026, 3, 18)),
+            Due("zugriffsprotokoll", 2, date(2026, 3, 18), "restricted"),  # suspicion of misuse
+            Due("sitzungsaufzeichnungen", 1, date(2026, 4, 16)),  # 15 Jan + 90 days = 15 Apr
+            # account deleted 31 March: 30 days end with 30 April; its ideas and comments too
+            Due("nutzer", 2, date(2026, 5, 1)),
+            Due("ideen", 21, date(2026, 5, 1)),
+            Due("kommentare", 211, date(2026, 5, 1)),
+        ]
+        days = [day for day, _ in travel(db, store, datamap, policy, cases)]
+        assert days == sorted({c.day for c in cases})
+        assert all(db.present(t, k) for t, k in (("nutzer", 1), ("ideen", 11), ("kommentare", 111)))
+        assert db.value("zugriffsprotokoll", 2, "pfad") == "/ideen"  # held whole, nothing masked
+        assert _bound(datamap) | set(NOT_RUN["ideenwerk"]) == _promises(policy)
+        rendered()
+    finally:
+        db.engine.dispose()
+
+
+# -- Plauderpost: a messaging app between customers and companies --------------------------
+
+PLAUDERPOST = MetaData()
+Table("users", PLAUDERPOST, _id(), Column("phone", String(30)), Column("display_name", String(100)))
+Table("messages", PLAUDERPOST, _id(), Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+      Column("body", String(500)), Column("sent_at", DateTime))  # fmt: skip
+Table("social_links", PLAUDERPOST, _id(), Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+      Column("provider", String(30)), Column("access_token", String(200)))  # fmt: skip
+Table("support_requests", PLAUDERPOST, _id(), Column("email", String(200)), Column("subject", String(200)),
+      Column("closed_at", DateTime, nullable=True))  # fmt: skip
+Table("app_log", PLAUDERPOST, _id(), Column("ip", String(45)), Column("endpoint", String(100)),
+      Column("logged_at", DateTime, nullable=False), Column("restricted_at", DateTime))  # fmt: skip
+Table("web_log", PLAUDERPOST, _id(), Column("ip", String(45)), Column("path", String(200)),
+      Column("requested_at", DateTime, nullable=False))  # fmt: skip
+Table("newsletter", PLAUDERPOST, _id(), Column("email", String(200)),
+      Column("unsubscribed_at", DateTime, nullable=True))  # fmt: skip
+Table("companies", PLAUDERPOST, _id(), Column("name", String(100)),
+      Column("contract_ended_at", DateTime, nullable=True))  # fmt: skip
+Table("company_inbox", PLAUDERPOST, _id(),
+      Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
+      Column("sender_phone", String(30)), Column("body", String(500)))  # fmt: skip
+
+
+def _plauderpost_map(dialect: str) -> DataMap:
+    gone = {"strategy": "delete"}
+
+    def flat(columns: dict[str, Any], **rest: Any) -> dict[str, Any]:
+        return {"role": "unrelated", "primary_key": ["id"], "erasure": gone,
+                "columns": {"id": column("INTEGER"), **columns}, **rest}  # fmt: skip
+
+    return table_map(dialect, {
+        "users": {"role": "subject", "primary_key": ["id"], "erasure": gone,
+                  "retention": {"activity": "registration",
+                                "start": {"event": "account_deletion", "key": "id"}},
+                  "columns": {"id": column("INTEGER"),
+                              "phone": column("VARCHAR(30)", "user.contact.phone_number"),
+                              "display_name": column("VARCHAR(100)", "user.name")}},
+        "messages": {"role": "owned", "primary_key": ["id"], "erasure": gone,
+                     "retention": {"activity": "messaging", "start": {"event": "account_deletion",
+                                                                      "table": "users", "key": "user_id"}},
+                     "columns": {"id": column("INTEGER"), "user_id": column("INTEGER"),
+                                 "body": column("VARCHAR(500)", "user.content"),
+                                 "sent_at": column("TIMESTAMP")},
+                     "references": [reference(["user_id"], "users", "child_of")]},
+        "social_links": {"role": "owned", "primary_key": ["id"], "erasure": gone,
+                         "retention": {"activity": "social-login",
+                                       "start": {"event": "unlinking", "key": "id"}},
+                         "columns": {"id": column("INTEGER"), "user_id": column("INTEGER"),
+                                     "provider": column("VARCHAR(30)"),
+                                     "access_token": column("VARCHAR(200)", "user.authorization")},
+                         "references": [reference(["user_id"], "users", "child_of")]},
+        "support_requests": flat({"email": column("VARCHAR(200)", "user.contact.email"),
+                                  "subject": column("VARCHAR(200)", "user.content"),
+                                  "closed_at": column("TIMESTAMP")},
+                                 retention={"activity": "contact", "start": "closed_at"}),
+        "app_log": flat({"ip": column("VARCHAR(45)", "user.device.ip_address"),
+                         "endpoint": column("VARCHAR(100)"), "logged_at": column("TIMESTAMP"),
+                         "restricted_at": column("TIMESTAMP")},
+                        erasure={"strategy": "delete", "restriction_column": "restricted_at"},
+                        retention={"activity": "app-logs", "start": "logged_at"}),
+        "web_log": flat({"ip": column("VARCHAR(45)", "user.device.ip_address"),
+                         "path": column("VARCHAR(200)"), "requested_at": column("TIMESTAMP")},
+                        retention={"activity": "website-logs", "start": "requested_at"}),
+        "newsletter": flat({"email": column("VARCHAR(200)", "user.contact.email"),
+                            "unsubscribed_at": column("TIMESTAMP")},
+                           retention={"activity": "product-news", "start": "unsubscribed_at"}),
+        # the processor's promise to each participating company (a recipient, not an
+        # activity): its inbox copies go 30 days after its contract ends
+        "companies": flat({"name": column("VARCHAR(100)"), "contract_ended_at": column("TIMESTAMP")},
+                          retention={"period": "30 days", "start": "contract_ended_at"}),
+        "company_inbox": {"role": "owned", "primary_key": ["id"], "erasure": gone,
+                          "columns": {"id": column("INTEGER"), "company_id": column("INTEGER"),
+                                      "sender_phone": column("VARCHAR(30)", "user.contact.phone_number"),
+                                      "body": column("VARCHAR(500)", "user.content")},
+                          "references": [reference(["company_id"], "companies", "child_of")]},
+    })  # fmt: skip
+
+
+def test_plauderpost_rules_leave_each_row_on_its_day_R2_R3_R6(
+    fresh_url: Callable[[], str], store: Engine
+) -> None:
+    policy = POLICIES["plauderpost"]
+    db = open_db(fresh_url(), PLAUDERPOST)
+    try:
+        datamap = _plauderpost_map(db.engine.dialect.name)
+        db.insert("users", [{"id": n, "phone": f"+49151000000{n}", "display_name": f"Nutzer {n}"}
+                            for n in (3, 4)])  # fmt: skip
+        db.insert("messages", [{"id": n * 10 + 1, "user_id": n, "body": "Hallo",
+                                "sent_at": utc(berlin(2026, 1, 5, 10, 0))} for n in (3, 4)])  # fmt: skip
+        db.insert(
+            "social_links", [{"id": 41, "user_id": 4, "provider": "netz", "access_token": "t"}]
+        )
+        db.insert("support_requests", [
+            {"id": 1, "email": "a@example.org", "subject": "Frage", "closed_at": utc(berlin(2025, 8, 31, 17, 0))},
+            {"id": 2, "email": "b@example.org", "subject": "Offen", "closed_at": None}])  # fmt: skip
+        db.insert("app_log", [{"id": n, "ip": "198.51.100.4", "endpoint": "/sync",
+                               "logged_at": utc(berlin(2026, 3, 1, 12, 0))} for n in (1, 2)])  # fmt: skip
+        db.insert("web_log", [
+            {"id": 1, "ip": "198.51.100.5", "path": "/", "requested_at": utc(berlin(2026, 3, 29, 1, 30))},
+            {"id": 2, "ip": "198.51.100.6", "path": "/", "requested_at": utc(berlin(2026, 3, 29, 0, 30))},
+        ])  # fmt: skip
+        db.insert("newsletter", [
+            {"id": 1, "email": "c@example.org", "unsubscribed_at": utc(berlin(2024, 2, 29, 20, 0))},
+            {"id": 2, "email": "d@example.org", "unsubscribed_at": None}])  # fmt: skip
+        db.insert("companies", [{"id": 1, "name": "Bäckerei Korn", "contract_ended_at": utc(berlin(2026, 1, 20, 12, 0))},
+                                {"id": 2, "name": "Autohaus Rad", "contract_ended_at": None}])  # fmt: skip
+        db.insert("company_inbox", [{"id": n * 10 + 1, "company_id": n, "sender_phone": "+4915100000003",
+                                     "body": "Termin?"} for n in (1, 2)])  # fmt: skip
+        events(store, ("account_deletion", "users", 3, berlin(2026, 2, 10, 9, 0)),
+               ("unlinking", "social_links", 41, berlin(2026, 3, 10, 15, 0)))  # fmt: skip
+        litigation(store, "app_log", 2, "Fehlermeldung 4711")
+        rendered = _concept_changes(datamap, policy, store)
+        cases = [
+            Due("companies", 1, date(2026, 2, 20)),  # contract ended 20 Jan: 30 days end 19 Feb
+            Due("company_inbox", 11, date(2026, 2, 20)),
+            Due("support_requests", 1, date(2026, 3, 1)),  # 6 months from 31 Aug end 28 Feb
+            # "1 day after unlinking" in calendar days: 10 March is not counted, the day is
+            # 11 March, so the key goes on 12 March - the policy's note says "by the
+            # following day at the latest" (a 24-hour rule would keep that promise)
+            Due("social_links", 41, date(2026, 3, 12)),
+            # account deleted 10 Feb: 30 days end with 12 March (February has 28 days)
+            Due("users", 3, date(2026, 3, 13)),
+            Due("messages", 31, date(2026, 3, 13)),
+            Due("app_log", 1, date(2026, 3, 16)),  # 14 days from 1 March end 15 March
+            Due("app_log", 2, date(2026, 3, 16), "restricted"),  # a reported fault
+            # both on 29 March in Berlin, the day clocks go forward (web_log 2 is 28 March
+            # in UTC): the preset's 14 days end 12 April
+            Due("web_log", 1, date(2026, 4, 13)),
+            Due("web_log", 2, date(2026, 4, 13)),
+            Due("newsletter", 1, date(2027, 3, 1)),  # 3 years from 29 Feb 2024: 28 Feb 2027
+        ]
+        list(travel(db, store, datamap, policy, cases))
+        kept = [("users", 4), ("messages", 41), ("support_requests", 2), ("newsletter", 2),
+                ("companies", 2), ("company_inbox", 21)]  # fmt: skip
+        assert all(db.present(t, k) for t, k in kept)
+        assert _bound(datamap) | set(NOT_RUN["plauderpost"]) == _promises(policy)
+        rendered()
+    finally:
+        db.engine.dispose()
+
+
+# -- Softwerk: a software vendor with a shop, licences and telemetry ----------------------
+
+SOFTWERK = MetaData()
+Table("customers", SOFTWERK, _id(), Column("email", String(200)), Column("name", String(100)),
+      Column("restricted_at", DateTime))  # fmt: skip
+Table("invoices", SOFTWERK, _id(), Column("customer_id", Integer, ForeignKey("customers.id")),
+      Column("number", String(20), nullable=False), Column("billing_name", String(100)),
+      Column("customer_note", String(200)), Column("issued_on", Date, nullable=False),
+      Column("restricted_at", DateTime))  # fmt: skip
+Table("licences", SOFTWERK, _id(), Column("customer_id", Integer, ForeignKey("customers.id")),
+      Column("licence_key", String(40), nullable=False), Column("holder", String(100)),
+      Column("contact_email", String(200)), Column("ended_on", Date, nullable=True),
+      Column("restricted_at", DateTime))  # fmt: skip
+Table("enquiries", SOFTWERK, _id(), Column("email", String(200)), Column("name", String(100)),
+      Column("last_message_at", DateTime, nullable=False), Column("restricted_at", DateTime))  # fmt: skip
+Table("quotes", SOFTWERK, _id(), Column("enquiry_id", Integer, ForeignKey("enquiries.id")),
+      Column("number", String(20), nullable=False), Column("contact_name", String(100)),
+      Column("phone", String(30)), Column("issued_on", Date, nullable=False),
+      Column("restricted_at", DateTime))  # fmt: skip
+Table("installations", SOFTWERK, _id(), Column("installation_uuid", String(36)))
+Table("telemetry_events", SOFTWERK, _id(),
+      Column("installation_id", Integer, ForeignKey("installations.id"), nullable=False),
+      Column("name", String(50)), Column("recorded_at", DateTime, nullable=False))  # fmt: skip
+Table("licence_checks", SOFTWERK, _id(), Column("ip", String(45)),
+      Column("checked_at", DateTime, nullable=False))  # fmt: skip
+Table("tickets", SOFTWERK, _id(), Column("customer_email", String(200)),
+      Column("problem", String(500)), Column("closed_at", DateTime, nullable=True))  # fmt: skip
+Table("social_profiles", SOFTWERK, _id(),
+      Column("customer_id", Integer, ForeignKey("customers.id"), nullable=False),
+      Column("imported_name", String(100)), Column("photo_url", String(200)))  # fmt: skip
+Table("linked_visits", SOFTWERK, _id(),
+      Column("customer_id", Integer, ForeignKey("customers.id"), nullable=False),
+      Column("page", String(200)), Column("visited_at", DateTime, nullable=False))  # fmt: skip
+Table("web_logs", SOFTWERK, _id(), Column("ip", String(45)),
+      Column("requested_at", DateTime, nullable=False))  # fmt: skip
+Table("trials", SOFTWERK, _id(), Column("email", String(200)), Column("ended_on", Date))
+Table("trainings", SOFTWERK, _id(), Column("participant", String(100)), Column("held_on", Date))
+Table("testimonials", SOFTWERK, _id(), Column("author", String(100)), Column("quote", String(500)))
+
+
+def _softwerk_map(dialect: str) -> DataMap:
+    gone = {"strategy": "delete"}
+    marked = {"strategy": "delete", "restriction_column": "restricted_at"}
+
+    def keep(hold: str, *columns: str) -> dict[str, Any]:
+        return {"strategy": "keep", "hold": hold, "restriction_column": "restricted_at",
+                "keep_columns": list(columns)}  # fmt: skip
+
+    def flat(columns: dict[str, Any], **rest: Any) -> dict[str, Any]:
+        return {"role": "unrelated", "primary_key": ["id"], "erasure": gone,
+                "columns": {"id": column("INTEGER"), **columns}, **rest}  # fmt: skip
+
+    return table_map(dialect, {
+        "customers": {"role": "subject", "primary_key": ["id"], "erasure": marked,
+                      "retention": {"activity": "portal-account",
+                                    "start": {"event": "account_deletion", "key": "id"}},
+                      "columns": {"id": column("INTEGER"),
+                                  "email": column("VARCHAR(200)", "user.contact.email", identity="email"),
+                                  "name": column("VARCHAR(100)", "user.name"),
+                                  "restricted_at": column("TIMESTAMP")}},
+        # invoices: 8 years from the end of the year of issue (§ 147 AO), kept whole but
+        # for the note while a customer's account goes earlier
+        "invoices": {"role": "owned", "primary_key": ["id"],
+                     "erasure": keep("purchase-billing", "number", "billing_name", "issued_on"),
+                     "retention": {"activity": "purchase-billing", "start": "issued_on"},
+                     "columns": {"id": column("INTEGER"), "customer_id": column("INTEGER"),
+                                 "number": column("VARCHAR(20)", "user.financial"),
+                                 "billing_name": column("VARCHAR(100)", "user.name"),
+                                 "customer_note": column("VARCHAR(200)", "user.content"),
+                                 "issued_on": column("DATE"), "restricted_at": column("TIMESTAMP")},
+                     "references": [reference(["customer_id"], "customers", "child_of")]},
+        # licences: in full during the term; restricted from the day after it ends until
+        # the limitation period (3 years from the end of that year) has run, then deleted
+        "licences": {"role": "owned", "primary_key": ["id"],
+                     "erasure": keep("licences", "licence_key", "holder"),
+                     "retention": {"period": "1 day", "start": "ended_on"},
+                     "columns": {"id": column("INTEGER"), "customer_id": column("INTEGER"),
+                                 "licence_key": column("VARCHAR(40)", "user.account"),
+                                 "holder": column("VARCHAR(100)", "user.name"),
+                                 "contact_email": column("VARCHAR(200)", "user.contact.email"),
+                                 "ended_on": column("DATE"), "restricted_at": column("TIMESTAMP")},
+                     "references": [reference(["customer_id"], "customers", "child_of")]},
+        # enquiries without a quote go six months after the last message (the activity's
+        # note); a quote is a business letter, kept six years from the end of its year,
+        # and keeps its enquiry restricted
+        "enquiries": {"role": "subject", "primary_key": ["id"], "erasure": marked,
+                      "retention": {"period": "6 months", "start": "last_message_at"},
+                      "columns": {"id": column("INTEGER"),
+                                  "email": column("VARCHAR(200)", "user.contact.email", identity="email"),
+                                  "name": column("VARCHAR(100)", "user.name"),
+                                  "last_message_at": column("TIMESTAMP"),
+                                  "restricted_at": column("TIMESTAMP")}},
+        "quotes": {"role": "owned", "primary_key": ["id"],
+                   "erasure": keep("quotes-demos", "number", "contact_name", "issued_on"),
+                   "retention": {"activity": "quotes-demos", "start": "issued_on"},
+                   "columns": {"id": column("INTEGER"), "enquiry_id": column("INTEGER"),
+                               "number": column("VARCHAR(20)"),
+                               "contact_name": column("VARCHAR(100)", "user.name"),
+                               "phone": column("VARCHAR(30)", "user.contact.phone_number"),
+                               "issued_on": column("DATE"), "restricted_at": column("TIMESTAMP")},
+                   "references": [reference(["enquiry_id"], "enquiries", "child_of")]},
+        # switched off: the installation's data go within 30 days (the activity's note)
+        "installations": flat({"installation_uuid": column("VARCHAR(36)", "user.device.device_id")},
+                              retention={"period": "30 days",
+                                         "start": {"event": "telemetry_disabled", "key": "id"}}),
+        "telemetry_events": {"role": "owned", "primary_key": ["id"], "erasure": gone,
+                             "retention": {"activity": "telemetry", "start": "recorded_at"},
+                             "columns": {"id": column("INTEGER"), "installation_id": column("INTEGER"),
+                                         "name": column("VARCHAR(50)", "user.behavior"),
+                                         "recorded_at": column("TIMESTAMP")},
+                             "references": [reference(["installation_id"], "installations", "child_of")]},
+        "licence_checks": flat({"ip": column("VARCHAR(45)", "user.device.ip_address"),
+                                "checked_at": column("TIMESTAMP")},
+                               retention={"activity": "update-licence-checks", "start": "checked_at"}),
+        "tickets": flat({"customer_email": column("VARCHAR(200)", "user.contact.email"),
+                         "problem": column("VARCHAR(500)", "user.content"),
+                         "closed_at": column("TIMESTAMP")},
+                        retention={"activity": "support", "start": "closed_at"}),
+        "social_profiles": {"role": "owned", "primary_key": ["id"], "erasure": gone,
+                            "retention": {"activity": "social-signup",
+                                          "start": {"event": "unlinking", "key": "id"}},
+                            "columns": {"id": column("INTEGER"), "customer_id": column("INTEGER"),
+                                        "imported_name": column("VARCHAR(100)", "user.name"),
+                                        "photo_url": column("VARCHAR(200)", "user.content")},
+                            "references": [reference(["customer_id"], "customers", "child_of")]},
+        "linked_visits": {"role": "owned", "primary_key": ["id"], "erasure": gone,
+                          "retention": {"activity": "log-linking", "start": "visited_at"},
+                          "columns": {"id": column("INTEGER"), "customer_id": column("INTEGER"),
+                                      "page": column("VARCHAR(200)", "user.behavior"),
+                                      "visited_at": column("TIMESTAMP")},
+                          "references": [reference(["customer_id"], "customers", "child_of")]},
+        "web_logs": flat({"ip": column("VARCHAR(45)", "user.device.ip_address"),
+                          "requested_at": column("TIMESTAMP")},
+                         retention={"activity": "website-logs", "start": "requested_at"}),
+        "trials": flat({"email": column("VARCHAR(200)", "user.contact.email"),
+                        "ended_on": column("DATE")},
+                       retention={"activity": "trial", "start": "ended_on"}),
+        "trainings": flat({"participant": column("VARCHAR(100)", "user.name"),
+                           "held_on": column("DATE")},
+                          retention={"activity": "training", "start": "held_on"}),
+        "testimonials": flat({"author": column("VARCHAR(100)", "user.name"),
+                              "quote": column("VARCHAR(500)", "user.content")},
+                             retention={"activity": "testimonials",
+                                        "start": {"event": "consent_withdrawal", "key": "id"}}),
+    })  # fmt: skip
+
+
+def test_softwerk_rules_leave_each_row_on_its_day_and_holds_restrict_R2_R3_R6(
+    fresh_url: Callable[[], str], store: Engine
+) -> None:
+    policy = POLICIES["softwerk"]
+    db = open_db(fresh_url(), SOFTWERK)
+    try:
+        datamap = _softwerk_map(db.engine.dialect.name)
+        db.insert("customers", [{"id": n, "email": f"k{n}@example.org", "name": f"Kundin {n}"}
+                                for n in (1, 5, 6)])  # fmt: skip
+        db.insert("invoices", [
+            {"id": i, "customer_id": c, "number": f"R-{i}", "billing_name": f"Kundin {c}",
+             "customer_note": "bitte per Post", "issued_on": day}
+            for i, c, day in ((1, 1, date(2017, 12, 31)), (2, 1, date(2018, 1, 1)),
+                              (51, 5, date(2025, 6, 1)))])  # fmt: skip
+        db.insert("licences", [
+            {"id": 11, "customer_id": 1, "licence_key": "AAAA-1", "holder": "Kundin 1",
+             "contact_email": "k1@example.org", "ended_on": date(2026, 3, 31)},
+            {"id": 12, "customer_id": 1, "licence_key": "AAAA-2", "holder": "Kundin 1",
+             "contact_email": "k1@example.org", "ended_on": None}])  # fmt: skip
+        db.insert("enquiries", [{"id": n, "email": f"p{n}@example.org", "name": f"Interessent {n}",
+                                 "last_message_at": utc(berlin(2025, 9, 30, 16, 0))} for n in (1, 2)])  # fmt: skip
+        db.insert("quotes", [{"id": 21, "enquiry_id": 2, "number": "A-21", "contact_name": "Interessent 2",
+                              "phone": "+49301234567", "issued_on": date(2025, 10, 6)}])  # fmt: skip
+        db.insert("installations", [{"id": n, "installation_uuid": f"uuid-{n}"} for n in (1, 2)])
+        db.insert("telemetry_events", [
+            {"id": 11, "installation_id": 1, "name": "start", "recorded_at": utc(berlin(2025, 1, 31, 10, 0))},
+            {"id": 12, "installation_id": 1, "name": "start", "recorded_at": utc(berlin(2025, 2, 1, 10, 0))},
+            {"id": 21, "installation_id": 2, "name": "start", "recorded_at": utc(berlin(2026, 2, 1, 10, 0))}])  # fmt: skip
+        db.insert(
+            "licence_checks",
+            [{"id": 1, "ip": "192.0.2.1", "checked_at": utc(berlin(2026, 1, 1, 0, 15))}],
+        )
+        db.insert("tickets", [{"id": 1, "customer_email": "k1@example.org", "problem": "Absturz",
+                               "closed_at": utc(berlin(2024, 2, 29, 9, 0))}])  # fmt: skip
+        db.insert("social_profiles", [{"id": n, "customer_id": 1, "imported_name": "K. Eins",
+                                       "photo_url": "https://example.org/k1.png"} for n in (1, 2)])  # fmt: skip
+        db.insert("linked_visits", [{"id": 1, "customer_id": 1, "page": "/preise",
+                                     "visited_at": utc(berlin(2025, 4, 30, 8, 0))}])  # fmt: skip
+        db.insert(
+            "web_logs",
+            [{"id": 1, "ip": "192.0.2.9", "requested_at": utc(berlin(2025, 12, 31, 23, 30))}],
+        )
+        db.insert("trials", [{"id": 1, "email": "t@example.org", "ended_on": date(2025, 8, 31)}])
+        db.insert(
+            "trainings", [{"id": 1, "participant": "Teilnehmerin", "held_on": date(2022, 11, 15)}]
+        )
+        db.insert("testimonials", [{"id": 1, "author": "Kundin 1", "quote": "Läuft."}])
+        events(store, ("account_deletion", "customers", 5, berlin(2026, 4, 10, 11, 0)),
+               ("account_deletion", "customers", 6, berlin(2026, 4, 10, 11, 0)),
+               ("telemetry_disabled", "installations", 2, berlin(2026, 2, 15, 10, 0)),
+               ("unlinking", "social_profiles", 1, berlin(2026, 1, 31, 20, 0)),
+               ("consent_withdrawal", "testimonials", 1, berlin(2026, 2, 26, 8, 0)))  # fmt: skip
+        rendered = _concept_changes(datamap, policy, store)
+        cases = [
+            # 31 Dec 2017: 8 years from the end of 2017 end with 31 Dec 2025; 1 Jan 2018
+            # is a year later, to the day
+            Due("invoices", 1, date(2026, 1, 1)),
+            Due("invoices", 2, date(2027, 1, 1)),
+            Due("trainings", 1, date(2026, 1, 1)),  # limitation: 3 years from the end of 2022
+            # 31 Dec 23:30 in Berlin (22:30 UTC): the preset's 14 days end 14 January
+            Due("web_logs", 1, date(2026, 1, 15)),
+            Due("trials", 1, date(2026, 3, 1)),  # 6 months from 31 Aug end 28 Feb
+            Due("social_profiles", 1, date(2026, 3, 3)),  # unlinked 31 Jan: 30 days to 2 Mar
+            Due("testimonials", 1, date(2026, 3, 6)),  # withdrawn 26 Feb: 7 days to 5 March
+            Due("linked_visits", 1, date(2026, 5, 1)),  # 12 months from 30 April 2025
+            Due("tickets", 1, date(2026, 3, 1)),  # 2 years from 29 Feb 2024: 28 Feb 2026
+            Due("installations", 2, date(2026, 3, 18)),  # switched off 15 Feb: 30 days
+            Due("telemetry_events", 21, date(2026, 3, 18)),
+            # 6 months from 30 Sep end with 30 March; the enquiry with a quote is restricted
+            Due("enquiries", 1, date(2026, 3, 31)),
+            Due("enquiries", 2, date(2026, 3, 31), "restricted"),
+            Due("quotes", 21, date(2026, 3, 31), "restricted"),
+            Due("telemetry_events", 11, date(2026, 4, 1)),  # 14 months from 31 Jan 2025
+            Due("telemetry_events", 12, date(2026, 4, 2)),  # ... and from 1 Feb 2025
+            # checked 1 Jan 2026 00:15 in Berlin (31 Dec in UTC): 90 days end with 1 April
+            Due("licence_checks", 1, date(2026, 4, 2)),
+            Due("licences", 11, date(2026, 4, 2), "restricted"),  # ended 31 March
+            # account deleted 10 April: 30 days end with 10 May; customer 5 has an invoice
+            # within its 8 years, so the invoice and the customer it names are restricted
+            Due("customers", 6, date(2026, 5, 11)),
+            Due("customers", 5, date(2026, 5, 11), "restricted"),
+            Due("invoices", 51, date(2026, 5, 11), "restricted"),
+            Due("licences", 11, date(2030, 1, 1)),  # 3 years from the end of 2026
+            Due("quotes", 21, date(2032, 1, 1)),  # 6 years from the end of 2025
+            Due("invoices", 51, date(2034, 1, 1)),  # 8 years from the end of 2025
+        ]
+        for day, _ in travel(db, store, datamap, policy, cases):
+            if day == date(2026, 3, 31):  # restricted: masked but for the keep_columns
+                assert db.value("enquiries", 2, "email") == "[gelöscht]"
+                assert db.value("quotes", 21, "phone") == "[gelöscht]"
+                assert db.value("quotes", 21, "contact_name") == "Interessent 2"
+        assert db.present("licences", 12) and db.value("licences", 12, "restricted_at") is None
+        assert not db.present("enquiries", 2)  # its quote has gone, and so has it since
+        assert db.present("customers", 1) and db.present("installations", 1)
+        assert db.present("social_profiles", 2)  # not unlinked
+        assert _bound(datamap) | set(NOT_RUN["softwerk"]) == _promises(policy)
+        rendered()
+    finally:
+        db.engine.dispose()
+
+
+def _promises(policy: Policy) -> set[str]:
+    """The activities whose retention is a period or a preset (criteria drive no rule)."""
+    return {a.id for a in policy.activities if a.retention.criteria is None}
