@@ -171,3 +171,40 @@ def test_a_live_lease_makes_the_sweep_skip_R3(fresh_url: Callable[[], str], stor
     assert _worker(shop, store).sweep() == JobResult(RETENTION_SWEEP, ran=False)
     assert _runs(store) == []
     shop.engine.dispose()
+
+
+class _Killed(Exception):
+    pass
+
+
+def test_a_one_rule_run_resumes_that_rule_alone_and_other_rules_wait_R3(
+    fresh_url: Callable[[], str], store: Engine
+) -> None:
+    from treu.retention import run
+    from treu.retention.sweep import report
+
+    shop = open_shop(fresh_url())
+    for c in range(1, 3):
+        customer(shop, c, orders=[(c * 10 + n, berlin(2024, 6, 1, 12, 0)) for n in range(3)])
+    shop.insert("visits", [{"id": 1, "ip": "203.0.113.9", "day": date(2020, 1, 1)}])
+    datamap = shop_map(shop.engine.dialect.name)
+
+    def die(applied: int, _table: str) -> None:
+        if applied == 2:
+            raise _Killed
+
+    run_id = str(uuid.uuid4())
+    with pytest.raises(_Killed):
+        run(shop.engine, store, datamap, None, clock=FixedClock(NOW), batch_size=2,
+            run_id=run_id, only=["orders"], on_batch=die)  # fmt: skip
+    assert shop.ids("orders") != set()
+
+    done = run(shop.engine, store, datamap, None, clock=FixedClock(NOW), run_id=run_id)
+
+    assert [r.rule.table for r in done.rules] == ["orders"]
+    assert [r.rule.table for r in report(store, run_id, datamap, None).rules] == ["orders"]
+    assert shop.ids("orders") == set() and shop.ids("visits") == {1}  # visits' rule not run
+    assert _runs(store) == [(run_id, "done")]
+    full = _worker(shop, store).sweep()  # a whole sweep then takes the remaining rules
+    assert full.resumed == () and shop.ids("visits") == set()
+    shop.engine.dispose()
