@@ -9,7 +9,7 @@ that a value never ends up in an error message of a type processor.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -130,6 +130,15 @@ class Fetcher:
         identity: Identity,
         value: str,
     ) -> list[Row]:
+        if identity == "email":  # the common case, as the driver's SQL (see ``_select``)
+            key = (name, tuple(columns), tuple(identity_columns), "email")
+            sql = self._sql.get(key)
+            if sql is None:
+                sql = _email_sql(self.conn, self.schema, name, columns, list(identity_columns))
+                self._sql[key] = sql
+            address = value.strip().lower()
+            result = self.conn.exec_driver_sql(sql, (address,) * len(identity_columns))
+            return [dict(zip(columns, row, strict=True)) for row in result]
         t = self._table(name, [*columns, *identity_columns])
         conditions = [
             _matches(t.c[c], kind, identity, value) for c, kind in identity_columns.items()
@@ -151,15 +160,8 @@ def _select_sql(
     match: tuple[str, ...],
     n: int,
 ) -> str:
-    prep = conn.dialect.identifier_preparer
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-    def quote(identifier: str) -> str:
-        quoted = prep.quote(identifier)
-        return quoted if mark == "?" else quoted.replace("%", "%%")
-
-    target = quote(name) if schema is None else f"{prep.quote_schema(schema)}.{quote(name)}"
-    what = "*" if columns is None else ", ".join(map(quote, columns))
+    mark, quote = _mark(conn), _quoter(conn)
+    target, what = _target(conn, schema, name), "*" if columns is None else _names(conn, columns)
     if not match:  # no row: the live columns alone
         return f"SELECT {what} FROM {target} WHERE 1 = 0"
     if len(match) == 1:
@@ -168,6 +170,38 @@ def _select_sql(
         one = "(" + ", ".join([mark] * len(match)) + ")"
         where = f"({', '.join(map(quote, match))}) IN ({', '.join([one] * n)})"
     return f"SELECT {what} FROM {target} WHERE {where}"
+
+
+def _email_sql(
+    conn: Connection, schema: str | None, name: str, columns: Sequence[str], match: list[str]
+) -> str:
+    """``lower(column) = <the address in lower case>`` for each identity column, OR-ed."""
+    mark, quote = _mark(conn), _quoter(conn)
+    where = " OR ".join(f"lower({quote(c)}) = {mark}" for c in match)
+    return f"SELECT {_names(conn, columns)} FROM {_target(conn, schema, name)} WHERE {where}"
+
+
+def _mark(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _quoter(conn: Connection) -> Callable[[str], str]:
+    """The dialect's quoting; ``%`` doubled where the driver's placeholder is ``%s``."""
+    prep = conn.dialect.identifier_preparer
+    if _mark(conn) == "?":
+        return prep.quote
+    return lambda identifier: str(prep.quote(identifier)).replace("%", "%%")
+
+
+def _target(conn: Connection, schema: str | None, name: str) -> str:
+    quote = _quoter(conn)
+    if schema is None:
+        return quote(name)
+    return f"{conn.dialect.identifier_preparer.quote_schema(schema)}.{quote(name)}"
+
+
+def _names(conn: Connection, columns: Sequence[str]) -> str:
+    return ", ".join(map(_quoter(conn), columns))
 
 
 def _flat(keys: Sequence[Key]) -> tuple[Any, ...]:
