@@ -43,3 +43,21 @@ def test_text_a_spreadsheet_would_run_gets_a_quote_in_csv_only(value: str) -> No
 )  # fmt: skip
 def test_plain_text_and_numbers_are_left_alone(value: object, cell: str) -> None:
     assert csv_cell(value) == cell  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [{"id": 1, "name": "Jörg", "note": None}, {"id": 2, "name": "Ann\n\"B\"", "note": 1.5}],
+        {"format": 1, "tables": [{"table": "kunden", "rows": 2, "columns": ["id", "name"]}],
+         "meta": {"lang": "de", "empty": {}, "none": []}},
+        [], {}, "text", 3, None, [[1, 2], [3]],
+    ],
+)  # fmt: skip
+def test_json_files_read_back_to_the_same_values_one_row_per_line_D5(data: object) -> None:
+    text = json_bytes(data).decode("utf-8")
+    assert json.loads(text) == data and text.endswith("\n")
+    if isinstance(data, list) and data and isinstance(data[0], dict):  # a table's rows
+        lines = text.splitlines()
+        assert [json.loads(line.strip().rstrip(",")) for line in lines[1:-1]] == data
+    assert "Jörg" in text or "Jörg" not in json.dumps(data, ensure_ascii=False)  # no \\u escapes

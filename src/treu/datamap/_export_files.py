@@ -109,13 +109,23 @@ def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Json]]) -> bytes:
 
 
 def json_bytes(data: Any) -> bytes:
-    """Indented JSON; a list of rows as one compact row per line.  ``indent`` makes the
-    json module fall back from its C encoder to pure Python: for a person's rows that was
-    the largest single cost of an access export (bench/dsr.py)."""
-    if isinstance(data, list) and data and all(isinstance(row, dict) for row in data):
-        lines = ",\n  ".join(json.dumps(row, ensure_ascii=False) for row in data)
-        return f"[\n  {lines}\n]\n".encode()
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Readable JSON: objects indented, a list with one compact item per line (a table's
+    rows: one row per line).  ``json.dumps(indent=...)`` would send everything through
+    the json module's pure-Python encoder - the largest single cost of an access export
+    (bench/dsr.py); here each line is one call of the C encoder."""
+    return (_readable(data, "") + "\n").encode("utf-8")
+
+
+def _readable(value: Any, pad: str) -> str:
+    inner = pad + "  "
+    if isinstance(value, dict) and value:
+        items = (f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_readable(v, inner)}"
+                 for k, v in value.items())  # fmt: skip
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list | tuple) and value:
+        items = (inner + json.dumps(v, ensure_ascii=False) for v in value)
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def hashes(files: dict[str, bytes]) -> dict[str, str]:
