@@ -75,8 +75,9 @@ def _recipient(b: _Builder, seq: CommentedSeq, facts: list[Fact], transfers: lis
         b.silent(at, "w.contract_date")
     if out["role"] == "joint_controller":
         b.silent(at, "w.arrangement")
-    if country and country not in EEA_COUNTRIES:
-        out["transfers"] = _transfers(b, (*at, "transfers"), name, country, facts, transfers)
+    listed = _transfers(b, (*at, "transfers"), name, country, facts, transfers)
+    if listed:
+        out["transfers"] = listed
     seq.append(out)
 
 
@@ -94,13 +95,36 @@ def _service(evidence: str, name: str) -> str:
     return tail[: close + 1] if 0 < close < 240 else tail[:200].rsplit(" ", 1)[0] + " …"
 
 
-def _transfers(b: _Builder, at: tuple[str | int, ...], name: str, country: str,
+def _transfers(b: _Builder, at: tuple[str | int, ...], name: str, country: str | None,
                facts: list[Fact], transfers: list[Fact]) -> CommentedSeq:  # fmt: skip
-    mine = _transfer_facts(name, country, facts, transfers)
-    fact = mine[0] if mine else None
+    """One entry per third country the notice names for this recipient (or its seat)."""
+    third = bool(country) and country not in EEA_COUNTRIES
+    mine = _transfer_facts(name, country if third else None, facts, transfers)
+    by_country: dict[str, list[Fact]] = {}
+    for t in mine:
+        if not third and t.value.get("mechanism") in (None, "none"):
+            continue  # a recipient in the EEA: only a named safeguard shows a transfer
+        where = str(t.value.get("country") or country or "")
+        if where and where not in EEA_COUNTRIES:
+            by_country.setdefault(where, []).append(t)
+    if third and country not in by_country:
+        by_country = {str(country): [], **by_country}
+    out = CommentedSeq()
+    for j, (where, found) in enumerate(by_country.items()):
+        out.append(_transfer(b, (*at, j), where, _best(found), facts[0]))
+    return out
+
+
+def _best(found: list[Fact]) -> Fact | None:
+    ranked = sorted(found, key=lambda t: _RANK.index(str(t.value.get("mechanism")))
+                    if t.value.get("mechanism") in _RANK else len(_RANK))  # fmt: skip
+    return ranked[0] if ranked else None
+
+
+def _transfer(b: _Builder, here: tuple[str | int, ...], country: str, fact: Fact | None,
+              near: Fact) -> CommentedMap:  # fmt: skip
     mechanism = str(fact.value.get("mechanism") or "none") if fact else "none"
     out = CommentedMap({"country": country})
-    here = (*at, 0)
     if mechanism in _MECHANISMS:
         out["mechanism"] = mechanism
         assert fact is not None
@@ -114,8 +138,8 @@ def _transfers(b: _Builder, at: tuple[str | int, ...], name: str, country: str,
         b.todo((*here, "mechanism"), "privacy_shield", fact)
     else:
         out["mechanism"] = "none"
-        b.todo((*here, "mechanism"), "no_mechanism", fact or facts[0], country=country)
-    return CommentedSeq([out])
+        b.todo((*here, "mechanism"), "no_mechanism", fact or near, country=country)
+    return out
 
 
 # Several safeguards named for one recipient: the most specific wins (the DPF is the US
@@ -123,14 +147,18 @@ def _transfers(b: _Builder, at: tuple[str | int, ...], name: str, country: str,
 _RANK = ("dpf", "scc", "bcr", "obsolete", "consent", "art49", "adequacy", "none")
 
 
-def _transfer_facts(name: str, country: str, facts: list[Fact], transfers: list[Fact]) -> list[Fact]:  # fmt: skip
-    """The transfer facts about this recipient: named for it, else said in its sentences."""
+def _transfer_facts(name: str, country: str | None, facts: list[Fact], transfers: list[Fact]) -> list[Fact]:  # fmt: skip
+    """The transfer facts about this recipient: named for it, else said in its sentences.
+
+    ``country`` is the recipient's seat when it is a third country; only then may a
+    transfer that names no recipient be taken for it.
+    """
     from treu.notice.textdoc import split_sentences
 
     key = _norm(name)
     spans = {f.evidence.span for f in facts}
     named = [t for t in transfers if key and key == _norm(str(t.value.get("recipient") or ""))]
-    if not named:
+    if not named and country is not None:
         for t in transfers:
             sentences = split_sentences(" ".join(t.evidence.text.split()))
             for k, sentence in enumerate(sentences):
@@ -140,14 +168,13 @@ def _transfer_facts(name: str, country: str, facts: list[Fact], transfers: list[
                 cited = str(t.value.get("cited") or "").lower()
                 if cited and cited in window:
                     named.append(t)
-    if not named:
+    if not named and country is not None:
         named = [t for t in transfers if t.evidence.span in spans and not t.value.get("recipient")]
-    if not named:
-        same = [t for t in transfers if t.value.get("country") == country]
-        if same and len({t.value.get("mechanism") for t in same}) == 1:
-            named = same
-    return sorted(named, key=lambda t: _RANK.index(str(t.value.get("mechanism") or "none"))
-                  if t.value.get("mechanism") in _RANK else len(_RANK))  # fmt: skip
+        if not named:
+            same = [t for t in transfers if t.value.get("country") == country]
+            if same and len({t.value.get("mechanism") for t in same}) == 1:
+                named = same
+    return named
 
 
 def cookies(b: _Builder) -> Iterable[CommentedMap]:

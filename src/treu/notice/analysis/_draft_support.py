@@ -113,7 +113,8 @@ _FIND = re.compile(
     rf"[A-ZÄÖÜ][\wäöüß.-]*er)\s)?[A-ZÄÖÜ][\wäöüß.-]*{_STREET_WORDS}?|[A-ZÄÖÜ][\wäöüß.-]*\s"
     rf"[A-ZÄÖÜ]?{_STREET_WORDS}|[A-ZÄÖÜ][\wäöüß-]+)\s+(?P<no>\d{{1,4}}\s?[a-zA-Z]?"
     rf"(?:\s?[-–]\s?\d{{1,4}}[a-z]?)?)\s*,?\s+(?:(?:D|DE|A|CH)-)?(?P<pc>\d{{4,5}})\s+"
-    rf"(?P<city>[A-ZÄÖÜ][\wäöüß.-]*(?:\s(?:am|an der|im|in|ob der|bei)\s[A-ZÄÖÜ][\wäöüß.-]*)?"
+    rf"(?P<city>(?:(?:St\.|Sankt|Bad)\s)?[A-ZÄÖÜ][\wäöüß.-]*"
+    rf"(?:\s(?:am|an der|im|in|ob der|bei)\s[A-ZÄÖÜ][\wäöüß.-]*)?"
     rf"(?:\s\(\w+\))?)(?:\s*,?\s+(?P<country>[A-ZÄÖÜ][\wäöüß]+(?:\s[A-ZÄÖÜ][\wäöüß]+)?))?"
 )
 

@@ -29,9 +29,6 @@ __all__ = ["Draft", "Todo", "build_draft"]
 
 Path = tuple[str | int, ...]
 
-_GDPR_BASES = ("consent", "contract", "legal_obligation", "vital_interests", "public_task",
-               "legitimate_interests")  # fmt: skip
-_NATIONAL = ("tdddg_25_1", "tdddg_25_2_1", "tdddg_25_2_2", "bdsg_26", "uwg_7_3")
 _SURE = 0.8  # below this the draft asks the reader to check the value
 # Part 1's start events -> policy START_EVENTS (or a hint for a TODO).
 _STARTS = {
@@ -372,61 +369,9 @@ class _Builder:
 
     def purposes(self, here: Path, name: str, act: Fact,
                  by_kind: dict[FactKind, list[Fact]]) -> CommentedSeq:  # fmt: skip
-        bases = by_kind.get(FactKind.LEGAL_BASIS, [])
-        gdpr: dict[str, Fact] = {}
-        national: list[str] = []
-        special: list[tuple[str, Fact]] = []
-        for f in bases:
-            basis = str(f.value.get("basis") or "")
-            if basis in _GDPR_BASES:
-                gdpr.setdefault(basis, f)
-            elif basis in _NATIONAL:
-                national.append(basis)
-            elif basis.startswith("art9_2_"):
-                special.append((basis, f))
-        guessed = False
-        if not gdpr:
-            guess = _guess_basis(national + [b for b, _ in special])
-            guessed = guess is not None
-            gdpr = {guess: bases[0]} if guess and bases else {"": act}
-        texts = by_kind.get(FactKind.PURPOSE, [])
-        interests = by_kind.get(FactKind.LEGITIMATE_INTEREST, [])
-        withdrawals = by_kind.get(FactKind.WITHDRAWAL, [])
-        placed = _place_national(national, list(gdpr))
-        out = CommentedSeq()
-        for j, (basis, fact) in enumerate(gdpr.items()):
-            at = (*here, "purposes", j)
-            purpose = CommentedMap()
-            text = _same_sentence(texts, fact) or (texts[0] if texts else None)
-            purpose["description"] = self.text(str(text.value.get("text")) if text else name)
-            if text is None:
-                self.todo((*at, "description"), "description", act)
-            purpose["legal_basis"] = basis or None
-            if not basis:
-                self.silent((*at, "legal_basis"), "w.legal_basis")
-            elif guessed:
-                self.todo((*at, "legal_basis"), "basis_guess", fact)
-            else:
-                self.check((*at, "legal_basis"), "c.basis", fact)
-            if basis == "legitimate_interests":
-                interest = _same_sentence(interests, fact) or (interests[0] if interests else None)
-                purpose["legitimate_interest"] = (
-                    self.text(str(interest.value.get("text"))) if interest else None
-                )
-                if interest is None:
-                    self.todo((*at, "legitimate_interest"), "interest", fact)
-            if placed[j]:
-                purpose["national_basis"] = CommentedSeq(placed[j])
-            if special:
-                purpose["special_category_basis"] = special[0][0]
-                if len({b for b, _ in special}) > 1:
-                    listed = ", ".join(_unique(b for b, _ in special))
-                    self.todo((*at, "special_category_basis"), "special", special[0][1],
-                              bases=listed)  # fmt: skip
-            if basis == "consent" and withdrawals and withdrawals[0].value.get("how"):
-                purpose["withdrawal"] = self.text(str(withdrawals[0].value["how"]))
-            out.append(purpose)
-        return out
+        from treu.notice.analysis._draft_purposes import purposes
+
+        return purposes(self, here, name, act, by_kind)
 
     def provision(self, here: Path, act: Fact, purposes: CommentedSeq) -> CommentedMap:
         out = CommentedMap()
@@ -555,39 +500,6 @@ def _sentences(body: str) -> list[str]:
     return [x for p in body.split("\n\n") for x in split_sentences(" ".join(p.split()))]
 
 
-def _same_sentence(facts: list[Fact], anchor: Fact) -> Fact | None:
-    return next((f for f in facts if f.evidence.span == anchor.evidence.span), None)
-
-
 def _as_fact(act: Fact, sentence: str, section: str | None) -> Fact:
     """A stand-in fact so a TODO can quote a sentence the analyser did not turn into a fact."""
     return Fact(act.kind, {}, Evidence(sentence, act.evidence.span, section), act.confidence)
-
-
-def _guess_basis(others: list[str]) -> str | None:
-    for basis, guess in (("tdddg_25_1", "consent"), ("art9_2_a", "consent"),
-                         ("tdddg_25_2_2", "legitimate_interests"), ("uwg_7_3", "legitimate_interests"),
-                         ("bdsg_26", "contract"), ("art9_2_h", "contract"),
-                         ("art9_2_b", "legal_obligation")):  # fmt: skip
-        if basis in others:
-            return guess
-    return None
-
-
-_NATIONAL_FIT = {
-    "tdddg_25_1": ("consent",),
-    "uwg_7_3": ("legitimate_interests",),
-    "tdddg_25_2_2": ("legitimate_interests", "contract"),
-    "tdddg_25_2_1": ("contract", "legitimate_interests"),
-    "bdsg_26": ("contract", "legal_obligation"),
-}
-
-
-def _place_national(national: list[str], bases: list[str]) -> list[list[str]]:
-    """Which purpose each national provision belongs to: the fitting basis, else the first."""
-    placed: list[list[str]] = [[] for _ in bases]
-    for provision in _unique(national):
-        fits = [j for j, b in enumerate(bases) if b in _NATIONAL_FIT.get(provision, ())]
-        for j in fits or [0]:
-            placed[j].append(provision)
-    return placed
