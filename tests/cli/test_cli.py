@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -328,3 +329,13 @@ def test_datamap_scan_and_check_on_a_demo_database(tmp_path: Path) -> None:
             0
         ]
     assert left == 0
+
+
+def test_a_refused_setting_is_named_without_traceback_or_value(tmp_path: Path) -> None:
+    env = {**os.environ, "TREU_CONSENT_LIFETIME_DAYS": "999", "TREU_SECRET_KEY": "s3cr3t-value",
+           "TREU_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}"}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "treu", "consent", "verify"], env=env,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 1
+    assert "TREU_CONSENT_LIFETIME_DAYS: Input should be less than or equal to 400" in done.stderr
+    assert "Traceback" not in done.stderr and "s3cr3t" not in done.stderr

@@ -362,3 +362,21 @@ def main(argv: list[str] | None = None) -> Any:
     except TreuError as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(1)
+    except Exception as exc:  # a TREU_* variable pydantic-settings refused: a user error
+        if not _settings_error(exc):
+            raise
+        sys.exit(1)
+
+
+def _settings_error(exc: Exception) -> bool:
+    """Print a refused setting as ``TREU_NAME: problem`` lines (never its value, which may
+    be a secret), and say whether ``exc`` was one."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError) or exc.title != "Settings":
+        return False
+    err.print("error: treu's settings (environment variables) are not valid:", markup=False)
+    for problem in exc.errors(include_input=False, include_url=False):
+        name = "TREU_" + "_".join(str(part) for part in problem["loc"]).upper()
+        err.print(f"  {name}: {problem['msg']}", markup=False)
+    return True
