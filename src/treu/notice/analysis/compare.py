@@ -36,8 +36,6 @@ _ACTIVITY_KINDS = ("legal_bases", "purposes", "categories", "retention")
 _FICTIONAL = re.compile(r"\s*\((?:fictional|fiktiv)\)", re.I)
 _SAME_NAME = 0.8
 _SAME_PURPOSE = 0.75
-# TODOs whose value the draft guessed rather than read: not counted as read.
-_GUESSES = frozenset(("basis_guess", "no_start"))
 # Preset start events as the notice words them, in policy.yaml's START_EVENTS.
 _PRESET_EVENTS = {"application_rejected": "rejection", "request_logged": "collection"}
 
@@ -195,35 +193,29 @@ def view_from_expected(expected: Mapping[str, Any]) -> View:
 def view_from_draft(draft: Draft, analysis: Analysis) -> View:
     """What the importer claims: the draft's fields, plus the rights the analysis found.
 
-    A transfer the draft leaves at 'none' because the notice cites the Privacy Shield
-    counts as read 'obsolete', which is what the notice says.
+    Values the draft guessed (marked TODO) count like values read: the draft claims
+    them. A transfer the draft leaves at 'none' because the notice cites the Privacy
+    Shield counts as read 'obsolete', which is what the notice says.
     """
     tree = draft.tree
     obsolete = {t.path[:4] for t in draft.todos if t.key == "privacy_shield"}
-    guessed = {t.path for t in draft.todos if t.key in _GUESSES}
     view = View(
         controller=_controller_items(tree.get("controller") or {}),
         dpo=_dpo_items(tree.get("dpo") or {}),
         authority={str(tree["authority"])} if tree.get("authority") else set(),
     )
     lang = analysis.language
-    for i, a in enumerate(tree.get("activities") or []):
+    for a in tree.get("activities") or []:
         act = ActivityView()
-        for j, p in enumerate(a.get("purposes") or []):
-            if (
-                p.get("legal_basis")
-                and ("activities", i, "purposes", j, "legal_basis") not in guessed
-            ):
+        for p in a.get("purposes") or []:
+            if p.get("legal_basis"):
                 act.legal_bases.add(str(p["legal_basis"]))
             act.legal_bases.update(p.get("national_basis") or [])
             if p.get("special_category_basis"):
                 act.legal_bases.add(str(p["special_category_basis"]))
             act.purposes.append(str((p.get("description") or {}).get(lang) or ""))
         act.categories = set(a.get("data_categories") or [])
-        retention = dict(a.get("retention") or {})
-        if ("activities", i, "retention", "after") in guessed:
-            retention["after"] = "?"
-        act.retention = _retention_item(retention)
+        act.retention = _retention_item(dict(a.get("retention") or {}))
         view.activities[str((a.get("name") or {}).get(lang) or a.get("id"))] = act
     recipients = tree.get("recipients") or []
     view.recipients = {_norm(r["name"]) for r in recipients}
