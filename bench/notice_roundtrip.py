@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ruamel.yaml import YAML
 
@@ -61,7 +61,7 @@ def table(title: str, scores: dict[str, Any]) -> None:
         say(f"  {kind:12} {s.precision:9.2f} {s.recall:7.2f} {s.tp:5} {s.fp:5} {s.fn:5}")
 
 
-def roundtrip(fmt: str, repeat: int) -> dict[str, Any]:
+def roundtrip(fmt: Literal["html", "md"], repeat: int) -> dict[str, Any]:
     from treu.notice.analysis import analyze
     from treu.notice.analysis.compare import Score, compare, view_from_draft, view_from_policy
     from treu.notice.analysis.draft import build_draft

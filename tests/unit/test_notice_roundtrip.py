@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from ruamel.yaml import YAML
@@ -66,7 +67,7 @@ def _add(into: dict[str, Score], got: dict[str, Score]) -> None:
 
 
 @cache
-def _roundtrip(fmt: str) -> dict[str, Score]:
+def _roundtrip(fmt: Literal["html", "md"]) -> dict[str, Score]:
     scores: dict[str, Score] = {}
     for path in sorted(ROOT.glob("examples/*/policy.yaml")):
         loaded = load_policy(path)
