@@ -31,7 +31,8 @@ import asyncio
 import logging
 import math
 import signal
-from typing import Any, Final, cast
+from collections.abc import Callable
+from typing import Any, Final
 
 from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate import exceptions as queue_errors
@@ -196,11 +197,11 @@ async def _retry_stalled(app: App, stalled_after: float) -> None:
                 pass  # it finished meanwhile
 
 
-def _quiet(name: str, work: Any) -> JobResult:
+def _quiet(name: str, work: Callable[[], JobResult]) -> JobResult:
     """Run a job; a failure leaves the queue as its class name only - a database error's
     text may quote row values, which must not reach procrastinate's log."""
     try:
-        return cast(JobResult, work())
+        return work()
     except Exception as exc:
         log.error("job %s failed: %s", name, type(exc).__name__)
         raise RuntimeError(f"job {name} failed: {type(exc).__name__}") from None
