@@ -74,6 +74,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "standard contractual clauses, BCRs or Art. 49 GDPR, and where to get a copy "
         "(Art. 13(1)(f) GDPR).",
     },
+    "N6.recipient": {
+        "de": "Empfänger „{recipient}“ sitzt in {country}, aber für die Übermittlung ist keine "
+        "Grundlage genannt. Angemessenheitsbeschluss (USA: nur DPF-zertifizierte Empfänger), "
+        "Standardvertragsklauseln, BCR oder Art. 49 DSGVO nennen (Art. 13 Abs. 1 lit. f DSGVO).",
+        "en": "Recipient '{recipient}' is in {country}, but no basis for the transfer is named. "
+        "Name the adequacy decision (USA: DPF-certified recipients only), standard contractual "
+        "clauses, BCR or Art. 49 GDPR (Art. 13(1)(f) GDPR).",
+    },
+    "N6.obsolete": {
+        "de": "Für Empfänger „{recipient}“ in {country} wird nur eine ungültige Grundlage "
+        "genannt (Privacy Shield/Safe Harbor). Das EU-US Data Privacy Framework (nur "
+        "zertifizierte Empfänger) oder Standardvertragsklauseln nennen (Art. 13 Abs. 1 lit. f "
+        "DSGVO).",
+        "en": "For recipient '{recipient}' in {country} only an invalid basis is named (Privacy "
+        "Shield/Safe Harbor). Name the EU-US Data Privacy Framework (certified recipients only) "
+        "or standard contractual clauses (Art. 13(1)(f) GDPR).",
+    },
     "N6.silent": {
         "de": "Der Hinweis sagt nicht, ob Daten die EU/den EWR verlassen. Drittland-"
         "Übermittlungen mit Land und Grundlage nennen oder ausdrücklich schreiben, dass keine "
@@ -93,6 +110,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Fristen oder Kriterien nennen (Art. 13 Abs. 2 lit. a DSGVO).",
         "en": "Storage period only vague ('as long as necessary'), no period anywhere. State "
         "concrete periods or criteria (Art. 13(2)(a) GDPR).",
+    },
+    "N7.activity": {
+        "de": "Für „{activity}“ keine Speicherdauer genannt, für {n} andere Verarbeitungen "
+        "schon. Frist (mit Beginn) oder Kriterien auch hier angeben (Art. 13 Abs. 2 lit. a "
+        "DSGVO).",
+        "en": "No storage period for '{activity}', though {n} other activities have one. Give "
+        "the period (with its start) or the criteria here too (Art. 13(2)(a) GDPR).",
     },
     "N7.vague_here": {
         "de": "Vage Speicherdauer ohne Frist in diesem Absatz. Frist oder Kriterium ergänzen "
@@ -123,6 +147,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "time. Add: 'You can withdraw your consent at any time with effect for the future; "
         "this does not affect the lawfulness of processing before the withdrawal.' "
         "(Art. 13(2)(c), 7(3) GDPR).",
+    },
+    "N10.activity": {
+        "de": "„{activity}“ beruht auf Einwilligung, aber hier steht nicht, wie man sie "
+        "widerruft, und ein allgemeiner Hinweis fehlt. Sagen, dass und wie der Widerruf "
+        "jederzeit mit Wirkung für die Zukunft möglich ist (Art. 7 Abs. 3, Art. 13 Abs. 2 "
+        "lit. c DSGVO).",
+        "en": "'{activity}' relies on consent, but says nothing on withdrawing it, and there is "
+        "no general statement. Say that and how consent can be withdrawn at any time with "
+        "effect for the future (Art. 7(3), 13(2)(c) GDPR).",
     },
     "N10.no_future": {
         "de": "Widerruf erwähnt, aber nicht, dass er nur für die Zukunft wirkt und die "

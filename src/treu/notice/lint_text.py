@@ -18,6 +18,7 @@ from datetime import date
 from treu.findings import Finding, Severity
 from treu.notice import _text_rules as r
 from treu.notice._text_context import Context, Para, article6_letters, nearby_text, normalise
+from treu.notice._text_fact_rules import cite_sections, fact_findings
 from treu.notice._text_messages import MESSAGES
 from treu.notice.textdoc import Section, TextDocument
 
@@ -33,7 +34,8 @@ def lint_notice_text(doc: TextDocument, lang: str | None = None) -> list[Finding
         raise ValueError(f"lang must be 'de' or 'en', not {language!r}")
     ctx = Context(doc, language)
     findings = [f for rule in _RULES for f in rule(ctx)]
-    return sorted(findings, key=_order)
+    findings += fact_findings(ctx, findings)
+    return sorted(cite_sections(ctx, findings), key=_order)
 
 
 _SECTION_ORDER = "NVCBUDRAXS"  # LEGAL.md's section order, so N1..N18 come before B5

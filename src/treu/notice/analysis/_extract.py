@@ -125,7 +125,13 @@ def _is_activity(
         return basis and not has_children
     if t == "cookies":
         return basis and bool(re.search(r"art(?:ikel|icle|\.)?\s*6", text, re.I))
-    return basis or (bool(_ACTIVITY_WORDS.search(text)) and s.level > 1 and len(sentences) >= 2)
+    first_heading = next(j for j, x in enumerate(st.sections) if x.level)
+    return basis or (
+        i != first_heading
+        and bool(_ACTIVITY_WORDS.search(text))
+        and s.level > 1
+        and len(sentences) >= 2
+    )
 
 
 def _key(name: str) -> str:

@@ -183,8 +183,10 @@ _RETENTION_LABEL = re.compile(
     _IC,
 )
 _NOT_RETENTION = re.compile(
-    r"antworten|beantworten|reagieren|respond|reply|answer|frist um|verlänger|extend"
-    r"|innerhalb eines monats nach eingang|within one month of receipt|kostenlos|free of charge",
+    r"(?:antworten|beantworten|reagieren|respond|reply|answer)\w*\s+(?:wir\s+|we\s+)?"
+    r"(?:innerhalb|within|spätestens|unverzüglich|at the latest|without undue delay)"
+    r"|frist um|verlänger|extend|innerhalb eines monats nach eingang|within one month of receipt"
+    r"|kostenlos|free of charge",
     _IC,
 )
 _SUBJECT = re.compile(
@@ -192,7 +194,7 @@ _SUBJECT = re.compile(
     r"|are|is|will be|we (?:keep|store|retain|delete))\b"
 )
 _STORAGE = re.compile(
-    r"speicher|aufbewahr|aufzubewahr|\bbewahren|lösch|gelöscht|vernicht|überschrieben|overwritten|anonymisi|vorgehalten|aufgehoben"
+    r"(?:läuft|laufen)[^.]{0,40}\bab\b|laufzeit|lebensdauer|ablauf|expir|lifetime|speicher|aufbewahr|aufzubewahr|\bbewahren|lösch|gelöscht|vernicht|überschrieben|overwritten|anonymisi|vorgehalten|aufgehoben"
     r"|\bbehalten|speicherdauer|löschfrist|aufbewahrungsfrist|\bretain|retention|\bstor(?:e|ed|es|ing|age)\b"
     r"|\bkeep|\bkept\b|\bdelet|\berase|\bdestroy|\bpurge|anonymi[sz]",
     _IC,
@@ -201,7 +203,9 @@ _SKIP_TOPICS = frozenset({"rights", "objection", "withdrawal", "complaint", "cha
 
 
 def retention(c: Collector, w: Where) -> None:
-    if w.topic in _SKIP_TOPICS or w.topic == "cookies" or _NOT_RETENTION.search(w.text):
+    if w.topic in _SKIP_TOPICS or _NOT_RETENTION.search(w.text):
+        return
+    if w.topic == "cookies" and (w.activity is None or w.cells is not None):
         return
     labelled = bool(w.label and _RETENTION_LABEL.fullmatch(w.label))
     column = w.cell(r"speicherdauer|löschfrist|retention|storage")
@@ -469,7 +473,7 @@ def transfers(c: Collector, w: Where) -> None:
     if found or (not countries and not _THIRD.search(text)):
         return
     third_section = bool(re.search(r"outside|außerhalb|drittl|third countr", w.title, _IC))
-    if r.NEGATION.search(text) or r.EEA_STATEMENT.search(text) and not third_section:
+    if r.NEGATION.search(text) or (r.EEA_STATEMENT.search(text) and not third_section):
         return
     if not (_TRANSFER.search(text) or (third_section and orgs and countries)):
         return

@@ -61,7 +61,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     ),
     (
         "preamble",
-        r"^(?:datenschutzerklärung|datenschutzhinweise|datenschutzinformation(?:en)?|privacy (?:notice|policy|statement)|hinweise zum datenschutz|datenschutz)$",
+        r"^(?:datenschutzerklärung|datenschutzhinweise|datenschutzinformation(?:en)?|privacy (?:notice|policy|statement|information)|hinweise zum datenschutz|datenschutz)\b",
     ),
 )
 _COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in _TOPICS]
