@@ -1,9 +1,11 @@
-"""A fideslang key without a German label still renders, in English, and says so."""
+"""A fideslang key without a German label still renders, in English, and says so; the
+shipped key list is fideslang's."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from treu.notice.document import to_markdown
 from treu.notice.render import build_notice
 from treu.policy import checks, load_policy
 from treu.policy.reference import taxonomy_labels
+from treu.policy.taxonomy import Kind, _snapshot, fideslang_keys, taxonomy_keys
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "ideenwerk" / "policy.yaml"
 
@@ -38,3 +41,12 @@ def test_every_example_key_has_a_german_label() -> None:
         assert not [w for w in loaded.warnings if "German label" in w.message]
         text = to_markdown(build_notice(loaded, "de"))
         assert not re.search(r"\buser\.[a-z_]+", text)  # no raw fideslang keys in the notice
+
+
+@pytest.mark.parametrize("kind", ["data_category", "data_use", "data_subject"])
+def test_shipped_fideslang_keys_are_the_installed_taxonomy(kind: Kind) -> None:
+    """treu reads the keys from data/fideslang_keys.json when its version is installed;
+    after a fideslang upgrade regenerate it from taxonomy_keys()."""
+    assert _snapshot()["fideslang"] == metadata.version("fideslang"), "regenerate the snapshot"
+    assert fideslang_keys(kind) == taxonomy_keys(kind)
+    assert "user.contact.email" in fideslang_keys("data_category")

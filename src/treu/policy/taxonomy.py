@@ -9,12 +9,13 @@ retention rules.  Organisations may add keys below an existing one (e.g.
 from __future__ import annotations
 
 import difflib
+import json
 from functools import cache
+from importlib import metadata
+from importlib.resources import files
 from typing import Literal
 
-from fideslang.default_taxonomy import DEFAULT_TAXONOMY
-
-__all__ = ["Kind", "fideslang_keys", "is_special_category", "suggest"]
+__all__ = ["Kind", "fideslang_keys", "is_special_category", "suggest", "taxonomy_keys"]
 
 Kind = Literal["data_category", "data_use", "data_subject"]
 
@@ -32,8 +33,33 @@ _SPECIAL_PREFIXES = (
 
 @cache
 def fideslang_keys(kind: Kind) -> frozenset[str]:
-    items = getattr(DEFAULT_TAXONOMY, kind)
-    return frozenset(str(item.fides_key) for item in items)
+    """The keys of the installed fideslang.  Importing fideslang builds its pydantic models,
+    a tenth of a ``treu dsr`` command's start; the keys of the version treu was released
+    with ship in ``data/fideslang_keys.json`` (a test compares them), any other installed
+    version is asked directly."""
+    snapshot = _snapshot()
+    try:
+        installed = metadata.version("fideslang")
+    except metadata.PackageNotFoundError:
+        installed = None
+    keys = snapshot.get(kind)
+    if snapshot.get("fideslang") == installed and isinstance(keys, list):
+        return frozenset(map(str, keys))
+    return taxonomy_keys(kind)
+
+
+def taxonomy_keys(kind: Kind) -> frozenset[str]:
+    """The keys as fideslang's taxonomy lists them (imports fideslang)."""
+    from fideslang.default_taxonomy import DEFAULT_TAXONOMY
+
+    return frozenset(str(item.fides_key) for item in getattr(DEFAULT_TAXONOMY, kind))
+
+
+@cache
+def _snapshot() -> dict[str, object]:
+    text = (files("treu.policy") / "data" / "fideslang_keys.json").read_text(encoding="utf-8")
+    data: dict[str, object] = json.loads(text)
+    return data
 
 
 def is_special_category(key: str) -> bool:
