@@ -15,8 +15,8 @@ endings are kept as they were (anonip strips trailing blanks and adds a newline)
 
 Speed: lines are handled as bytes, and the masked form of each field is remembered
 (real logs repeat few clients many times), so most lines cost one ``find`` and one
-dictionary lookup.  Memory: the cache holds at most ``cache_size`` short spans (two
-generations, see ``LogMasker.mask_span``; some 15 MB at most), input is read in blocks
+dictionary lookup.  Memory: the cache holds at most ``cache_size`` short spans (see
+``LogMasker.mask_span``; some 15 MB at most), input is read in blocks
 of ``CHUNK`` bytes, and a line longer than ``max_line`` bytes is masked in its first
 ``max_line`` bytes (up to the last delimiter there) while the rest of it is passed
 through as it comes, so memory stays bounded whatever the input.
@@ -39,7 +39,7 @@ __all__ = ["LogMasker", "MaskerConfig", "Piece", "Summary", "anonymize_stream", 
 
 _CANDIDATE = re.compile(CANDIDATE_PATTERN.encode())
 CHUNK = 1 << 18
-_CACHED_SPAN = 64
+_CACHED_SPAN = 48
 MAX_LINE = 1 << 20
 
 
@@ -54,7 +54,7 @@ class MaskerConfig:
     delimiter: bytes = b" "
     regex: bytes | None = None
     json_field: str | None = None
-    cache_size: int = 1 << 17
+    cache_size: int = 1 << 16
     """Spans remembered at most (masked and not an address); about 100 bytes each, the
     masked forms shared."""
 
@@ -98,7 +98,6 @@ class LogMasker:
 
     def __post_init__(self) -> None:
         self._hits: dict[bytes, bytes] = {}
-        self._old: dict[bytes, bytes] = {}
         self._values: dict[bytes, bytes] = {}
         self._misses: set[bytes] = set()
         pattern = self.config.regex
@@ -156,17 +155,12 @@ class LogMasker:
     def mask_span(self, span: bytes) -> bytes | None:
         """``span`` with its addresses masked, or None when it holds no address.
 
-        Remembered in two generations of ``cache_size // 2`` spans each: when the young
-        one is full it becomes the old one and the previous old one is dropped; a span
-        found in the old generation moves back to the young one.  So the clients seen
-        recently stay cached, memory has a ceiling, and nothing longer than
-        ``_CACHED_SPAN`` bytes is kept (a field that long is no address anyway)."""
+        Remembered up to ``cache_size`` spans, then forgotten all at once and learnt
+        again (cheap: a few microseconds a span); spans longer than ``_CACHED_SPAN``
+        bytes - no address is that long - are not kept at all, so memory has a ceiling
+        whatever the input."""
         hit = self._hits.get(span)
         if hit is not None:
-            return hit
-        hit = self._old.get(span)
-        if hit is not None:
-            self._remember(span, hit)
             return hit
         if span in self._misses:
             return None
@@ -175,23 +169,18 @@ class LogMasker:
             masked = _CANDIDATE.sub(self._replace, span) if span else span
             if masked == span and not self._any_address(span):
                 if len(span) <= _CACHED_SPAN:
-                    if len(self._misses) >= self.config.cache_size // 2:
+                    if len(self._misses) >= self.config.cache_size // 4:
                         self._misses.clear()
                     self._misses.add(span)
                 return None
         if len(span) <= _CACHED_SPAN:
+            if len(self._hits) >= self.config.cache_size:
+                self._hits.clear()
+                self._values.clear()
             # Thousands of addresses share one masked form: keep one copy of it.
             masked = self._values.setdefault(masked, masked)
-            if len(self._values) >= self.config.cache_size // 2:
-                self._values.clear()
-            self._remember(span, masked)
+            self._hits[span] = masked
         return masked
-
-    def _remember(self, span: bytes, masked: bytes) -> None:
-        if len(self._hits) >= self.config.cache_size // 2:
-            self._old = self._hits
-            self._hits = {}
-        self._hits[span] = masked
 
     def _any_address(self, span: bytes) -> bool:
         """An address masked to itself (already masked input) still counts as found."""
@@ -228,20 +217,14 @@ class LogMasker:
         for line in lines:
             i = line.find(delimiter)
             if i < 0:
-                masked = get(line)
-                if masked is None:
-                    masked = self.mask_span(line)
-                    get = self._hits.get
+                masked = get(line) or self.mask_span(line)
                 if masked is None:
                     missing += bool(line.strip())
                     append(line)
                 else:
                     append(masked)
                 continue
-            masked = get(line[:i])
-            if masked is None:
-                masked = self.mask_span(line[:i])
-                get = self._hits.get  # the generation may have changed
+            masked = get(line[:i]) or self.mask_span(line[:i])
             if masked is None:
                 missing += bool(line.strip())
                 append(line)
