@@ -93,12 +93,14 @@ NOTES: dict[str, dict[str, str]] = {
     "cookie_provider": {"de": "'{provider}' steht nicht unter den Empfängern; dort ergänzen oder 'self' schreiben.", "en": "'{provider}' is not among the recipients; add it there or write 'self'."},
     "hosting": {"de": "Aus dem Hosting-Dienstleister {name} gelesen; sagen Sie, wo die Server stehen.", "en": "Read from the hosting provider {name}; say where the servers are."},
     "taxonomy": {"de": "'{item}' ist kein fideslang-Schlüssel; treu legt ihn unter dem übergeordneten an. Namen prüfen.", "en": "'{item}' is not a fideslang key; it is declared below its parent. Check the name."},
+    "question_name": {"de": "Die Überschrift ist eine Frage; benennen Sie die Verarbeitung.", "en": "The heading is a question; name the activity."},
+    "cookie_provider_guess": {"de": "Anbieter aus dem Satz geschlossen; prüfen.", "en": "Provider guessed from the sentence; check it."},
     "measures": {"de": "Die Maßnahmen sind Sätze der Erklärung; prüfen Sie jeden Bereich (area).", "en": "The measures are the notice's own sentences; check each area."},
 }  # fmt: skip
 
 QUOTE = {
     "de": "Erklärung{where}: „{text}“",
-    "en": 'notice{where}: "{text}"',
+    "en": 'Notice{where}: "{text}"',
 }
 WHERE = {"de": " (Abschnitt „{section}“)", "en": " (section “{section}”)"}
 

@@ -59,8 +59,13 @@ def _recipient(b: _Builder, seq: CommentedSeq, facts: list[Fact], transfers: lis
     out["name"] = name
     role = next((str(f.value["role"]) for f in facts if f.value.get("role")), None)
     out["role"] = role or ("processor" if best.kind is FactKind.PROCESSOR else "other")
-    out["category"] = b.text(best.evidence.section or _CATEGORY[b.lang])
-    out["service"] = b.text(_service(best.evidence.text, name))
+    label = _label(best.evidence.text, name)
+    out["category"] = b.text(label or best.evidence.section or _CATEGORY[b.lang])
+    service = _service(best.evidence.text, name)
+    if label and service.lstrip(" -*•").startswith(f"{label}:"):
+        service = service.lstrip(" -*•")[len(label) + 1 :].strip()
+    out["service"] = b.text(service)
+
     b.todo((*at, "category"), "recipient_words", best)
     if role is None:
         b.todo((*at, "role"), "role", best)
@@ -79,6 +84,12 @@ def _recipient(b: _Builder, seq: CommentedSeq, facts: list[Fact], transfers: lis
     if listed:
         out["transfers"] = listed
     seq.append(out)
+
+
+def _label(evidence: str, name: str) -> str | None:
+    """'Hosting: Nordhafen Cloud GmbH, ...' - the list item's own label, if it has one."""
+    m = re.match(rf"\s*(?:[-*•]\s*)?([^:.;]{{2,48}}):\s*(?:\*\*)?{re.escape(name)}", evidence)
+    return m.group(1).strip() if m else None
 
 
 def _service(evidence: str, name: str) -> str:
@@ -179,8 +190,8 @@ def _transfer_facts(name: str, country: str | None, facts: list[Fact], transfers
 
 def cookies(b: _Builder) -> Iterable[CommentedMap]:
     seen: set[str] = set()
-    activities = b.draft.tree.get("activities") or []
-    found = list(b.a.activities())
+    consent_ids = {a["id"] for a in b.draft.tree.get("activities") or []
+                   if a["purposes"] and all(p.get("legal_basis") == "consent" for p in a["purposes"])}  # fmt: skip
     for fact in b.a.of(FactKind.COOKIE):
         v = fact.value
         name = str(v.get("name") or "").strip()
@@ -190,25 +201,42 @@ def cookies(b: _Builder) -> Iterable[CommentedMap]:
         at = ("cookies", len(seen) - 1)
         out = CommentedMap({"name": name})
         out["provider"] = _provider(b, at, str(v.get("provider") or ""), fact)
+        activity = b.activity_ids.get(fact.activity) if fact.activity is not None else None
         consent = v.get("consent")
+        if consent is None and activity in consent_ids:
+            consent = True  # the activity it serves rests on consent alone
         purpose = _purpose(fact.evidence.text, name)
         out["category"] = s.cookie_category(purpose, consent if isinstance(consent, bool) else None)
         b.todo((*at, "category"), "cookie_category", fact)
         out["purpose"] = b.text(purpose)
-        out["lifetime"] = _lifetime(v)
+        out["lifetime"] = _lifetime(v) or _session(fact.evidence.text, name)
         if out["lifetime"] is None:
             b.todo((*at, "lifetime"), "cookie_lifetime", fact)
-        if isinstance(consent, bool):
+        if isinstance(v.get("consent"), bool):
             out["consent_required"] = consent
             b.check((*at, "consent_required"), "c.consent", fact)
+        elif isinstance(consent, bool):
+            out["consent_required"] = consent
+            b.todo((*at, "consent_required"), "check", fact, what="c.consent", confidence="-")
         else:
             out["consent_required"] = out["category"] in ("analytics", "marketing")
             b.todo((*at, "consent_required"), "cookie_consent", fact)
-        if fact.activity is not None:
-            index = next((i for i, (idx, _) in enumerate(found) if idx == fact.activity), None)
-            if index is not None and index < len(activities):
-                out["activity"] = activities[index]["id"]
+        if activity is not None:
+            out["activity"] = activity
         yield out
+
+
+_SESSION = re.compile(
+    r"close (?:your|the) browser|end of (?:the|your) (?:browser )?session|session cookie|"
+    r"ende der (?:browser)?sitzung|schließen (?:des|Ihres) browsers|sitzungscookie|"
+    r"browser schließen",
+    re.IGNORECASE,
+)
+
+
+def _session(sentence: str, name: str) -> str | None:
+    """'deleted when you close your browser' in the cookie's own sentence: a session cookie."""
+    return "session" if name in sentence and _SESSION.search(sentence) else None
 
 
 def _purpose(sentence: str, name: str) -> str:
@@ -232,7 +260,15 @@ def _lifetime(v: Mapping[str, object]) -> str | None:
 
 def _provider(b: _Builder, at: tuple[str | int, ...], provider: str, fact: Fact) -> str:
     controller = str(b.draft.tree.get("controller", {}).get("name") or "")
-    if not provider or _SELF_WORDS.match(provider) or _norm(provider) == _norm(controller):
+    if not provider:
+        sentence = _norm(fact.evidence.text)
+        for known, rid in b.recipient_ids.items():
+            head = known.split()[0] if known else ""
+            if len(head) > 3 and re.search(rf"\b{re.escape(head)}\b", sentence):
+                b.todo((*at, "provider"), "cookie_provider_guess", fact)
+                return rid
+        return "self"
+    if _SELF_WORDS.match(provider) or _norm(provider) == _norm(controller):
         return "self"
     key = _norm(provider)
     if key in b.recipient_ids:
@@ -242,6 +278,10 @@ def _provider(b: _Builder, at: tuple[str | int, ...], provider: str, fact: Fact)
             return rid
     if _norm(controller).startswith(key) or key in _norm(controller):
         return "self"
+    return _unknown_provider(b, at, provider, fact)
+
+
+def _unknown_provider(b: _Builder, at: tuple[str | int, ...], provider: str, fact: Fact) -> str:
     b.todo((*at, "provider"), "cookie_provider", fact, provider=provider)
     return "self"
 
@@ -274,7 +314,11 @@ def security(b: _Builder) -> CommentedMap:
     return out
 
 
-_SECURITY = re.compile(r"sicherheit|security|schutz ihrer daten|technische und organisator", re.I)
+_SECURITY = re.compile(
+    r"sicherheit|security|\bsafe|protect your|schutz ihrer daten|schützen wir|technische und "
+    r"organisator",
+    re.I,
+)
 
 
 def _security_sentences(b: _Builder) -> list[str]:

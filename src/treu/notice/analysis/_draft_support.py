@@ -22,6 +22,7 @@ __all__ = [
     "country_code",
     "find_address",
     "move_todo_comments",
+    "phone_as_written",
     "provision_requirement",
     "slug",
     "split_address",
@@ -131,6 +132,15 @@ def find_address(text: str | None) -> dict[str, str] | None:
             "city": m.group("city"), "country": code or "DE"}  # fmt: skip
 
 
+def phone_as_written(phone: str, context: str) -> str:
+    """The number with the '+' and spacing the notice gave it, without trailing punctuation."""
+    digits = re.sub(r"\D", "", phone)
+    for m in re.finditer(r"\+?\d[\d ()/-]{5,}\d", context):
+        if re.sub(r"\D", "", m.group()) == digits:
+            return m.group()
+    return phone.strip().rstrip(".,;")
+
+
 _PROVISION = (
     ("statutory", r"gesetzlich (?:vorgeschrieben|verpflichtet)|required by law|statutory"
      r"|legally (?:required|obliged)"),
@@ -166,13 +176,25 @@ def provision_requirement(sentence: str) -> str | None:
     return None
 
 
+_CONSENT_STORE = re.compile(
+    r"(?:speichert|merkt sich|hält) (?:ihre|die) (?:auswahl|einwilligung|entscheidung)|"
+    r"auswahl im (?:cookie-|einwilligungs)?banner|(?:stores|remembers) (?:your|the) "
+    r"(?:choice|consent|decision)|remembers whether you accepted|cookie choice",
+    re.I,
+)
 _MARKETING = re.compile(r"werb|anzeige|marketing|advert|retarget|conversion|remarketing", re.I)
-_ANALYTICS = re.compile(r"analy|statisti|reichweite|besucher|visitor|messung|measur|track", re.I)
+_ANALYTICS = re.compile(
+    r"analy|statisti|reichweite|besucher|visitor|messung|measur|track|records the pages|"
+    r"seitenaufruf|page views|clicks?\b|klicks?\b",
+    re.I,
+)
 _FUNCTIONAL = re.compile(r"sprache|language|währung|currency|einstellung|preference", re.I)
 
 
 def cookie_category(purpose: str, consent: bool | None) -> str:
     """A best guess at the cookie category; the draft marks it for review."""
+    if consent is not True and _CONSENT_STORE.search(purpose):
+        return "necessary"  # it stores the banner choice itself
     if _MARKETING.search(purpose):
         return "marketing"
     if _ANALYTICS.search(purpose):

@@ -140,6 +140,7 @@ class _Builder:
         self.draft = Draft(CommentedMap(), [], analysis.language, source)
         self.recipient_ids: dict[str, str] = {}  # normalised name -> id
         self.taken: set[str] = set()
+        self.activity_ids: dict[int, str] = {}  # analysis fact index -> draft activity id
         self.extensions: dict[str, dict[str, tuple[str, Fact]]] = {
             "data_categories": {},
             "data_subjects": {},
@@ -224,7 +225,10 @@ class _Builder:
         out["email"] = email or None
         phone = v.get("phone") or self._contact("phone", fact)
         if phone:
-            out["phone"] = str(phone)
+            context = self._section_body(fact.evidence.section) if fact else ""
+            out["phone"] = s.phone_as_written(
+                str(phone), f"{fact.evidence.text if fact else ''} {context}"
+            )
         if fact is None:
             self.silent(("controller",), "w.controller")
             return out
@@ -296,21 +300,23 @@ class _Builder:
 
     def activities(self) -> Iterable[CommentedMap]:
         taken: set[str] = set()
-        kept: list[tuple[str, Fact, tuple[Fact, ...]]] = []
+        kept: list[tuple[int, str, Fact, tuple[Fact, ...]]] = []
         skipped: list[str] = []
         for number, (index, fact) in enumerate(self.a.activities()):
             name = str(fact.value.get("name") or f"Activity {number + 1}")
             linked = self.a.linked(index)
             if any(f.kind in _SUBSTANCE for f in linked):
-                kept.append((name, fact, linked))
+                kept.append((index, name, fact, linked))
             else:
                 skipped.append(name)
         if not kept:
             self.silent(("activities",), "w.activities")
         elif skipped:
             self.todo(("activities",), "skipped", names=", ".join(f"'{x}'" for x in skipped))
-        for number, (name, fact, linked) in enumerate(kept):
-            yield self.activity(number, name, fact, linked, taken)
+        for number, (index, name, fact, linked) in enumerate(kept):
+            activity = self.activity(number, name, fact, linked, taken)
+            self.activity_ids[index] = activity["id"]
+            yield activity
 
     def activity(self, number: int, name: str, act: Fact, linked: tuple[Fact, ...],
                  taken: set[str]) -> CommentedMap:  # fmt: skip
@@ -318,7 +324,10 @@ class _Builder:
         out = CommentedMap()
         out["id"] = s.unique_slug(name, taken, fallback="activity")
         out["name"] = self.text(name)
-        self.check((*here, "name"), "c.activity", act)
+        if name.rstrip().endswith("?"):
+            self.todo((*here, "name"), "question_name", act)
+        else:
+            self.check((*here, "name"), "c.activity", act)
         by_kind: dict[FactKind, list[Fact]] = {}
         for f in linked:
             by_kind.setdefault(f.kind, []).append(f)
