@@ -88,6 +88,7 @@ class Collector:
     normalised: str = ""
     version_found: bool = False
     section_roles: dict[int, str] = field(default_factory=dict)
+    paragraphs: dict[int, str] = field(default_factory=dict)  # paragraph number -> text
 
     def __post_init__(self) -> None:
         self.normalised = normalise(self.structure.text)

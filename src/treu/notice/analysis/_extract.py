@@ -48,6 +48,9 @@ def extract(doc: TextDocument) -> Analysis:
         for i, s in enumerate(st.sections)
     ]
     c.section_roles = section_roles(wheres, parents)
+    for w in wheres:
+        before = c.paragraphs.get(w.sentence.paragraph)
+        c.paragraphs[w.sentence.paragraph] = f"{before} {w.text}" if before else w.text
     parties = Parties()
     for w in wheres:
         parties.read(c, w)

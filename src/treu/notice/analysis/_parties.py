@@ -24,7 +24,7 @@ _IC = re.IGNORECASE
 _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("joint_controller", re.compile(r"gemeinsam(?:e)? verantwortlich|joint(?:ly)?[\s-]controller|joint(?:ly)? responsib|art\.?\s*26", _IC)),
     ("controller", re.compile(r"eigenständig(?:e[rn]?)? verantwortlich|eigene[rn]? verantwortlich|in eigener verantwortung|als verantwortliche|independent controller|(?:separate|own|independent) (?:data )?controller|as (?:a )?controller", _IC)),
-    ("processor", re.compile(r"auftragsverarbeit|im auftrag|weisungsgebunden|(?<!sub-)\bprocessors?\b|on our behalf|data processing agreement|\bdpa\b|art\.?\s*28", _IC)),
+    ("processor", re.compile(r"auftragsverarbeit|im auftrag|in unserem auftrag|nach unserer weisung|weisungsgebunden|on our instructions|(?<!sub-)\bprocessors?\b|on our behalf|data processing agreement|\bdpa\b|art\.?\s*28", _IC)),
     ("authority", re.compile(r"behörde|gericht|finanzamt|polizei|staatsanwalt|authorit|court|police|tax office", _IC)),
 )  # fmt: skip
 _NOT_RECIPIENT = re.compile(
@@ -97,6 +97,7 @@ def recipients(c: Collector, w: Where, controller: str | None) -> None:
         role = (
             _role(window[:160])
             or (_role(w.text) if len(orgs) == 1 else None)
+            or _paragraph_role(c, w)
             or _role(w.title)
             or c.section_roles.get(w.sentence.section)
         )
@@ -156,6 +157,15 @@ def _home_country(form: str | None, address: str | None) -> str | None:
     if address and re.search(r"(?<![\w-])\d{5}\s+[A-ZÄÖÜ][a-zäöüß]", address):
         return "DE"
     return None
+
+
+def _paragraph_role(c: Collector, w: Where) -> str | None:
+    """'Anbieter ist die X GmbH. Sie ist unser Auftragsverarbeiter.': the role is stated in
+    the next sentence; it counts when the paragraph names no other company."""
+    text = c.paragraphs.get(w.sentence.paragraph, "")
+    if not text or w.sentence.item or len(list(organisations(text))) != 1:
+        return None
+    return _role(text)
 
 
 def _same(a: str, b: str) -> bool:
@@ -241,7 +251,7 @@ class Parties:
             into["email"] = email.group(0)
         phone = r.PHONE.search(w.text)
         if phone and "phone" not in into and who == "controller":
-            into["phone"] = re.sub(r"^\D+", "", phone.group(0)).strip()
+            into["phone"] = re.sub(r"^[^\d+]+", "", phone.group(0)).strip()
         if w.label is None or not _NAME_LABEL.fullmatch(w.label):
             for org in organisations(w.text):
                 key = "name" if who == "controller" else "organisation"
@@ -259,7 +269,9 @@ class Parties:
     def _contacts(self, c: Collector, w: Where) -> None:
         for pattern, key in ((r.EMAIL, "email"), (r.PHONE, "phone")):
             for m in pattern.finditer(w.text):
-                value = m.group(0) if key == "email" else re.sub(r"^\D+", "", m.group(0)).strip()
+                value = (
+                    m.group(0) if key == "email" else re.sub(r"^[^\d+]+", "", m.group(0)).strip()
+                )
                 if value not in self.contacts:
                     self.contacts.add(value)
                     c.add(K.CONTACT, {key: value}, w, 0.85, None)
@@ -313,6 +325,7 @@ def _flexible(name: str) -> str:
     """Official titles vary: Beauftragte/Beauftragter, 'für (den) Datenschutz und (die) ...'."""
     out = re.escape(name).replace("\\ ", " ")
     out = re.sub(r"eauftragte[rn]?", "eauftragte[rn]?", out)
+    out = re.sub(r"ische[rnms]?\b", "ische[rnms]?", out)
     out = re.sub(r" (für|und|for|and) (?:den|die|das|the) ", r" \1 ", out)
     return re.sub(r" (für|und|for|and) ", r" \1 (?:den |die |das |the )?", out)
 

@@ -31,6 +31,7 @@ def _ends_with_abbreviation(text: str) -> bool:
     last = text.rstrip().rsplit(" ", 1)[-1].lstrip("([{\"'„").rstrip(".").lower()
     return (
         last in _ABBREVIATIONS
+        or last.endswith("str")  # 'Industriestr. 25'
         or (last.isdigit() and len(last) <= 2)
         or (len(last) == 1 and last.isalpha())
     )
