@@ -9,6 +9,14 @@ from __future__ import annotations
 __all__ = ["NOTES", "QUOTE", "note"]
 
 NOTES: dict[str, dict[str, str]] = {
+    "header": {
+        "de": "Entwurf einer policy.yaml, von 'treu import' aus {source} gelesen.\n"
+        "{todos} TODO(s): jedes zitiert den Satz, aus dem ein Wert stammt, oder sagt, dass die\n"
+        "Erklärung schweigt. Prüfen und ergänzen Sie sie, dann: treu validate DATEI",
+        "en": "Draft policy.yaml read by 'treu import' from {source}.\n"
+        "{todos} TODO(s): each quotes the sentence a value was read from, or says the notice\n"
+        "is silent. Check and fill them, then run: treu validate FILE",
+    },
     "silent": {
         "de": "Die Erklärung sagt nichts über {what}.",
         "en": "The notice does not say {what}.",

@@ -98,12 +98,9 @@ class Draft:
             container.yaml_add_eol_comment(marker, key)
         buffer = io.StringIO()
         yaml.dump(self.tree, buffer)
-        head = [
-            f"# Draft policy read by 'treu import' from {self.source or 'a privacy notice'}.",
-            f"# {len(self.todos)} TODO(s): each quotes the sentence a value was read from, or says",
-            "# the notice is silent. Check and fill them, then run 'treu validate' on this file.",
-        ]
-        return "\n".join(head) + "\n" + s.move_todo_comments(buffer.getvalue(), notes)
+        head = n.note("header", self.language, source=self.source or "-", todos=len(self.todos))
+        lines = [f"# {line}" for line in head.split("\n")]
+        return "\n".join(lines) + "\n" + s.move_todo_comments(buffer.getvalue(), notes)
 
 
 def _locate(tree: CommentedMap, path: Path) -> tuple[Any, str | int]:
