@@ -352,13 +352,15 @@ def anonymize_stream(
     that many worker processes, output in input order."""
     config = config or MaskerConfig()
     summary = Summary()
-    stream = pieces(source, chunk=chunk, max_line=max_line)
     if jobs > 1:
-        from treu.anonymize._parallel import run_parallel
+        from treu.anonymize._parallel import regular_file, run_parallel
 
-        results: Iterator[tuple[bytes, Summary]] = run_parallel(config, stream, jobs)
+        fd = regular_file(source)  # before reading: it checks the position
+        stream = pieces(source, chunk=chunk, max_line=max_line)
+        results: Iterator[tuple[bytes, Summary]] = run_parallel(config, stream, jobs, fd)
     else:
         masker = LogMasker(config)
+        stream = pieces(source, chunk=chunk, max_line=max_line)
         results = (process(masker, piece) for piece in stream)
     for data, counts in results:
         target.write(data)
