@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from treu.datamap import DataMap
     from treu.datamap.erase import ErasureReport
     from treu.datamap.plan import Plan
+    from treu.policy.loader import LoadedPolicy
 
 __all__ = ["datamap_app", "dsr_app"]
 
@@ -146,16 +147,21 @@ def dsr_access(
 ) -> None:
     """Art. 15 copy (or Art. 20 export) of everything that belongs to the person, as a ZIP."""
     from treu.datamap import export_access, export_portability
-    from treu.policy.loader import load_policy
 
     engine, loaded, found = _plan_for(db, datamap, identity, value)
     now = SystemClock().now()
     if portability:
         data = export_portability(engine, loaded, found, lang=lang.value, now=now)
     else:
-        policy_loaded = load_policy(policy) if policy is not None else None
+        policy_loaded = _loaded_policy(policy) if policy is not None else None
         data = export_access(engine, loaded, found, policy=policy_loaded, lang=lang.value, now=now)
     _write(data, output, "export", inputs=(datamap,))
+
+
+def _loaded_policy(path: Path) -> LoadedPolicy:
+    from treu.policy.loader import load_policy  # ruamel, for file:line errors: only when asked
+
+    return load_policy(path)
 
 
 AppDbOpt = Annotated[

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, Template, select_autoescape
 from markupsafe import Markup
@@ -32,8 +33,10 @@ from treu.datamap._export_policy import (
 from treu.datamap.model import Identity
 from treu.notice.document import Facts, Para, Section, Table, linkify
 from treu.notice.phrases import data_category_label, date_text
-from treu.policy.loader import LoadedPolicy
 from treu.policy.model import Policy
+
+if TYPE_CHECKING:  # the loader brings ruamel; an export only reads a loaded policy
+    from treu.policy.loader import LoadedPolicy
 from treu.policy.reference import retention_presets
 
 __all__ = ["ContextFacts", "SummaryFacts", "TableFacts", "render_summary"]

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from treu.errors import Conflict, StoreUnavailable
+
+if TYPE_CHECKING:  # the ORM loads with the first session: ``treu dsr`` reads through Core
+    from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["make_engine", "make_sessionmaker", "normalise_url", "session_scope"]
 
@@ -58,6 +60,8 @@ def make_engine(url: str, **options: Any) -> Engine:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(engine, expire_on_commit=False)
 
 
