@@ -56,12 +56,12 @@ START_EVENTS: tuple[tuple[str, str], ...] = (
     ("unlinking", r"aufhebung der verknüpfung|verknüpfung aufgehoben|trennung der verbindung|unlinking|link was removed|disconnect\w*"),
     ("contract_end", r"(?:ende|beendigung|ablauf|auslaufen) (?:des|der|ihres|ihrer|unseres|unserer|eines|einer) (?:vertrag|vertragsverhältniss|geschäftsbeziehung|mitgliedschaft|nutzungsverhältniss|kundenbeziehung|vertragsbeziehung|abonnement|arbeitsverhältniss|beschäftigungsverhältniss)\w*|vertragsende|vertrag(?:sverhältnis)? endete|mitgliedschaft endete|end of (?:the |your |our )?(?:contract|business relationship|membership|customer relationship|subscription|employment)|contract ended|termination of (?:the|your) (?:contract|membership|subscription)"),
     ("cancellation", r"kündigung|gekündigt|austritt|cancell?ation|cancel+ed|cancel+ing|termination"),
-    ("request_closed", r"abschluss (?:der|ihrer|des) (?:anfrage|bearbeitung|kommunikation|korrespondenz)|anfrage abgeschlossen|erledigung|closing of (?:the|your) (?:request|enquiry|inquiry)|(?:request|enquiry|inquiry) (?:is|was|has been) (?:closed|answered|resolved|completed)|closure of the (?:request|enquiry)"),
+    ("request_closed", r"ticket (?:is|was|has been) (?:closed|resolved)|clos(?:ing|ure) of the ticket|schließung des tickets|ticket geschlossen|abschluss (?:der|ihrer|des) (?:anfrage|bearbeitung|kommunikation|korrespondenz)|anfrage abgeschlossen|erledigung|closing of (?:the|your) (?:request|enquiry|inquiry)|(?:request|enquiry|inquiry) (?:is|was|has been) (?:closed|answered|resolved|completed)|closure of the (?:request|enquiry)"),
     ("process_end", r"(?:dem|des) termins?\b|the appointment|abschluss (?:des|der) (?:vorgangs|behandlung|kurses|verfahrens|bewerbungsverfahrens|veranstaltung|auftrags|projekts|prüfung)|(?:ende|beendigung) (?:des|der) (?:behandlung|kurses|verfahrens|veranstaltung|auftrags|projekts)|vorgang abgeschlossen|behandlung (?:abgeschlossen|endete)|completion of (?:the )?(?:process|treatment|course|procedure|project|order)|end of (?:the )?(?:treatment|course|procedure|event|project)|process (?:was|is) completed"),
     ("rejection", r"absage|ablehnung|abgelehnt|rejection|rejected"),
     ("purpose_end", r"wegfall des zwecks|zweckerreichung|(?:erreichung|erfüllung) des zwecks|zweck entfiel|end of (?:the )?purpose|purpose (?:ended|is achieved|has been achieved|has been fulfilled)"),
     ("session_end", r"ende der (?:browser)?sitzung|sitzung endete|schließen des browsers|end of (?:the|your) (?:browser )?session|session ended|clos(?:e|ing) (?:the|your) browser"),
-    ("last_activity", r"letzten (?:aktivität|nutzung|anmeldung|interaktion|kontakt\w*|bestellung|login|nachricht|e-mail|korrespondenz)|zuletzt aktiv|last (?:activity|active|use|login|log-in|sign-in|contact|interaction|order)"),
+    ("last_activity", r"letzten (?:aktivität|nutzung|anmeldung|interaktion|kontakt\w*|bestellung|login|nachricht|e-mail|korrespondenz|antwort)|zuletzt aktiv|last (?:activity|active|use|login|log-in|sign-in|contact|interaction|order|reply|message|e-mail)"),
     ("creation", r"rechnungsstellung|ausstellung|erstellung|entstehung|anlage|erstellt|entstanden|creation|created"),
     ("collection", r"erhebung|erfassung|protokollierung|aufzeichnung|eingang|zugang|erhalt|erhoben|besuch|collection|collected|logging|logged|recording|receipt|visit"),
 )  # fmt: skip
@@ -78,7 +78,9 @@ _LINK = re.compile(
 )
 _SESSION = re.compile(
     r"(?:bis zum |until the )?(?:ende der (?:browser)?sitzung|end of (?:the |your )?(?:browser )?"
-    r"session)|\bsession(?:-cookie)?\b(?!\s*(?:id|storage))|\bsitzung(?:scookie)?\b",
+    r"session)|\bsession(?:-cookie)?\b(?!\s*(?:id|storage))|\bsitzung(?:scookie)?\b"
+    r"|clos(?:e|es|ing) (?:the |your )?browser|schließen (?:des|ihres) browsers"
+    r"|browser (?:geschlossen|schließen)",
     re.IGNORECASE,
 )
 
@@ -130,14 +132,15 @@ def _start_after(text: str, pos: int) -> tuple[str | None, str | None, bool, int
     words = re.split(r"[.;:()\n|]|,(?!\s*(?:in dem|in which|in welchem))|\s-\s", rest)[0].strip()
     if not words:
         return None, None, False, None
+    full = words
     if re.search(r"\b[A-ZÄÖÜ]", words):  # German: drop the verb after the noun phrase
         words = re.sub(r"(?:\s+[a-zäöüß]+)+$", "", words)
     end = pos + link.end() + len(words)
-    year_end = _YEAR_END.search(words)
-    event_words = words
+    year_end = _YEAR_END.search(full)
+    event_words = full
     if year_end:
-        clause = words[year_end.end() :]
-        if not re.search(r"\w{3}", clause):
+        clause = full[year_end.end() :]
+        if not re.search(r"\w{3}", re.sub(r"^\s*(?:auf|an|ab)\b", "", clause)):
             return "creation", words, True, end  # 'ab Ende des Kalenderjahres': of creation
         event_words = clause
     for key, pattern in _STARTS:
