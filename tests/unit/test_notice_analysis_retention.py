@@ -1,4 +1,4 @@
-"""Storage periods with their start event, criteria, and cookie lifetimes (LEGAL.md N7, B4)."""
+"""Storage periods with their start event, criteria, and cookie lifetimes (LEGAL.md N7, B2, B6)."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def test_retention_table_rows_link_to_the_activity_they_name_N7() -> None:
     assert by_row["Server-Logs"].value["start"] == "collection"
 
 
-def test_cookie_table_names_providers_lifetimes_and_consent_B4() -> None:
+def test_cookie_table_names_providers_lifetimes_and_consent_B2_B6() -> None:
     a = analyze(
         "<html lang='de'><body><h1>Datenschutz</h1><h2>Cookies</h2>"
         "<table><tr><th>Name</th><th>Anbieter</th><th>Zweck</th><th>Speicherdauer</th>"
@@ -120,7 +120,7 @@ def test_cookie_table_names_providers_lifetimes_and_consent_B4() -> None:
     assert set(cookies) == {"sp_consent", "_ga", "sid"}
 
 
-def test_cookies_named_in_prose_and_lists_B4() -> None:
+def test_cookies_named_in_prose_and_lists_B6() -> None:
     a = analyze(
         "# Privacy\n\n## Do you use cookies?\n\nOnly two, both strictly necessary:\n\n"
         "- `tb_session` keeps you signed in; it is deleted when you close your browser.\n"
