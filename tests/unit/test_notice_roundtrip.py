@@ -31,32 +31,33 @@ from treu.policy.loader import load_policy
 ROOT = Path(__file__).parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "notices"
 
-# (precision, recall) floors; measured 2026-11-26: see the note in the issue.
+# (precision, recall) floors, a little below what was measured on 2026-11-26 (html round
+# trip: total 0.99 / 0.97; corpus: total 0.90 / 0.89, retention 0.52 / 0.53).
 ROUNDTRIP_FLOORS = {
-    "controller": (0.95, 0.95),
-    "dpo": (0.95, 0.95),
-    "authority": (0.95, 0.95),
-    "legal_bases": (0.95, 0.93),
-    "purposes": (0.93, 0.93),
-    "categories": (0.92, 0.88),
-    "recipients": (0.95, 0.95),
-    "transfers": (0.93, 0.93),
-    "retention": (0.92, 0.92),
-    "rights": (0.95, 0.95),
-    "cookies": (0.92, 0.92),
-    "TOTAL": (0.95, 0.93),
+    "controller": (0.97, 0.97),
+    "dpo": (0.97, 0.97),
+    "authority": (0.97, 0.97),
+    "legal_bases": (0.97, 0.95),
+    "purposes": (0.96, 0.96),
+    "categories": (0.94, 0.90),
+    "recipients": (0.97, 0.97),
+    "transfers": (0.96, 0.96),
+    "retention": (0.95, 0.94),
+    "rights": (0.97, 0.97),
+    "cookies": (0.95, 0.95),
+    "TOTAL": (0.97, 0.95),
 }
 CORPUS_FLOORS = {
-    "controller": (0.90, 0.90),
-    "dpo": (0.85, 0.85),
-    "authority": (0.90, 0.75),
+    "controller": (0.95, 0.95),
+    "dpo": (0.90, 0.85),
+    "authority": (0.95, 0.75),
     "legal_bases": (0.88, 0.85),
-    "recipients": (0.90, 0.90),
-    "transfers": (0.85, 0.85),
+    "recipients": (0.95, 0.95),
+    "transfers": (0.90, 0.90),
     "retention": (0.45, 0.45),
     "rights": (0.95, 0.95),
-    "cookies": (0.80, 0.80),
-    "TOTAL": (0.85, 0.84),
+    "cookies": (0.90, 0.90),
+    "TOTAL": (0.86, 0.85),
 }
 
 
