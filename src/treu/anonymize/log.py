@@ -27,9 +27,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
 from typing import BinaryIO, Literal
 
 from treu.anonymize.ip import IPV4_BITS, IPV6_BITS, canonical, mask_address
@@ -111,35 +111,25 @@ class LogMasker:
 
     def _v4_text(self, value: int) -> bytes:
         value &= self._v4_keep
-        return b"%d.%d.%d.%d" % (value >> 24, value >> 16 & 255, value >> 8 & 255, value & 255)
+        return inet_ntop(AF_INET, value.to_bytes(4, "big")).encode()
 
     def _exact(self, span: bytes) -> bytes | None:
         """The masked form when ``span`` is a bare IPv4 or IPv6 address, else None (the
-        general path decides).  Strict as the standard library: no leading zeros."""
-        if b":" not in span:
-            parts = span.split(b".")
-            if len(parts) != 4:
-                return None
-            value = 0
-            for part in parts:
-                if not (part.isdigit() and len(part) <= 3) or (part[0] == 48 and len(part) > 1):
-                    return None
-                octet = int(part)
-                if octet > 255:
-                    return None
-                value = value << 8 | octet
-            return self._v4_text(value)
+        general path decides).  ``inet_pton`` is as strict as the standard library (four
+        decimal octets, no leading zeros) and several times faster."""
         try:
-            packed = socket.inet_pton(socket.AF_INET6, span.decode("ascii"))
+            text = span.decode("ascii")
+            if ":" not in text:
+                return self._v4_text(int.from_bytes(inet_pton(AF_INET, text), "big"))
+            value = int.from_bytes(inet_pton(AF_INET6, text), "big")
         except (OSError, UnicodeDecodeError, ValueError):
             return None
-        value = int.from_bytes(packed, "big")
         if value >> 32 == 0xFFFF:  # IPv4-mapped: masked as IPv4
             return b"::ffff:" + self._v4_text(value & 0xFFFFFFFF)
         value &= self._v6_keep
         if value >> 48 == 0:  # inet_ntop would write these with a dotted tail
             return str(ipaddress.IPv6Address(value)).encode()
-        return socket.inet_ntop(socket.AF_INET6, value.to_bytes(16, "big")).encode()
+        return inet_ntop(AF_INET6, value.to_bytes(16, "big")).encode()
 
     # -- one span ----------------------------------------------------------------------
 
