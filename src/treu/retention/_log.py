@@ -202,7 +202,7 @@ def next_window(
                     {"run_id": run_id, "rule_no": rule_no, "batch_no": b.batch_no,
                      "table_name": b.table, "strategy": b.action,
                      "hold": b.hold[:64] if b.hold else None, "key_columns": list(b.key_columns),
-                     "row_keys": [list(k) for k in b.keys], "changes": b.changes,
+                     "row_keys": b.keys, "changes": b.changes,
                      "hashes": None, "row_count": b.row_count}
                     for b in stored
                 ])  # fmt: skip

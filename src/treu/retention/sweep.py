@@ -57,7 +57,7 @@ from sqlalchemy.sql.expression import ColumnElement, TableClause
 
 from treu.clock import Clock
 from treu.datamap._erase_batches import MASK, Batch, batches, column_kind, text_length
-from treu.datamap._erase_sql import apply, hash_values
+from treu.datamap._erase_sql import hash_values
 from treu.datamap._fetch import BATCH, Fetcher
 from treu.datamap._graph import (
     Edge,
@@ -76,6 +76,7 @@ from treu.errors import ErasureBlocked, RetentionError
 from treu.policy.model import Lang, Policy
 from treu.requests.kinds import OPEN_STATES
 from treu.retention import _log as log
+from treu.retention._bulk import BulkFetcher, apply_batch
 from treu.retention._dates import Cutoff
 from treu.retention._text import render
 from treu.retention.rules import Rule, rules, rules_digest
@@ -392,7 +393,7 @@ class _Sweep:
         """The next window of due rows after ``cursor``: its batches, its last key and
         how many rows of the rule's table it holds; None when no due row is left."""
         with self.app.connect() as conn:
-            fetch = Fetcher(conn, self.datamap.database.schema_name)
+            fetch = BulkFetcher(conn, self.datamap)
             if rule.event is None:
                 rows, expired, last = self._column_window(conn, rule, cursor)
             else:
@@ -609,7 +610,7 @@ class _Sweep:
                 )
             ]
         with self.app.connect() as conn:
-            fetch = Fetcher(conn, self.datamap.database.schema_name)
+            fetch = BulkFetcher(conn, self.datamap)
             if emails:
                 seeds = self._requesters(conn, emails)
                 for name, found in walk(self.datamap, self.edges, seeds, fetch,
@@ -689,7 +690,7 @@ class _Sweep:
                 batch = replace(batch, hashes=hashes)
             try:
                 with self.app.begin() as conn:
-                    apply(conn, schema, batch)
+                    apply_batch(conn, self.datamap, batch)
             except DBAPIError as exc:
                 raise RetentionError(
                     f"retention run {run_id} stopped at table {batch.table}: the database "
