@@ -233,7 +233,7 @@ def _erasure_store() -> tuple[Engine, bytes]:
     """treu's store (migrated) and the key for hashes, both from the environment."""
     from treu.settings import Settings
     from treu.store import make_engine
-    from treu.store.migrate import upgrade
+    from treu.store.ready import ensure_migrated
 
     settings = Settings()
     secret = settings.secret_key.get_secret_value()
@@ -242,7 +242,7 @@ def _erasure_store() -> tuple[Engine, bytes]:
             "TREU_SECRET_KEY: set it (≥ 32 characters); it keys the hashes erasure writes"
         )
     store = make_engine(settings.database_url)
-    upgrade(store)
+    ensure_migrated(store)
     return store, secret.encode()
 
 
@@ -398,7 +398,7 @@ def dsr_object(
     from treu.policy.loader import load_policy
     from treu.settings import Settings
     from treu.store import make_engine
-    from treu.store.migrate import upgrade
+    from treu.store.ready import ensure_migrated
 
     engine, loaded, found = _plan_for(db, datamap, identity, value)
     out.print(found.render_text(lang.value), markup=False)
@@ -411,7 +411,7 @@ def dsr_object(
             "TREU_SECRET_KEY: set it (≥ 32 characters); it keys the hashes on the suppression list"
         )
     store = make_engine(store_db or settings.database_url)
-    upgrade(store)
+    ensure_migrated(store)
     report = object_to(
         engine,
         store,
