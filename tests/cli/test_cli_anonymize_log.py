@@ -176,3 +176,25 @@ def test_a_64_mib_line_without_newline_streams_in_bounded_memory_A2(tmp_path: Pa
     assert received == len(b"203.0.113.77 ") + 64 * len(block) + len(b"\n198.51.100.9 after\n") - 2
     assert tail.endswith(b"\n198.51.96.0 after\n")
     assert int(report.read_text().split()[-1]) < 64 * 1024
+
+
+def test_the_log_pipe_loads_no_database_or_policy_stack_A2() -> None:
+    """A web server starts the pipe: it must not pay for SQLAlchemy, fideslang, YAML,
+    Jinja or cryptography.  (pydantic comes with Typer 0.29, which coerces every
+    parameter through it; that is the CLI framework's, not this command's.)"""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "treu", "anonymize", "log"],
+        input=b"203.0.113.77 x\n",
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout == b"203.0.112.0 x\n"
+    loaded = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in done.stderr.decode().splitlines()
+        if line.startswith("import time:")
+    }
+    assert "treu" in loaded and "ipaddress" in loaded
+    heavy = {"sqlalchemy", "fideslang", "yaml", "ruamel", "jinja2", "cryptography", "fastapi"}
+    assert loaded & heavy == set()
