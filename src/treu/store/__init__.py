@@ -6,8 +6,9 @@ should not build every ORM model at process start.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from treu._lazy import lazy_names
 
 if TYPE_CHECKING:
     from treu.store.db import make_engine, make_sessionmaker, normalise_url, session_scope
@@ -43,17 +44,11 @@ __all__ = [
     "session_scope",
 ]
 
-_DB = ("make_engine", "make_sessionmaker", "normalise_url", "session_scope")
+_HOME = {
+    name: "db"
+    if name in ("make_engine", "make_sessionmaker", "normalise_url", "session_scope")
+    else "models"
+    for name in __all__
+}
 
-
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    home = "db" if name in _DB else "models"
-    value = getattr(import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _HOME, __all__)
