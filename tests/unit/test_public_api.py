@@ -16,7 +16,7 @@ PACKAGES = {
         "AnonymizeError", "AuthError", "CiphertextInvalid", "Conflict", "ConsentError", "DataMapError", "DependencyMissing", "ErasureBlocked", "ErasureFailed", "ExtensionRefused",
         "InputError",
         "InvalidTransition", "InvalidUser", "KeyringError", "MailError", "NotFound", "NoticeError", "PolicyError", "Problem", "RateLimited",
-        "RequestError", "StoreError", "StoreUnavailable", "SubjectShredded", "TreuError", "VerificationFailed",
+        "RequestError", "RetentionError", "StoreError", "StoreUnavailable", "SubjectShredded", "TreuError", "VerificationFailed",
     ],
     "treu.findings": ["Finding", "Severity", "has_errors"],
     "treu.datamap": [
