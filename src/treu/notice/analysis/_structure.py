@@ -74,6 +74,9 @@ _FUNCTION_WORD = re.compile(
     r"|eine|einer|bei|nach|über|aus|als|wie|sowie|bzw|and|or|the|of|to|we|our|with|for|in|on"
     r"|a|an|by|from|at|as|your)$"
 )
+_COMPANY = re.compile(
+    r"\b(?:GmbH|AG|UG|KG|e\. ?V\.|Inc\.?|Ltd\.?|LLC|B\.V\.|S\.A\.|SE)(?:\s*\(.*\))?$"
+)
 _BROKEN_WORD = re.compile(r"(?<=[^\W\d_])- (?=([^\W\d_]+))")
 _NOT_JOINED = frozenset("und oder and or bzw sowie to bis".split())
 
@@ -108,8 +111,10 @@ def _repair(doc: TextDocument) -> list[tuple[str, int, str]]:
                 or bool(_FUNCTION_WORD.search(heading.lower()))
                 or ". " in heading
                 or heading.endswith("-")
+                or _COMPANY.search(heading) is not None
                 or ". " in heading
                 or heading.endswith("-")
+                or _COMPANY.search(heading) is not None
             )
         )
         if demote:
@@ -121,6 +126,8 @@ def _repair(doc: TextDocument) -> list[tuple[str, int, str]]:
             continue
         run_on = False
         out.append((heading, sec.level, body))
+    if flat:  # a demoted line may have ended in a broken word: 'Für die Online-' + 'Buchung'
+        out = [(h, lvl, _BROKEN_WORD.sub(_join, b)) for h, lvl, b in out]
     return out
 
 

@@ -46,8 +46,8 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     ("security", r"sicherheit|security|technische und organisatorische"),
     (
         "changes",
-        r"^(?:\d[\d.]*\s*)?(?:änderung|aktualisierung|stand\b|changes|updates?\b|version(?:\b|sgeschichte)"
-        r"|aktualität)|changes to (?:this|our)",
+        r"^(?:\d[\d.]*\s*)?(?:änderung|aktualisierung|stand\b|changes\b|updates?$|version(?:$|sgeschichte)"
+        r"|aktualität)|(?:changes|updates?) (?:to|of) (?:this|our|the)",
     ),
     ("overview", r"auf einen blick|überblick|at a glance|overview|summary|zusammenfassung"),
     ("commitments", r"versprechen|zusagen|commitments|promises|unsere grundsätze|our principles"),
