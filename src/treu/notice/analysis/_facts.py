@@ -375,6 +375,7 @@ _RIGHTS = {
 
 def rights(c: Collector, w: Where) -> None:
     in_context = w.topic in _RIGHT_TOPICS or bool(r.RIGHTS_HEADING.search(w.title))
+    _withdrawal(c, w, in_context)
     if not in_context and not re.search(r"\brecht\w* auf\b|\bright (?:to|of)\b", w.text, _IC):
         return
     if r.NEGATION.search(w.text) and not in_context:
@@ -389,11 +390,6 @@ def rights(c: Collector, w: Where) -> None:
                 0.9 if in_context else 0.6,
                 None,
             )
-    if r.WITHDRAW.search(w.text) and r.CONSENT.search(w.text):
-        c.add(K.RIGHT, {"right": "withdrawal", "article": "7(3)"}, w, 0.85, None)
-        c.add(K.WITHDRAWAL, {"how": _how(w.text)}, w, 0.85, _withdrawal_link(w))
-    elif w.topic == "withdrawal" and (w.label or r.WITHDRAW.search(w.text) or w.sentence.item):
-        c.add(K.WITHDRAWAL, {"how": _how(w.body)}, w, 0.7, _withdrawal_link(w))
     if r.COMPLAINT.search(w.text) and (r.AUTHORITY.search(w.text) or "77" in cited):
         c.add(K.RIGHT, {"right": "complaint", "article": "77"}, w, 0.9, None)
         c.add(K.COMPLAINT, {"authority": None}, w, 0.9, None)
@@ -408,8 +404,17 @@ def rights(c: Collector, w: Where) -> None:
         c.add(K.OBJECTION, {"direct_marketing": direct, "separate": separate}, w, 0.8, None)
 
 
-def _withdrawal_link(w: Where) -> int | None:
-    return w.activity  # list items 'Newsletter: ...' are linked by the caller's label pass
+def _withdrawal(c: Collector, w: Where, in_context: bool) -> None:
+    """How consent is withdrawn, wherever the notice says it: in the rights section (for
+    all activities) or in an activity's own text (for that one). List items
+    'Newsletter: über den Abmeldelink' link to the activity they name."""
+    consent = r.CONSENT.search(w.text)
+    if r.WITHDRAW.search(w.text) and (consent or w.topic == "withdrawal"):
+        if in_context or r.ANY_TIME.search(w.text):
+            c.add(K.RIGHT, {"right": "withdrawal", "article": "7(3)"}, w, 0.85, None)
+        c.add(K.WITHDRAWAL, {"how": _how(w.text)}, w, 0.85)
+    elif w.topic == "withdrawal" and (w.label or w.sentence.item):
+        c.add(K.WITHDRAWAL, {"how": _how(w.body)}, w, 0.7)
 
 
 def _how(text: str) -> str | None:
