@@ -7,6 +7,7 @@ import ipaddress
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -81,6 +82,23 @@ def test_two_worker_processes_keep_the_order_A2() -> None:
     # The corpus ends without a newline: each copy's last line runs into the next one.
     lines = data.count(b"\n") + 1
     assert parallel_counts == counts == Summary(lines=lines, without_address=800)
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_workers_reading_the_file_themselves_keep_the_order_A2(tmp_path: Path, jobs: int) -> None:
+    """From a regular file the workers pread their blocks; an overlong line in the
+    middle (head and raw pieces) and a last line without newline included."""
+    data = b"".join(line for line, _ in CORPUS[:-1]) * 100
+    data += b"203.0.113.77 " + b"z " * 3000 + b"\n" + data + CORPUS[-1][0]
+    source = tmp_path / "access.log"
+    source.write_bytes(data)
+    serial, counts = _run(data, chunk=512, max_line=2048)
+    target = io.BytesIO()
+    with source.open("rb") as handle:
+        summary = anonymize_stream(handle, target, jobs=jobs, chunk=512, max_line=2048)
+    assert target.getvalue() == serial
+    assert summary == counts
+    assert summary.long_lines == 1
 
 
 def test_other_columns_and_delimiters_A2() -> None:
