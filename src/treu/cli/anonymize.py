@@ -159,7 +159,7 @@ def anonymize_log(
         typer.Option("--output", "-o", help="Append to this file instead of writing to stdout."),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Worker processes (order is kept).")
+        int, typer.Option("--jobs", "-j", min=1, help="Processes that mask (order is kept).")
     ] = 1,
 ) -> None:
     """Mask the IP addresses in log lines: read INPUT files or stdin, write stdout or -o."""
