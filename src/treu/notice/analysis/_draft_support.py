@@ -23,7 +23,6 @@ __all__ = [
     "find_address",
     "move_todo_comments",
     "phone_as_written",
-    "provision_requirement",
     "slug",
     "split_address",
     "unique_slug",
@@ -141,39 +140,18 @@ def phone_as_written(phone: str, context: str) -> str:
     return phone.strip().rstrip(".,;")
 
 
-_PROVISION = (
-    ("statutory", r"gesetzlich (?:vorgeschrieben|verpflichtet)|required by law|statutory"
-     r"|legally (?:required|obliged)"),
-    ("contract_prerequisite", r"für den vertragsschluss|vertragsschluss erforderlich|"
-     r"(?:kein|keinen) (?:vertrag|konto|kundenkonto)|nicht (?:behandeln|liefern|annehmen)|"
-     r"conclude (?:a|the) contract|(?:cannot|can't) (?:open|create|set up) (?:an|your) account|"
-     r"required to (?:enter|conclude)"),
-    ("contractual", r"vertraglich (?:vorgeschrieben|verpflichtet)|contractual"),
-    ("technical", r"technisch (?:nötig|notwendig|erforderlich|bedingt)|technically (?:necessary"
-     r"|required)"),
-    ("voluntary", r"freiwillig|voluntar|not obliged|nicht verpflichtet|optional"),
-)  # fmt: skip
-_PROVISION_RX = [(k, re.compile(p, re.IGNORECASE)) for k, p in _PROVISION]
-PROVISION_SENTENCE = re.compile(
-    r"bereitstell|pflichtangabe|pflichtfeld|erforderlich, um|ohne (?:diese|die|ihre) (?:angaben|"
-    r"daten)|obliged to provide|required to provide|have to (?:give|provide)|without (?:this|"
-    r"these|the|an?) (?:data|details|information|e-mail)|mandatory|freiwillig|voluntary",
-    re.IGNORECASE,
-)
-
-
 PROVISION_SECTION = re.compile(
-    r"bereitstellung|pflicht zur|müssen sie|do (?:i|you) have to|obliged|provision of (?:personal )?data",
+    r"bereitstellung|pflicht zur|müssen sie|do (?:i|you) have to|obliged|provision of "
+    r"(?:personal )?data|have to provide",
     re.IGNORECASE,
 )
-
-
-def provision_requirement(sentence: str) -> str | None:
-    """The Provision.requirement a sentence states, or None."""
-    for key, rx in _PROVISION_RX:
-        if rx.search(sentence):
-            return key
-    return None
+PROVISION_SENTENCE = re.compile(
+    r"bereitstell|pflichtangabe|pflichtfeld|erforderlich, um|die angabe ist|ohne (?:\w+ ){0,3}"
+    r"(?:angaben|daten)|obligation to provide|obliged to provide|required to provide|providing "
+    r"the data|have to (?:give|provide)|without (?:\w+ ){0,3}(?:data|details|information|"
+    r"e-mail)|mandatory|freiwillig|voluntary",
+    re.IGNORECASE,
+)
 
 
 _CONSENT_STORE = re.compile(

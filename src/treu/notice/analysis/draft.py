@@ -24,6 +24,7 @@ from treu.notice.analysis import _draft_notes as n
 from treu.notice.analysis import _draft_support as s
 from treu.notice.analysis.model import Analysis, Evidence, Fact, FactKind
 from treu.notice.textdoc import split_sentences
+from treu.policy.model import EEA_COUNTRIES
 
 __all__ = ["Draft", "Todo", "build_draft"]
 
@@ -46,6 +47,12 @@ _SUBSTANCE = frozenset((FactKind.LEGAL_BASIS, FactKind.RETENTION, FactKind.DATA_
                         FactKind.PURPOSE))  # fmt: skip
 _RIGHTS_SECTION = re.compile(r"recht|right|auskunft|widerspruch|object|beschwer|complain", re.I)
 _WITHDRAW_WORDS = re.compile(r"widerruf|withdraw", re.I)
+_REPRESENTATIVE = re.compile(
+    r"representative in the (?:european )?union|vertreter(?:in)? in der (?:europäischen )?union|"
+    r"(?:vertreter|representative)\w* (?:nach|under|gemäß) art(?:ikel|\.)? ?27",
+    re.I,
+)
+_FICTIONAL = re.compile(r"\s*\((?:fictional|fiktiv)\)", re.I)
 
 
 @dataclass(frozen=True)
@@ -238,7 +245,29 @@ class _Builder:
             self.todo(("controller", "address"), "address_check", fact)
         if not email:
             self.silent(("controller", "email"), "w.controller_email")
+        if address is not None and address["country"] not in EEA_COUNTRIES:
+            self._representative(out, act=fact)
         return out
+
+    def _representative(self, out: CommentedMap, act: Fact) -> None:
+        """Art. 27: a controller outside the EEA names its representative in the Union."""
+        for sentence in _sentences(self.a.text):
+            if not _REPRESENTATIVE.search(sentence):
+                continue
+            quoted = Fact(act.kind, {}, Evidence(sentence, act.evidence.span, None), act.confidence)
+            name = re.search(r":\s*([^,:]+?),", sentence)
+            address = s.find_address(sentence)
+            email = re.search(r"[^@\s:(]+@[^@\s)]+\.[A-Za-z]{2,}", sentence)
+            if name and address and email:
+                out["representative"] = CommentedMap(
+                    {"name": _FICTIONAL.sub("", name.group(1)).strip(),
+                     "address": CommentedMap(address), "email": email.group().rstrip(".")}
+                )  # fmt: skip
+                self.todo(("controller", "representative"), "representative", quoted)
+            else:
+                self.todo(("controller",), "representative_unread", quoted)
+            return
+        self.silent(("controller",), "w.representative")
 
     def _contact(self, key: str, near: Fact | None) -> object:
         for fact in self.a.of(FactKind.CONTACT):
@@ -380,41 +409,9 @@ class _Builder:
         return purposes(self, here, name, act, by_kind)
 
     def provision(self, here: Path, act: Fact, purposes: CommentedSeq) -> CommentedMap:
-        out = CommentedMap()
-        at = (*here, "provision")
-        sentence = self._provision_sentence(act.evidence.section)
-        general = False
-        if sentence is None:
-            sentence = self._general_provision()
-            general = sentence is not None
-        bases = {p.get("legal_basis") for p in purposes}
-        requirement = (s.provision_requirement(sentence) if sentence else None) or (
-            "contract_prerequisite" if "contract" in bases
-            else "statutory" if bases == {"legal_obligation"}
-            else "voluntary"
-        )  # fmt: skip
-        out["requirement"] = requirement
-        out["consequences"] = self.text(sentence) if sentence else None
-        if sentence is None:
-            self.todo((*at, "requirement"), "requirement_guess", act)
-            self.silent((*at, "consequences"), "w.consequences")
-        else:
-            quoted = _as_fact(act, sentence, None if general else act.evidence.section)
-            self.todo((*at, "consequences"), "provision_general" if general else
-                      "provision_check", quoted)  # fmt: skip
-        return out
+        from treu.notice.analysis._draft_provision import provision
 
-    def _provision_sentence(self, title: str | None) -> str | None:
-        for sentence in _sentences(self._section_body(title)):
-            if s.PROVISION_SENTENCE.search(sentence):
-                return sentence
-        return None
-
-    def _general_provision(self) -> str | None:
-        for section in self.a.sections:
-            if s.PROVISION_SECTION.search(section.title):
-                return self._provision_sentence(section.title)
-        return None
+        return provision(self, here, act, purposes)
 
     def _section_body(self, title: str | None) -> str:
         """The section's text without its heading line."""
