@@ -55,6 +55,23 @@ def test_every_todo_quotes_the_notice_and_every_error_has_a_todo_N1_N3_N7(notice
                    for p in todo_paths), f"no TODO for {problem}"  # fmt: skip
 
 
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_treu_notice_drafts_back_to_a_policy_open_only_where_notices_are_silent_S1(
+    lang: str,
+) -> None:
+    """A notice treu rendered says everything but the AV-contract dates (never published)."""
+    from treu.notice.render import render_notice
+    from treu.policy.loader import load_policy
+
+    loaded = load_policy(Path(__file__).parents[2] / "examples" / "ideenwerk" / "policy.yaml")
+    analysis = analyze(str(render_notice(loaded, lang, "html")), format="html")
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(build_draft(analysis).to_yaml())
+    errors = [p for p in caught.value.problems if p.severity == "error"]
+    assert errors
+    assert all(p.item == "S1" and p.path.endswith("contract_date") for p in errors), errors
+
+
 def test_draft_speaks_the_notice_language_N16() -> None:
     de = build_draft(analyze(CORPUS / "de_numbered_legal.md")).to_yaml()
     en = build_draft(analyze(CORPUS / "en_faq.md")).to_yaml()

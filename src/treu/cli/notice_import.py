@@ -96,6 +96,10 @@ def import_notice(
     except PolicyError as exc:
         errors = sum(p.severity == "error" for p in exc.problems)
         state = f"{errors} field(s) the notice leaves open keep it from loading"
+    if report_to_stdout and output is None:
+        err.print(f"{notice}: {len(analysis.facts)} facts; no draft written (give -o FILE)",
+                  markup=False)  # fmt: skip
+        return
     err.print(
         f"{notice}: {len(analysis.facts)} facts, {len(draft.todos)} TODO(s) in the draft; "
         f"{state}" + (f"; fill the TODOs, then run: treu validate {output}" if output else ""),
