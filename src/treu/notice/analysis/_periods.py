@@ -52,28 +52,38 @@ START_EVENTS: tuple[tuple[str, str], ...] = (
     ("deletion_request", r"löschantrag|löschverlangen|löschungsverlangen|löschanfrage|erasure request|deletion request|request for (?:erasure|deletion)"),
     ("account_deletion", r"löschung (?:des|ihres) (?:nutzer|kunden|benutzer)?kontos|kontolöschung|konto gelöscht|deletion of (?:the|your) account|account (?:deletion|was deleted|is deleted)|delet(?:e|ing) your account|clos(?:e|ing|ure of) (?:the |your )?account"),
     ("consent_withdrawal", r"widerruf (?:der|ihrer|deiner) einwilligung|einwilligung widerrufen|withdrawal of (?:your )?consent|withdraw(?:ing|n)? (?:your )?consent|consent (?:was|is) withdrawn"),
-    ("unsubscribe", r"abmeldung|abbestellung|abgemeldet|abbestellt|unsubscrib\w*|opt(?:ing)?-?out"),
+    ("unsubscribe", r"abmeld\w*|abbestellung|abgemeldet|abbestellt|unsubscrib\w*|opt(?:ing)?-?out"),
     ("unlinking", r"aufhebung der verknüpfung|verknüpfung aufgehoben|trennung der verbindung|unlinking|link was removed|disconnect\w*"),
     ("contract_end", r"(?:ende|beendigung|ablauf|auslaufen) (?:des|der|ihres|ihrer|unseres|unserer|eines|einer) (?:vertrag|vertragsverhältniss|geschäftsbeziehung|mitgliedschaft|nutzungsverhältniss|kundenbeziehung|vertragsbeziehung|abonnement|arbeitsverhältniss|beschäftigungsverhältniss)\w*|vertragsende|vertrag(?:sverhältnis)? endete|mitgliedschaft endete|end of (?:the |your |our )?(?:contract|business relationship|membership|customer relationship|subscription|employment)|contract ended|termination of (?:the|your) (?:contract|membership|subscription)"),
     ("cancellation", r"kündigung|gekündigt|austritt|cancell?ation|cancel+ed|cancel+ing|termination"),
-    ("request_closed", r"ticket (?:is|was|has been) (?:closed|resolved)|clos(?:ing|ure) of the ticket|schließung des tickets|ticket geschlossen|abschluss (?:der|ihrer|des) (?:anfrage|bearbeitung|kommunikation|korrespondenz)|anfrage abgeschlossen|erledigung|closing of (?:the|your) (?:request|enquiry|inquiry)|(?:request|enquiry|inquiry) (?:is|was|has been) (?:closed|answered|resolved|completed)|closure of the (?:request|enquiry)"),
+    ("request_closed", r"(?:ticket|case|request|enquiry|inquiry|fall|vorgang|anfrage)s? (?:is|are|was|were|has been|have been|ist|wurde) (?:closed|resolved|geschlossen|abgeschlossen|erledigt)|(?:they|sie) (?:are|were|have been|sind|wurden) (?:closed|geschlossen)|ticket (?:is|was|has been) (?:closed|resolved)|clos(?:ing|ure) of the ticket|schließung des tickets|ticket geschlossen|abschluss (?:der|ihrer|des) (?:anfrage|bearbeitung|kommunikation|korrespondenz)|anfrage abgeschlossen|erledigung|closing of (?:the|your) (?:request|enquiry|inquiry)|(?:request|enquiry|inquiry) (?:is|was|has been) (?:closed|answered|resolved|completed)|closure of the (?:request|enquiry)"),
     ("process_end", r"(?:dem|des) termins?\b|the appointment|abschluss (?:des|der) (?:vorgangs|behandlung|kurses|verfahrens|bewerbungsverfahrens|veranstaltung|auftrags|projekts|prüfung)|(?:ende|beendigung) (?:des|der) (?:behandlung|kurses|verfahrens|veranstaltung|auftrags|projekts)|vorgang abgeschlossen|behandlung (?:abgeschlossen|endete)|completion of (?:the )?(?:process|treatment|course|procedure|project|order)|end of (?:the )?(?:treatment|course|procedure|event|project)|process (?:was|is) completed"),
-    ("rejection", r"absage|ablehnung|abgelehnt|rejection|rejected"),
-    ("purpose_end", r"wegfall des zwecks|zweckerreichung|(?:erreichung|erfüllung) des zwecks|zweck entfiel|end of (?:the )?purpose|purpose (?:ended|is achieved|has been achieved|has been fulfilled)"),
+    ("rejection", r"absage|ablehnung|abgelehnt|rejection|rejected|(?:our|unsere[rn]?) (?:decision|entscheidung)"),
+    ("purpose_end", r"(?:ablauf|ende) (?:der|seiner|ihrer) gültigkeit|gültigkeit abgelaufen|expiry of (?:the|its) validity|(?:voucher|code) expires|wegfall des zwecks|zweckerreichung|(?:erreichung|erfüllung) des zwecks|zweck entfiel|end of (?:the )?purpose|purpose (?:ended|is achieved|has been achieved|has been fulfilled)"),
     ("session_end", r"ende der (?:browser)?sitzung|sitzung endete|schließen des browsers|end of (?:the|your) (?:browser )?session|session ended|clos(?:e|ing) (?:the|your) browser"),
     ("last_activity", r"letzten (?:aktivität|nutzung|anmeldung|interaktion|kontakt\w*|bestellung|login|nachricht|e-mail|korrespondenz|antwort)|zuletzt aktiv|last (?:activity|active|use|login|log-in|sign-in|contact|interaction|order|reply|message|e-mail)"),
-    ("creation", r"rechnungsstellung|ausstellung|erstellung|entstehung|anlage|erstellt|entstanden|creation|created"),
-    ("collection", r"erhebung|erfassung|protokollierung|aufzeichnung|eingang|zugang|erhalt|erhoben|besuch|collection|collected|logging|logged|recording|receipt|visit"),
+    ("creation", r"rechnungsstellung|ausstellung|ausgestellt|issued|issuing|einladung|invitation|erstellung|entstehung|anlage|erstellt|entstanden|creation|created"),
+    ("collection", r"geschrieben|written|erhebung|erfassung|protokollierung|aufzeichnung|eingang|zugang|erhalt|erhoben|besuch|collection|collected|logging|logged|recording|receipt|visit"),
 )  # fmt: skip
 _YEAR_END = re.compile(
     r"ende (?:des|eines) (?:jeweiligen )?(?:kalender|geschäfts)jahres|jahresende|jahresschluss"
     r"|end of (?:the|a) (?:calendar|financial|fiscal) year|year[- ]end",
     re.IGNORECASE,
 )
+# 'Ende der Umfrage', 'the webinar', 'after the check is complete': a process that ends.
+_ENDED = re.compile(
+    r"^(?:(?:ihre[mrs]?|seine[mrs]?|deren|dessen|its|their)\s+)?(?:ende|abschluss|beendigung"
+    r"|durchführung|end|completion|close|conclusion)\b"
+    r"|\b(?:is|are|was|were|has been|ist|sind|wurde) (?:complete|completed|finished|over|done"
+    r"|granted|beendet|abgeschlossen|vorbei)\b|^(?:termin|lieferung|veranstaltung|umfrage"
+    r"|webinar|event|trip|fahrt|reise|kurs|course|delivery|appointment|meeting|session|zustellung|"
+    r"behandlung|treatment|seminar|schulung|training|messe|fair)\w*$",
+    re.IGNORECASE,
+)
 _STARTS = [(k, re.compile(p, re.IGNORECASE)) for k, p in START_EVENTS]
 _LINK = re.compile(
     r"^\s*(?:(?:nach|ab|seit|ausgehend von|gerechnet ab|beginnend mit|after|from|following|"
-    r"since|starting (?:with|from)|beginning (?:with|from))\b\s*(?:dem|der|des|den|the)?\s*)",
+    r"since|starting (?:with|from)|beginning (?:with|from))\b\s*(?:(?:dem|der|des|den|the)\s+)?)",
     re.IGNORECASE,
 )
 _SESSION = re.compile(
@@ -111,6 +121,10 @@ def periods(text: str) -> Iterator[Period]:
             amount = int(m.group("n2"))  # "6 bis 12 Monate": the longer bound is the promise
         unit = next(k for k, _ in _UNITS if m.group(k))
         start, start_text, year_end, end = _start_after(text, m.end())
+        if start is None:
+            start, start_text, year_end = _start_elsewhere(text, m.start())
+        if start == "process_end" and _REQUEST.search(text):
+            start = "request_closed"
         yield Period(amount, unit, start, start_text, year_end, m.start(), end or m.end())
     for m in _ADJ.finditer(text):
         n = m.group("n").lower()
@@ -120,6 +134,39 @@ def periods(text: str) -> Iterator[Period]:
         start, start_text, year_end, end = _start_after(text, m.end())
         unit = _ADJ_UNITS[m.group("unit").lower()]
         yield Period(amount, unit, start, start_text, year_end, m.start(), end or m.end())
+
+
+_REQUEST = re.compile(
+    r"anfrage|anliegen|korrespondenz|ticket|\brequest|enquir|inquir|support case", re.IGNORECASE
+)
+_BEFORE = re.compile(
+    r"(?:^|[,;]\s*)(?:nach|after|wenn|sobald|nachdem|once|when|if)\s+(?P<event>[^,;]{3,80}?)"
+    r"(?=\s*[,;]|\s+(?:löschen|speichern|bewahren|we|wir)\b)",
+    re.IGNORECASE,
+)
+_RUNS_FROM_YEAR_END = re.compile(
+    r"(?:frist|period|it)\s+(?:beginnt|läuft|starts|runs|begins)[^.;]{0,30}?"
+    r"(?:mit dem|ab dem|at the|from the)\s+(?:ende|end)\s+(?:des|of the)\s+(?:kalender|calendar )?"
+    r"(?:jahres|year)",
+    re.IGNORECASE,
+)
+
+
+def _start_elsewhere(text: str, pos: int) -> tuple[str | None, str | None, bool]:
+    """No event after the period: 'die Frist beginnt mit dem Ende des Kalenderjahres', or a
+    clause before it ('Wenn Sie sich abmelden, ... 3 Jahre', 'Nach Abschluss des Verfahrens
+    löschen wir ... nach 6 Monaten')."""
+    year = _RUNS_FROM_YEAR_END.search(text)
+    if year:
+        return "creation", year.group(0), True
+    for m in reversed(list(_BEFORE.finditer(text[:pos]))):
+        event = m.group("event").strip()
+        for key, pattern in _STARTS:
+            if pattern.search(event):
+                return key, event, False
+        if _ENDED.search(event):
+            return "process_end", event, False
+    return None, None, False
 
 
 def _start_after(text: str, pos: int) -> tuple[str | None, str | None, bool, int | None]:
@@ -146,6 +193,8 @@ def _start_after(text: str, pos: int) -> tuple[str | None, str | None, bool, int
     for key, pattern in _STARTS:
         if pattern.search(event_words):
             return key, words, bool(year_end), end
+    if _ENDED.search(event_words):
+        return "process_end", words, bool(year_end), end
     return "other", words, bool(year_end), end
 
 
