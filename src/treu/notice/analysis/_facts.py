@@ -194,7 +194,7 @@ _SUBJECT = re.compile(
     r"|are|is|will be|we (?:keep|store|retain|delete))\b"
 )
 _STORAGE = re.compile(
-    r"(?:läuft|laufen)[^.]{0,40}\bab\b|laufzeit|lebensdauer|ablauf|expir|lifetime|speicher|aufbewahr|aufzubewahr|\bbewahren|lösch|gelöscht|vernicht|überschrieben|overwritten|anonymisi|vorgehalten|aufgehoben"
+    r"(?:läuft|laufen)[^.]{0,40}\bab\b|discard|verworfen|entfernt|\bremoved?\b|laufzeit|lebensdauer|ablauf|expir|lifetime|speicher|aufbewahr|aufzubewahr|\bbewahren|lösch|gelöscht|vernicht|überschrieben|overwritten|anonymisi|vorgehalten|aufgehoben"
     r"|\bbehalten|speicherdauer|löschfrist|aufbewahrungsfrist|\bretain|retention|\bstor(?:e|ed|es|ing|age)\b"
     r"|\bkeep|\bkept\b|\bdelet|\berase|\bdestroy|\bpurge|anonymi[sz]",
     _IC,

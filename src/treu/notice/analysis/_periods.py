@@ -63,7 +63,7 @@ START_EVENTS: tuple[tuple[str, str], ...] = (
     ("session_end", r"ende der (?:browser)?sitzung|sitzung endete|schließen des browsers|end of (?:the|your) (?:browser )?session|session ended|clos(?:e|ing) (?:the|your) browser"),
     ("last_activity", r"letzten (?:aktivität|nutzung|anmeldung|interaktion|kontakt\w*|bestellung|login|nachricht|e-mail|korrespondenz|antwort)|zuletzt aktiv|last (?:activity|active|use|login|log-in|sign-in|contact|interaction|order|reply|message|e-mail)"),
     ("creation", r"rechnungsstellung|ausstellung|ausgestellt|issued|issuing|einladung|invitation|erstellung|entstehung|anlage|erstellt|entstanden|creation|created"),
-    ("collection", r"geschrieben|written|erhebung|erfassung|protokollierung|aufzeichnung|eingang|zugang|erhalt|erhoben|besuch|collection|collected|logging|logged|recording|receipt|visit"),
+    ("collection", r"geschrieben|written|import(?:ed)?\b|erhebung|erfassung|protokollierung|aufzeichnung|eingang|zugang|erhalt|erhoben|besuch|collection|collected|logging|logged|recording|receipt|visit"),
 )  # fmt: skip
 _YEAR_END = re.compile(
     r"ende (?:des|eines) (?:jeweiligen )?(?:kalender|geschäfts)jahres|jahresende|jahresschluss"
