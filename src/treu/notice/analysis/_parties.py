@@ -90,6 +90,9 @@ def recipients(c: Collector, w: Where, controller: str | None) -> None:
             continue
         nxt = orgs[i + 1].start if i + 1 < len(orgs) else len(w.text)
         window = w.text[org.end : nxt].split(";")[0]
+        close, opening = window.find(")"), window.find("(")
+        if close >= 0 and (opening < 0 or close < opening):
+            window = window[:close]  # named inside someone else's parentheses
         address, country, _ = address_after(w.text, org.end)
         if country is None:
             found = countries_in(window[:120]) or countries_in(org.name)

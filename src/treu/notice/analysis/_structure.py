@@ -37,7 +37,7 @@ def _ends_with_abbreviation(text: str) -> bool:
     )
 
 
-_NUMBER = re.compile(r"^\s*(?:§\s*)?((?:\d{1,2}\.)*\d{1,2}\.?|[IVX]{1,5}\.|[A-H]\.)\s+(?=\S)")
+_NUMBER = re.compile(r"^\s*(?:§\s*)?((?:\d{1,2}\.)*\d{1,2}[a-z]?\.?|[IVX]{1,5}\.|[A-H]\.)\s+(?=\S)")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"„(\[]?[A-ZÄÖÜ0-9])")
 
 

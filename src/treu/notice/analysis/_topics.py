@@ -21,10 +21,11 @@ _TOPICS: tuple[tuple[str, str], ...] = (
         "on_behalf",
         r"im auftrag unserer|on behalf of our|als auftragsverarbeiter|as (?:a )?processor",
     ),
+    ("children", r"^(?:\d[\d.]*[a-z]?\.?\s*)?(?:kinder|children|minderjährige|minors)\b"),
     ("automated", r"automatisiert|profiling|automated"),
     (
         "transfers",
-        r"drittl(?:and|änder|ändern)|drittstaat|third countr|international(?:e)? (?:daten)?(?:transfer|übermittlung)|übermittlung in",
+        r"drittl(?:and|änder|ändern)|drittstaat|third countr|international(?:e)? (?:daten)?(?:transfer|übermittlung)|übermittlung in|transfers? (?:outside|abroad|to other countries)|außerhalb (?:der eu|des ewr|europas)",
     ),
     (
         "cookies",
@@ -69,7 +70,7 @@ _COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in _TOPICS]
 META_TOPICS = frozenset(
     {"objection", "withdrawal", "complaint", "dpo", "on_behalf", "automated", "transfers",
      "retention", "rights", "controller", "security", "changes", "overview", "commitments",
-     "recipients", "processing", "preamble"}
+     "recipients", "processing", "preamble", "children"}
 )  # fmt: skip
 
 # Headings that describe one facet of the activity above them, not an activity.
