@@ -205,7 +205,7 @@ def cookies(b: _Builder) -> Iterable[CommentedMap]:
         consent = v.get("consent")
         if consent is None and activity in consent_ids:
             consent = True  # the activity it serves rests on consent alone
-        purpose = _purpose(fact.evidence.text, name)
+        purpose = _purpose(fact.evidence.text, name, str(v.get("provider") or ""))
         out["category"] = s.cookie_category(purpose, consent if isinstance(consent, bool) else None)
         b.todo((*at, "category"), "cookie_category", fact)
         out["purpose"] = b.text(purpose)
@@ -239,9 +239,21 @@ def _session(sentence: str, name: str) -> str | None:
     return "session" if name in sentence and _SESSION.search(sentence) else None
 
 
-def _purpose(sentence: str, name: str) -> str:
-    """The cookie's own words: a table row or list item, without the cookie's name."""
+_NOT_PURPOSE = re.compile(
+    r"^(?:ja|nein|yes|no|nicht erforderlich|erforderlich|required|not required|sitzung|session|"
+    r"\d+\s*\w+|persistent|dauerhaft)$",
+    re.IGNORECASE,
+)
+
+
+def _purpose(sentence: str, name: str, provider: str = "") -> str:
+    """The cookie's own words: a table row's purpose cell, or the sentence without the name."""
     text = " ".join(sentence.split())
+    if text.count("|") >= 2:
+        cells = [c.strip() for c in text.strip("| ").split("|")]
+        words = [c for c in cells if c and c not in (name, provider) and not _NOT_PURPOSE.match(c)]
+        if words:
+            return max(words, key=len)
     text = re.sub(rf"^[„\"'`]?{re.escape(name)}[“\"'`]?\s*[:|–-]?\s*", "", text)
     return text or sentence
 

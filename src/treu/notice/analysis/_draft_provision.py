@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from treu.notice.analysis._draft_support import PROVISION_SECTION, PROVISION_SENTENCE
+from treu.notice.analysis._draft_support import PROVISION_SECTION
 from treu.notice.analysis.model import Evidence, Fact
 from treu.notice.textdoc import split_sentences
 
@@ -54,54 +54,88 @@ def requirement_of(sentence: str) -> str | None:
     return next((key for key, rx in _REQUIREMENTS if rx.search(sentence)), None)
 
 
-def _run(body: str) -> list[str]:
-    """The provision sentences: from the one that speaks of it to the end of its item.
+_PRIORITY = ("statutory", "contract_prerequisite", "contractual", "technical", "voluntary")
+_CONSEQUENCE = re.compile(
+    r"^(?:ohne|without)\b|(?:können|dürfen) wir\b.{0,80}\b(?:nicht|kein\w*)\b|"
+    r"\b(?:cannot|can't|can not|unable to)\b|nicht (?:möglich|nutzen)|not (?:possible|able)",
+    re.IGNORECASE,
+)
 
-    A labelled or requirement sentence ('Die Angabe ist ...') wins over a passing
-    mention ('... are then mandatory') earlier in the section.
-    """
-    lines = [split_sentences(" ".join(line.split())) for line in body.split("\n")]
-    for strong in (True, False):
-        for sentences in lines:
-            for k, sentence in enumerate(sentences):
-                hit = (_LABEL.match(sentence) or requirement_of(sentence)) if strong else (
-                    PROVISION_SENTENCE.search(sentence)
-                )  # fmt: skip
-                if hit:
-                    return [_LABEL.sub("", x) for x in sentences[k:]]
-    return []
+
+# A sentence that is nothing but the requirement ('Die Angabe ist freiwillig; ...'): the
+# consequences are the sentences after it. Otherwise the requirement sentence says it all.
+_STATEMENT = re.compile(
+    r"^(?:die angabe|die bereitstellung|providing the data|the provision of)", re.I
+)
+
+
+def _sentences(body: str) -> list[list[str]]:
+    return [split_sentences(" ".join(line.split())) for line in body.split("\n") if line.strip()]
+
+
+def _read(body: str) -> tuple[str | None, list[str], list[str], list[str]]:
+    """(requirement, consequence sentences, mandatory fields, the sentences quoted)."""
+    lines = _sentences(body)
+    flat = [_LABEL.sub("", x) for line in lines for x in line]
+    found = {r for r in map(requirement_of, flat) if r}
+    requirement = next((r for r in _PRIORITY if r in found), None)
+    fields: list[str] = []
+    for sentence in flat:
+        m = _MANDATORY.match(sentence)
+        if m:
+            fields = [f.strip() for f in m.group(1).split(",") if f.strip()]
+    said = [x for x in flat if _CONSEQUENCE.search(x) and not _MANDATORY.match(x)]
+    if not said:  # 'Die Angabe ist ... . <consequences>': what follows the requirement
+        for line in lines:
+            plain = [_LABEL.sub("", x) for x in line]
+            at = next((k for k, x in enumerate(plain) if requirement_of(x)), None)
+            if at is not None:
+                after = [x for x in plain[at + 1 :] if not _MANDATORY.match(x)]
+                said = after if _STATEMENT.match(plain[at]) and after else [plain[at]]
+                break
+    return requirement, said, fields, _span(lines, said + [x for x in flat if requirement_of(x)])
+
+
+def _span(lines: list[list[str]], wanted: list[str]) -> list[str]:
+    """The notice's own sentences from the first wanted one to the last, so a quote is whole."""
+    raw = [x for line in lines for x in line]
+    hits = [k for k, x in enumerate(raw) if _LABEL.sub("", x) in wanted]
+    return raw[min(hits) : max(hits) + 1] if hits else []
+
+
+def _general(body: str, bases: set[object]) -> tuple[str | None, list[str], list[str], list[str]]:  # fmt: skip
+    """A general section on providing data, read for one activity: a contract's
+    prerequisite only where the activity rests on a contract, else what it says is optional."""
+    requirement, said, fields, quoted = _read(body)
+    if "contract" in bases:
+        return requirement, said, fields, quoted
+    flat = [_LABEL.sub("", x) for line in _sentences(body) for x in line]
+    optional = [x for x in flat if requirement_of(x) == "voluntary"]
+    quoted = _span(_sentences(body), optional)
+    return ("voluntary", optional, [], quoted) if optional else (None, [], [], [])
 
 
 def provision(b: _Builder, here: Path, act: Fact, purposes: CommentedSeq) -> CommentedMap:
     at = (*here, "provision")
     out = CommentedMap()
-    section = act.evidence.section
-    run = _run(b._section_body(section))
-    if not run:
-        general = next((x.title for x in b.a.sections if PROVISION_SECTION.search(x.title)), None)
-        run = _run(b._section_body(general)) if general else []
-        section = general
-    requirement = next((r for r in map(requirement_of, run) if r), None)
+    section: str | None = act.evidence.section
+    requirement, said, fields, quoted = _read(b._section_body(section))
     bases = {p.get("legal_basis") for p in purposes}
+    if requirement is None and not said:
+        general = next((x.title for x in b.a.sections if PROVISION_SECTION.search(x.title)), None)
+        if general:
+            requirement, said, fields, quoted = _general(b._section_body(general), bases)
+            section = general
     out["requirement"] = requirement or (
         "contract_prerequisite" if "contract" in bases
         else "statutory" if bases == {"legal_obligation"}
         else "voluntary"
     )  # fmt: skip
-    fields: list[str] = []
-    said: list[str] = []
-    for k, sentence in enumerate(run):
-        m = _MANDATORY.match(sentence)
-        if m:
-            fields = [f.strip() for f in m.group(1).split(",") if f.strip()]
-        elif k > 0 or requirement is None:
-            said.append(sentence)
-    if not said and run and not _MANDATORY.match(run[0]):
-        said = [run[0]]  # the requirement sentence is all the notice says
-    quote = Fact(act.kind, {}, Evidence(" ".join(run), act.evidence.span, section), act.confidence)
+    quote = Fact(act.kind, {}, Evidence(" ".join(quoted), act.evidence.span, section),
+                 act.confidence)  # fmt: skip
     out["consequences"] = b.text(" ".join(said)) if said else None
     if requirement is None:
-        b.todo((*at, "requirement"), "requirement_guess", quote if run else act)
+        b.todo((*at, "requirement"), "requirement_guess", quote if quoted else act)
     if not said:
         b.silent((*at, "consequences"), "w.consequences")
     else:
