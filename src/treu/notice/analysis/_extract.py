@@ -127,7 +127,10 @@ def _is_activity(
         has_children = i + 1 < len(st.sections) and st.sections[i + 1].level > s.level
         return basis and not has_children
     if t == "cookies":
-        return basis and bool(re.search(r"art(?:ikel|icle|\.)?\s*6", text, re.I))
+        # '3.8 Cookies' among the activities is one; the notice-wide cookie section with
+        # its table is not, unless it states an Art. 6 basis of its own.
+        nested = any(0 < st.sections[j].level < s.level for j in range(1, i)) and s.level > 2
+        return basis and (nested or bool(re.search(r"art(?:ikel|icle|\.)?\s*6", text, re.I)))
     first_heading = next(j for j, x in enumerate(st.sections) if x.level)
     return basis or (
         i != first_heading

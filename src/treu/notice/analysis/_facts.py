@@ -53,12 +53,14 @@ _PHRASES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 
 
 def legal_basis(c: Collector, w: Where) -> None:
-    if w.topic in _NOT_BASIS_TOPICS or r.NOT_A_PURPOSE.search(w.text):
+    if w.topic in _NOT_BASIS_TOPICS:
         return
     found = False
     for cit in citations(w.text):
         if cit.law is None or (cit.law, cit.article) not in BASIS_ARTICLES:
             continue
+        if r.NOT_A_PURPOSE.search(_clause(w.text, cit.start)):
+            continue  # '... die auf Art. 6 Abs. 1 lit. e oder f DSGVO beruht': what one objects to
         if cit.law == "GDPR" and not cit.letters and (cit.article == "9" or cit.paragraph):
             continue  # 'im Sinne des Art. 9 DSGVO', 'Art. 6 Abs. 4': not a basis
         for letter in cit.letters or (None,):
@@ -73,6 +75,13 @@ def legal_basis(c: Collector, w: Where) -> None:
         if m:
             value = {"article": article, "law": "GDPR", "cited": m.group(0), "basis": key}
             c.add(K.LEGAL_BASIS, value, w, 0.6)
+
+
+def _clause(text: str, pos: int) -> str:
+    """The part of a sentence between semicolons that holds ``pos``."""
+    start = text.rfind(";", 0, pos) + 1
+    end = text.find(";", pos)
+    return text[start : end if end >= 0 else len(text)]
 
 
 def legitimate_interest(c: Collector, w: Where) -> None:

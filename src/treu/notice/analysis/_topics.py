@@ -44,7 +44,12 @@ _TOPICS: tuple[tuple[str, str], ...] = (
         r"verantwortlich|controller|verantwortliche stelle|who is responsible|responsible for (?:my|your|the) data|about us|über uns|\bimpressum\b|wer wir sind|who we are|name und anschrift|anbieterkennzeichnung"
         r"|^(?:\d[\d.]*\s*)?kontakt(?:daten|informationen)?$|^(?:\d[\d.]*\s*)?contact(?: us| details| information)?$",
     ),
-    ("security", r"sicherheit|security|technische und organisatorische"),
+    (
+        "security",
+        r"^(?:\d[\d.]*\s*)?(?:daten)?sicherheit$|^(?:\d[\d.]*\s*)?(?:data |information )?security$"
+        r"|sicherheit (?:der|ihrer) daten|security of (?:your )?(?:personal )?data"
+        r"|technische und organisatorische|how we (?:protect|secure)|wie wir (?:ihre )?daten schützen",
+    ),
     (
         "changes",
         r"^(?:\d[\d.]*\s*)?(?:änderung|aktualisierung|stand\b|changes\b|updates?$|version(?:$|sgeschichte)"
