@@ -21,6 +21,10 @@ _TOPICS: tuple[tuple[str, str], ...] = (
         "on_behalf",
         r"im auftrag unserer|on behalf of our|als auftragsverarbeiter|as (?:a )?processor",
     ),
+    (
+        "definitions",
+        r"^(?:\d[\d.]*\s*)?(?:begriffe|begriffsbestimmungen|definitionen|definitions|glossar|glossary)\b",
+    ),
     ("children", r"^(?:\d[\d.]*[a-z]?\.?\s*)?(?:kinder|children|minderjährige|minors)\b"),
     ("automated", r"automatisiert|profiling|automated"),
     (
@@ -75,7 +79,7 @@ _COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in _TOPICS]
 META_TOPICS = frozenset(
     {"objection", "withdrawal", "complaint", "dpo", "on_behalf", "automated", "transfers",
      "retention", "rights", "controller", "security", "changes", "overview", "commitments",
-     "recipients", "processing", "preamble", "children"}
+     "recipients", "processing", "preamble", "children", "definitions"}
 )  # fmt: skip
 
 # Headings that describe one facet of the activity above them, not an activity.
