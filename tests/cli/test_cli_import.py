@@ -222,8 +222,23 @@ def test_import_pdf_notice(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr + run.stdout
 
 
-def test_import_missing_file_is_a_user_error(tmp_path: Path) -> None:
+def test_import_missing_or_empty_file_is_a_user_error(tmp_path: Path) -> None:
     run = treu("import", tmp_path / "nope.html")
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert "nope.html" in run.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n", encoding="utf-8")
+    run = treu("import", empty, "-o", tmp_path / "p.yaml")
+    assert run.returncode == 1 and "no text" in run.stderr
+    assert not (tmp_path / "p.yaml").exists()
+
+
+def test_import_of_a_text_that_is_no_notice_says_what_is_missing_N1(tmp_path: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text("Hello. This page sells garden gnomes and says nothing else.\n", "utf-8")
+    run = treu("import", other)
+    assert run.returncode == 0, run.stderr
+    assert "0 facts" in run.stderr
+    assert "# TODO: The notice does not say who the controller is" in run.stdout
+    assert "activities: []" in run.stdout

@@ -71,6 +71,8 @@ def import_notice(
     if not notice.is_file():
         raise InputError(f"{notice}: no such file")
     analysis, doc = analyze_notice(notice)
+    if not analysis.text.strip():
+        raise InputError(f"{notice}: the file holds no text; give the notice as HTML, text or PDF")
     draft = build_draft(analysis, source=notice.name)
     text = draft.to_yaml()
     report_to_stdout = report == "-"
