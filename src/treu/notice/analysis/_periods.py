@@ -39,6 +39,9 @@ _PERIOD = re.compile(
     r"(?![\w])",
     re.IGNORECASE,
 )
+_UNIT_HINT = re.compile(
+    r"tag|woche|monat|jahr|stunde|minute|std|day|week|month|year|hour|min|hrs", re.I
+)
 _ADJ = re.compile(
     r"(?<![\w])(?P<n>\d{1,2}|ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)-?"
     r"(?P<unit>jährig|monatig|tägig|wöchig)\w*",
@@ -112,6 +115,8 @@ class Period:
 
 def periods(text: str) -> Iterator[Period]:
     """Every period in ``text`` with the start event that follows it, if one does."""
+    if not _UNIT_HINT.search(text):
+        return
     for m in _PERIOD.finditer(text):
         n = m.group("n").lower()
         amount = int(n) if n.isdigit() else _NUMBERS.get(n)
