@@ -64,6 +64,7 @@ from treu.store.types import UTCDateTime
 
 __all__ = [
     "GENESIS",
+    "RECORD_PG_SQL",
     "Action",
     "ChainReport",
     "Channel",
@@ -74,6 +75,7 @@ __all__ = [
     "rebuild_state",
     "record",
     "record_hash",
+    "row_values",
     "seal",
     "state",
     "verify",
@@ -162,20 +164,11 @@ def _check(decision: Decision) -> None:
         raise ConsentError("consent decision refused: " + "; ".join(problems))
 
 
-def record(
-    session: Session, decision: Decision, *, clock: Clock, seal_now: bool = False
-) -> ConsentRecord:
-    """Append the decision and update the current state; the caller commits.
-
-    A decision denying a purpose that is granted now is stored as a withdrawal.
-    ``seal_now`` links it into the chain at once (one more statement, and a wait
-    while another writer seals); otherwise ``seal`` does it later in a batch.
-
-    On PostgreSQL this is one statement: the withdrawal check, the record and the
-    state rows together (the banner's hot path); elsewhere a look-up only when
-    something is denied, the insert and one upsert."""
+def row_values(decision: Decision, now: datetime) -> tuple[dict[str, Any], list[tuple[str, bool]]]:
+    """The checked decision as the record's column values (IP truncated, user agent
+    hashed) and its state rows in purpose order - two decisions of one subject lock
+    them alike.  ``ConsentError`` when the decision is not one the ledger may hold."""
     _check(decision)
-    now = clock.now()
     granted, denied = sorted(set(decision.granted)), sorted(set(decision.denied))
     values: dict[str, Any] = {
         "subject": decision.subject,
@@ -194,8 +187,24 @@ def record(
             else None
         ),
     }
-    # state rows in purpose order: two decisions of one subject lock them alike
     purposes = sorted([(p, True) for p in granted] + [(p, False) for p in denied])
+    return values, purposes
+
+
+def record(
+    session: Session, decision: Decision, *, clock: Clock, seal_now: bool = False
+) -> ConsentRecord:
+    """Append the decision and update the current state; the caller commits.
+
+    A decision denying a purpose that is granted now is stored as a withdrawal.
+    ``seal_now`` links it into the chain at once (one more statement, and a wait
+    while another writer seals); otherwise ``seal`` does it later in a batch.
+
+    On PostgreSQL this is one statement: the withdrawal check, the record and the
+    state rows together (the banner's hot path); elsewhere a look-up only when
+    something is denied, the insert and one upsert."""
+    values, purposes = row_values(decision, clock.now())
+    denied, now = values["denied"], values["at"]
     if session.get_bind().dialect.name == "postgresql":
         row = session.execute(
             _RECORD_PG,
@@ -232,16 +241,14 @@ def record(
 
 _RECORDS = ConsentRecord.metadata.tables[ConsentRecord.__tablename__]
 _STATE = ConsentState.metadata.tables[ConsentState.__tablename__]
-_RECORD_PG = (
-    text(
-        """
+RECORD_PG_SQL = """
 WITH rec AS (
     INSERT INTO consent_records (subject, at, action, channel, granted, denied, notice_version,
                                  text_hash, config_version, ip_truncated, user_agent_hash)
     VALUES (CAST(:subject AS VARCHAR), :at,
             CASE WHEN CAST(:action AS VARCHAR) = 'decision' AND EXISTS (
                      SELECT 1 FROM consent_state
-                     WHERE subject = CAST(:subject AS VARCHAR) AND granted AND purpose = ANY(:denied_names))
+                     WHERE subject = CAST(:subject AS VARCHAR) AND granted AND purpose = ANY(CAST(:denied_names AS VARCHAR[])))
                  THEN 'withdrawal' ELSE CAST(:action AS VARCHAR) END,
             :channel, :granted, :denied, :notice_version, :text_hash, :config_version,
             :ip_truncated, :user_agent_hash)
@@ -249,14 +256,19 @@ WITH rec AS (
 ), state AS (
     INSERT INTO consent_state (subject, purpose, granted, at, record_id)
     SELECT CAST(:subject AS VARCHAR), p.purpose, p.granted, :at, rec.id
-    FROM rec, unnest(:purposes, :grants) WITH ORDINALITY AS p(purpose, granted, n)
+    FROM rec, unnest(CAST(:purposes AS VARCHAR[]), CAST(:grants AS BOOLEAN[])) WITH ORDINALITY AS p(purpose, granted, n)
     ORDER BY p.n
     ON CONFLICT (subject, purpose) DO UPDATE
     SET granted = excluded.granted, at = excluded.at, record_id = excluded.record_id
 )
 SELECT id, action FROM rec
 """
-    )
+"""``record`` on PostgreSQL in one round trip: the withdrawal check reads the state as
+it was before the statement, then the record and its state rows are written.  Also run
+by ``treu.consent.fast`` through psycopg directly (the banner's hot path)."""
+
+_RECORD_PG = (
+    text(RECORD_PG_SQL)
     .bindparams(
         bindparam("at", type_=UTCDateTime()),
         bindparam("granted", type_=postgresql.JSON()),
@@ -267,8 +279,6 @@ SELECT id, action FROM rec
     )
     .columns(id=BigInteger(), action=String())
 )
-"""``record`` on PostgreSQL in one round trip: the withdrawal check reads the state as
-it was before the statement, then the record and its state rows are written."""
 
 
 def _granted_any(session: Session, values: dict[str, Any]) -> bool:

@@ -47,6 +47,7 @@ from treu.web import (
     newsletter_routes,
     telemetry_routes,
 )
+from treu.web.consent_fast import FastDecisions, FastPool
 from treu.web.deps import DbSession, Services
 from treu.web.errors import ErrorBoundary, install_error_handlers
 from treu.web.ratelimit import Limit, RateLimits
@@ -96,13 +97,24 @@ def create_app(
         executor=executor,
     )
 
+    # Banner decisions on PostgreSQL: recorded in the event loop (see consent_fast).
+    fast = (
+        FastPool(store.url.render_as_string(hide_password=False))
+        if store.dialect.name == "postgresql"
+        else None
+    )
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         jobs = _jobs(svc) if run_jobs else None
         if jobs is not None:
             jobs.start()
         _app.state.jobs = jobs
+        if fast is not None:
+            await fast.open()
         yield
+        if fast is not None:
+            await fast.close()
         if jobs is not None:
             jobs.stop()
         if own_engine:
@@ -140,6 +152,9 @@ def create_app(
         return {"status": "ok"}
 
     docs_csp = _add_docs(app)
+    if fast is not None:
+        app.state.consent_fast = fast
+        app.add_middleware(FastDecisions, svc=svc, pool=fast)
     app.add_middleware(ErrorBoundary)
     app.add_middleware(SecureHeaders, https=https, csp_by_path={"/docs": docs_csp})
     # Outermost: routes, rate limits and uvicorn's access log see only the client's

@@ -20,7 +20,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
@@ -148,7 +148,7 @@ class DecisionOut(BaseModel):
 @router.options("/consent/decisions", include_in_schema=False)
 def preflight(request: Request) -> Response:
     """CORS preflight: allowed origins may POST JSON, without credentials."""
-    headers = _cors(request, services(request))
+    headers = cors_headers(request, services(request))
     if "Access-Control-Allow-Origin" in headers:
         headers |= {
             "Access-Control-Allow-Methods": "POST",
@@ -156,6 +156,10 @@ def preflight(request: Request) -> Response:
             "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
         }
     return Response(status_code=204, headers=headers)
+
+
+COUNTED = "treu.consent_counted"
+"""Set in the request scope by the fast path when it counted the attempt already."""
 
 
 @router.post("/consent/decisions", status_code=201, response_model=DecisionOut)
@@ -167,21 +171,42 @@ async def post_decision(body: DecisionIn, request: Request) -> JSONResponse:
     consent for something the person was not shown.  Limited per client network.
     """
     svc = services(request)
-    cors = _cors(request, svc)
+    cors = cors_headers(request, svc)
     if request.headers.get("origin") and "Access-Control-Allow-Origin" not in cors:
         raise Forbidden("this origin may not record consent decisions (TREU_CONSENT_ORIGINS)")
     host = request.client.host if request.client else None
-    # The database work in one trip to a worker thread (this is the banner's hot path).
-    out = await run_in_threadpool(_decide, svc, body, host, request.headers.get("user-agent"))
+    counted = bool(request.scope.get(COUNTED))
+    # The database work in one trip to a worker thread (on PostgreSQL the hot path is
+    # ``consent_fast``; this route answers what it hands on, and the other databases).
+    out = await run_in_threadpool(
+        partial(_decide, counted=counted), svc, body, host, request.headers.get("user-agent")
+    )
     return JSONResponse(out.model_dump(), status_code=201, headers=cors)
 
 
 def _decide(
-    svc: Services, body: DecisionIn, host: str | None, user_agent: str | None
+    svc: Services, body: DecisionIn, host: str | None, user_agent: str | None, *, counted: bool
 ) -> DecisionOut:
     """Count the attempt (in this process: it counts even if the decision is refused),
     check the decision against the served banner and record it: one transaction."""
+    if not counted:  # the fast path counted it before it handed the request on
+        count_decision(svc, host)
+    decision = checked_decision(svc, body, host, user_agent)
+    with session_scope(svc.sessions) as session:
+        rec = record(session, decision, clock=svc.clock)
+        return DecisionOut(consent_id=decision.subject, record_id=rec.id, action=rec.action)
+
+
+def count_decision(svc: Services, host: str | None) -> None:
+    """One attempt of the client's network against the limit (``RateLimited`` beyond)."""
     svc.local_counts.hit("consent-ip", client_network(host), svc.limits.consent_per_ip, svc.clock)
+
+
+def checked_decision(
+    svc: Services, body: DecisionIn, host: str | None, user_agent: str | None
+) -> Decision:
+    """The decision to record, or the refusal: unknown or missing purposes
+    (``ConsentError``), a banner that changed since the page loaded (``Conflict``)."""
     script = banner_script(svc)
     purposes = [p["id"] for p in script.config["purposes"]]
     unknown = sorted(set(body.granted + body.denied) - set(purposes))
@@ -201,9 +226,8 @@ def _decide(
         raise Conflict(
             "the banner changed since the page was loaded; reload the page and decide again"
         )
-    consent_id = body.consent_id or secrets.token_urlsafe(16)
-    decision = Decision(
-        subject=consent_id,
+    return Decision(
+        subject=body.consent_id or secrets.token_urlsafe(16),
         granted=tuple(body.granted),
         denied=tuple(body.denied),
         channel="banner",
@@ -213,12 +237,9 @@ def _decide(
         ip=host,
         user_agent=user_agent,
     )
-    with session_scope(svc.sessions) as session:
-        rec = record(session, decision, clock=svc.clock)
-        return DecisionOut(consent_id=consent_id, record_id=rec.id, action=rec.action)
 
 
-def _cors(request: Request, svc: Services) -> dict[str, str]:
+def cors_headers(request: Request, svc: Services) -> dict[str, str]:
     """``Access-Control-Allow-Origin`` for a configured origin (or treu's own), else nothing."""
     headers = {"Vary": "Origin"}
     origin = request.headers.get("origin")
