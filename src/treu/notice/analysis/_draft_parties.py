@@ -254,8 +254,20 @@ def _purpose(sentence: str, name: str, provider: str = "") -> str:
         words = [c for c in cells if c and c not in (name, provider) and not _NOT_PURPOSE.match(c)]
         if words:
             return max(words, key=len)
-    text = re.sub(rf"^[„\"'`]?{re.escape(name)}[“\"'`]?\s*[:|–-]?\s*", "", text)
-    return text or sentence
+    text = re.sub(rf"^[-*•\s]*[„\"'`]?{re.escape(name)}[“\"'`]?\s*", "", text)
+    text = re.sub(r"^\([^)]*\)\s*", "", text)  # '(Provider GmbH): ...'
+    text = re.sub(r"^[:|–-]\s*", "", text)
+    text = _TAIL.split(text, maxsplit=1)[0].strip().rstrip(";,")
+    return text or " ".join(sentence.split())
+
+
+# Where a cookie list item stops giving its purpose and starts giving lifetime or consent.
+_TAIL = re.compile(
+    r";\s*(?=speicherdauer|laufzeit|gültigkeit|lebensdauer|lifetime|expires|duration|keine "
+    r"einwilligung|nur mit|no consent|only with|consent|it (?:is (?:also )?deleted|lasts|"
+    r"expires)|es wird (?:am|nach|beim)|sie wird (?:am|nach|beim))",
+    re.IGNORECASE,
+)
 
 
 def _lifetime(v: Mapping[str, object]) -> str | None:
