@@ -16,8 +16,8 @@ against the human reading beside each (``<name>.expected.yaml``); purposes and
 categories are not judged there.
 
 Baseline: the time to render each notice, measured in the same run; the import's
-median time per notice is printed as a ratio to it (the machine is shared and noisy,
-so medians of several repeats).
+median time per notice (analysis, draft and its YAML) is printed as a ratio to it (the
+machine is shared and noisy, so medians of several repeats).
 """
 
 from __future__ import annotations
@@ -79,7 +79,9 @@ def roundtrip(fmt: Literal["html", "md"], repeat: int) -> dict[str, Any]:
 
             def run(text: str = text) -> tuple[Any, Any]:
                 a = analyze(text, format=fmt)
-                return a, build_draft(a)
+                draft = build_draft(a)
+                draft.to_yaml()
+                return a, draft
 
             (analysis, draft), import_ms = timed(run, repeat)
             got = compare(view_from_policy(loaded.policy, lang),
@@ -126,7 +128,9 @@ def corpus(repeat: int, pdf: bool) -> dict[str, Any]:
 
         def run(notice: Path = notice) -> tuple[Any, Any]:
             a = analyze(notice)
-            return a, build_draft(a)
+            draft = build_draft(a)
+            draft.to_yaml()
+            return a, draft
 
         (analysis, draft), ms = timed(run, repeat)
         got = compare(view_from_expected(expected), view_from_draft(draft, analysis))
