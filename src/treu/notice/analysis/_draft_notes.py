@@ -77,7 +77,6 @@ NOTES: dict[str, dict[str, str]] = {
     "description": {"de": "Die Erklärung nennt keinen Zweck außer der Überschrift; beschreiben Sie, wofür die Daten dienen.", "en": "The notice states no purpose apart from the heading; say what the data are used for."},
     "basis_guess": {"de": "Keine Rechtsgrundlage aus Art. 6 genannt; aus der nationalen Vorschrift geschlossen.", "en": "No Art. 6 basis is cited; this one is guessed from the national provision."},
     "interest": {"de": "Die Erklärung nennt kein konkretes berechtigtes Interesse (Art. 13 Abs. 1 lit. d DSGVO).", "en": "The notice names no concrete legitimate interest (Art. 13(1)(d) GDPR)."},
-    "special": {"de": "Die Erklärung nennt mehrere Grundlagen nach Art. 9 Abs. 2 ({bases}); behalten Sie die für diesen Zweck.", "en": "The notice cites several Art. 9(2) bases ({bases}); keep the one for this purpose."},
     "requirement_guess": {"de": "Aus der Rechtsgrundlage geschlossen; die Erklärung sagt nicht, ob die Daten angegeben werden müssen.", "en": "Guessed from the legal basis; the notice does not say whether the data must be given."},
     "provision_check": {"de": "Pflicht und Folgen prüfen und den zitierten Satz kürzen.", "en": "Check the requirement and shorten the quoted sentence."},
     "provision_general": {"de": "Aus dem allgemeinen Abschnitt zur Bereitstellung übernommen; für diese Verarbeitung prüfen.", "en": "Taken from the general section on providing data; check it for this activity."},

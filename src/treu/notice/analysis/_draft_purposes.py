@@ -95,6 +95,22 @@ def _entries(texts: list[Fact], gdpr: list[Fact]) -> list[tuple[Fact | None, Fac
     return out
 
 
+_SPECIAL_GUESS = {"art9_2_a": "consent", "art9_2_b": "legal_obligation", "art9_2_h": "contract"}
+
+
+def _specials(special: list[Fact], names: list[str]) -> tuple[list[Fact | None], list[Fact]]:
+    """The Art. 9(2) basis for each purpose (explicit consent to consent), and those left over."""
+    distinct = list({_basis(f): f for f in reversed(special)}.values())[::-1]
+    if not distinct:
+        return [None] * len(names), []
+    chosen: list[Fact | None] = []
+    for basis in names:
+        fit = [f for f in distinct if (_basis(f) == "art9_2_a") == (basis == "consent")]
+        chosen.append((fit or distinct)[0])
+    used = {_basis(f) for f in chosen if f is not None}
+    return chosen, [f for f in distinct if _basis(f) not in used]
+
+
 def purposes(b: _Builder, here: Path, name: str, act: Fact,
              by_kind: dict[FactKind, list[Fact]]) -> CommentedSeq:  # fmt: skip
     bases = by_kind.get(FactKind.LEGAL_BASIS, [])
@@ -103,16 +119,23 @@ def purposes(b: _Builder, here: Path, name: str, act: Fact,
     special = [f for f in bases if _basis(f).startswith("art9_2_")]
     texts = list({str(f.value.get("text")): f for f in by_kind.get(FactKind.PURPOSE, [])
                   if f.value.get("text")}.values())  # fmt: skip
-    guessed: str | None = None
+    guess = None
     if not gdpr:
         others = [_basis(f) for f in national + special]
-        guessed = next((g for n, g in _GUESS if n in others), None)
+        guess = next((g for n, g in _GUESS if n in others), None)
     entries: list[tuple[Fact | None, Fact | None]] = (
         _entries(texts, gdpr) if gdpr else [(texts[0] if texts else None, None)]
     )
+    names = [_basis(e[1]) if e[1] is not None else (guess or "") for e in entries]
+    guessed = [e[1] is None and bool(guess) for e in entries]
+    chosen, left = _specials(special, names)
+    for extra in left:  # an Art. 9(2) basis no purpose took: a purpose of its own
+        entries.append((None, None))
+        names.append(_SPECIAL_GUESS.get(_basis(extra), guess or ""))
+        guessed.append(bool(names[-1]))
+        chosen.append(extra)
     interests = by_kind.get(FactKind.LEGITIMATE_INTEREST, [])
     withdrawals = by_kind.get(FactKind.WITHDRAWAL, [])
-    names = [_basis(e[1]) if e[1] is not None else (guessed or "") for e in entries]
     placed = _place_national(national, entries, names)
     out = CommentedSeq()
     for j, ((text, fact), basis) in enumerate(zip(entries, names, strict=True)):
@@ -120,12 +143,14 @@ def purposes(b: _Builder, here: Path, name: str, act: Fact,
         purpose = CommentedMap()
         purpose["description"] = b.text(str(text.value.get("text")) if text else name)
         if text is None:
-            b.todo((*at, "description"), "description", fact or act)
+            b.todo((*at, "description"), "description", fact or chosen[j] or act)
         purpose["legal_basis"] = basis or None
         if not basis:
             b.silent((*at, "legal_basis"), "w.legal_basis")
-        elif guessed:
-            b.todo((*at, "legal_basis"), "basis_guess", (national + special + [act])[0])
+        elif guessed[j]:
+            b.todo(
+                (*at, "legal_basis"), "basis_guess", chosen[j] or (national[0] if national else act)
+            )
         elif fact is not None:
             b.check((*at, "legal_basis"), "c.basis", fact)
         if basis == "legitimate_interests":
@@ -137,12 +162,10 @@ def purposes(b: _Builder, here: Path, name: str, act: Fact,
                 b.todo((*at, "legitimate_interest"), "interest", fact or act)
         if placed[j]:
             purpose["national_basis"] = CommentedSeq(placed[j])
-        if special:
-            purpose["special_category_basis"] = _basis(special[0])
-            listed = _unique([_basis(f) for f in special])
-            if len(listed) > 1:
-                b.todo((*at, "special_category_basis"), "special", special[0],
-                       bases=", ".join(listed))  # fmt: skip
+        special_fact = chosen[j]
+        if special_fact is not None:
+            purpose["special_category_basis"] = _basis(special_fact)
+            b.check((*at, "special_category_basis"), "c.basis", special_fact)
         if basis == "consent" and withdrawals and withdrawals[0].value.get("how"):
             purpose["withdrawal"] = b.text(str(withdrawals[0].value["how"]))
         out.append(purpose)
