@@ -28,13 +28,12 @@ from treu.findings import Finding, Severity
 from treu.notice._text_context import Context
 from treu.notice._text_messages import MESSAGES
 from treu.notice.analysis import Analysis, Fact, FactKind, analyze_document
+from treu.notice.analysis._lexicon import ADEQUATE_COUNTRIES as _ADEQUATE
 from treu.notice.analysis._lexicon import EEA_COUNTRIES
 from treu.notice.analysis._topics import topic
 
 __all__ = ["cite_sections", "fact_findings"]
 
-# Third countries with an adequacy decision (Art. 45): no further safeguard needed.
-_ADEQUATE = frozenset("AD AR CA CH FO GB GG IL IM JE JP KR NZ UY".split())
 _VALID = frozenset({"adequacy", "dpf", "scc", "bcr", "consent", "art49"})
 _CONSENT_BASES = frozenset({"consent", "tdddg_25_1", "art9_2_a"})
 

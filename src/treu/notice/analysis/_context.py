@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -89,6 +90,7 @@ class Collector:
     version_found: bool = False
     section_roles: dict[int, str] = field(default_factory=dict)
     paragraphs: dict[int, str] = field(default_factory=dict)  # paragraph number -> text
+    _starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.normalised = normalise(self.structure.text)
@@ -111,6 +113,16 @@ class Collector:
         link = where.activity if activity == -1 else activity
         self.facts.append(Fact(kind, dict(value), evidence, min(1.0, confidence), link))
         return len(self.facts) - 1
+
+    def sentence_span(self, offset: int) -> Span | None:
+        """The span of the sentence that holds ``offset``."""
+        if not self._starts:
+            self._starts = [x.span.start for x in self.structure.sentences]
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return None
+        span = self.structure.sentences[i].span
+        return span if offset < span.end else None
 
     def heading(self, kind: FactKind, value: Mapping[str, object], section: int) -> int:
         span = self.structure.headings[section] or self.structure.sections[section].span

@@ -17,6 +17,7 @@ from treu.notice.analysis._citations import BASIS_ARTICLES, basis_key, citations
 from treu.notice.analysis._context import Collector, Where
 from treu.notice.analysis._entities import mechanisms, organisations
 from treu.notice.analysis._lexicon import (
+    ADEQUATE_COUNTRIES,
     AMBIGUOUS_LABELS,
     EEA_COUNTRIES,
     Terms,
@@ -26,6 +27,7 @@ from treu.notice.analysis._lexicon import (
 )
 from treu.notice.analysis._periods import periods, session
 from treu.notice.analysis.model import FactKind as K
+from treu.notice.analysis.model import Span
 
 __all__ = ["EXTRACTORS"]
 
@@ -466,11 +468,11 @@ def transfers(c: Collector, w: Where) -> None:
     text = w.line_text(c.normalised)
     if not _TRANSFER_HINT.search(text):
         return
-    span = w.line
     found = mechanisms(text)
     if any(k == "dpf" for k, _ in found):
         found = [(k, m) for k, m in found if k != "adequacy"]  # the DPF is an adequacy decision
-    countries = [code for _, _, code in countries_in(text) if code not in EEA_COUNTRIES]
+    places = [(start, code) for start, _, code in countries_in(text) if code not in EEA_COUNTRIES]
+    countries = [code for _, code in places]
     named = list(organisations(text))
     orgs = [o.name for o in named]
     recipient = orgs[0] if orgs else (w.label if w.topic == "transfers" and w.label else None)
@@ -483,23 +485,37 @@ def transfers(c: Collector, w: Where) -> None:
         if country is None and key == "dpf":
             country = "US"
         value = {"country": country, "mechanism": key, "cited": m.group(0), "recipient": recipient}
-        c.add(K.TRANSFER, value, w, 0.9 if country else 0.7, span=span)
+        c.add(K.TRANSFER, value, w, 0.9 if country else 0.7, span=_evidence(c, w, m.start()))
     if found or (not countries and not _THIRD.search(text)):
         return
     third_section = bool(re.search(r"outside|außerhalb|drittl|third countr", w.title, _IC))
     if r.NEGATION.search(text) or (r.EEA_STATEMENT.search(text) and not third_section):
         return
-    if not (_TRANSFER.search(text) or (third_section and orgs and countries)):
+    bare = text
+    for o in named:  # 'Nordlicht Rechenzentrum GmbH' is no statement about a data centre
+        bare = bare[: o.start] + " " * (o.end - o.start) + bare[o.end :]
+    if not (_TRANSFER.search(bare) or (third_section and orgs and countries)):
         return
-    if w.cells is not None:
-        return
+    if w.cells is not None or (places and places[0][1] in ADEQUATE_COUNTRIES):
+        return  # an adequate country needs no safeguard to be named
+    if places:
+        before = [o.name for o in named if o.start < places[0][0]]
+        recipient = before[-1] if before else recipient
     value = {
         "country": countries[0] if countries else None,
         "mechanism": "none",
         "cited": None,
         "recipient": recipient,
     }
-    c.add(K.TRANSFER, value, w, 0.5, span=span)
+    c.add(K.TRANSFER, value, w, 0.5, span=_evidence(c, w, places[0][0] if places else 0))
+
+
+def _evidence(c: Collector, w: Where, offset: int) -> Span | None:
+    """A list item is one statement ('X: Übermittlung in die USA. Grundlage: SCC.'); in a
+    paragraph, the sentence holding ``offset`` is the evidence."""
+    if w.line is None or w.sentence.item:
+        return w.line
+    return c.sentence_span(w.line.start + offset)
 
 
 def _country_near(text: str, pos: int, countries: list[str]) -> str | None:

@@ -302,3 +302,7 @@ EEA_COUNTRIES = frozenset(
     "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE "
     "IS LI NO".split()
 )
+
+# Third countries with an adequacy decision (Art. 45 GDPR): no further safeguard is needed.
+# The USA's applies only to certified recipients (DPF), so it is not listed.
+ADEQUATE_COUNTRIES = frozenset("AD AR CA CH FO GB GG IL IM JE JP KR NZ UY".split())
