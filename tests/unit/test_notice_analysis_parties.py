@@ -132,30 +132,37 @@ def test_the_controller_is_not_its_own_recipient_N5() -> None:
 
 
 @pytest.mark.parametrize(
-    ("sentence", "mechanism", "country"),
+    ("sentence", "mechanism", "country", "recipient"),
     [
         ("Die Cloudhaven Inc. ist nach dem EU-US Data Privacy Framework zertifiziert.",
-         "dpf", "US"),
+         "dpf", "US", "Cloudhaven Inc."),
         ("Mit der Tickety Inc. in den USA haben wir Standardvertragsklauseln geschlossen.",
-         "scc", "US"),
+         "scc", "US", "Tickety Inc."),
         ("Metricsmith Inc., New York, USA, ist unter dem EU-US Privacy Shield zertifiziert.",
-         "obsolete", "US"),
-        ("Daten gehen an die Oldtimer Inc. in den USA (Safe Harbor).", "obsolete", "US"),
+         "obsolete", "US", "Metricsmith Inc."),
+        ("Daten gehen an die Oldtimer Inc. in den USA (Safe Harbor).", "obsolete", "US",
+         "Oldtimer Inc."),
         ("Translately Ltd. sitzt im Vereinigten Königreich; dafür besteht ein "
-         "Angemessenheitsbeschluss der EU-Kommission.", "adequacy", "GB"),
-        ("We transfer data to Pagerhound Inc. in the USA.", "none", "US"),
+         "Angemessenheitsbeschluss der EU-Kommission.", "adequacy", "GB", "Translately Ltd."),
+        ("We transfer data to Pagerhound Inc. in the USA.", "none", "US", "Pagerhound Inc."),
     ],
 )  # fmt: skip
 def test_transfer_mechanisms_dpf_scc_adequacy_obsolete_and_none_N6(
-    sentence: str, mechanism: str, country: str
+    sentence: str, mechanism: str, country: str, recipient: str
 ) -> None:
     a = md(f"# Datenschutz\n\n## Dienstleister im Ausland\n\n{sentence}\n")
     [t] = a.of(FactKind.TRANSFER)
     assert (t.value["mechanism"], t.value["country"]) == (mechanism, country)
-    assert (
-        t.value["recipient"] == sentence.split(" Inc.")[0].split()[-1] + " Inc."
-        or t.value["recipient"] == "Translately Ltd."
+    assert t.value["recipient"] == recipient
+    assert t.evidence.text == sentence
+
+
+def test_a_name_is_no_statement_and_adequate_countries_need_none_N6() -> None:
+    a = md(
+        "# Datenschutz\n\n## Hosting\n\nEmpfänger: Nordlicht Rechenzentrum GmbH (Hosting, "
+        "Deutschland); Alpensafe AG (Datensicherung, Schweiz)\n"
     )
+    assert a.of(FactKind.TRANSFER) == ()
 
 
 def test_transfer_statement_to_the_eea_only_is_no_transfer_N6() -> None:
