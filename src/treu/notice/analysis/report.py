@@ -200,7 +200,8 @@ def _fact_json(report: Report, index: int, fact: Fact) -> dict[str, object]:
 _CSS = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
 line-height:1.45;color:#1a1a1a}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;table-layout:fixed}
+col.value{width:34%} col.confidence{width:8rem} nav ul{columns:3;padding-left:1.2rem}
 th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f1f1f1} blockquote{margin:0;font-style:italic}
 .low{color:#8a4b00} .error{color:#a00000} .warning{color:#8a4b00} .section{color:#555}
@@ -208,6 +209,7 @@ th{background:#f1f1f1} blockquote{margin:0;font-style:italic}
 
 
 def report_html(report: Report) -> str:
+    """The report as a page: what is missing first (the DPO's question), then every fact."""
     lang = report.lang
     e = escape
     out = [
@@ -221,40 +223,55 @@ def report_html(report: Report) -> str:
     out.append(f"<dt>{e(_label('language', lang))}</dt><dd>{e(report.analysis.language)}</dd>")
     if report.todos is not None:
         out.append(f"<dt>{e(_label('todos', lang))}</dt><dd>{report.todos}</dd>")
-    out += ["</dl>", f"<p>{e(_summary(report))}</p>", f"<h2>{e(_label('facts', lang))}</h2>"]
+    out += ["</dl>", f"<p>{e(_summary(report))}</p>"]
+    out += _html_missing(report)
+    out.append(f"<h2>{e(_label('facts', lang))}</h2>")
+    out.append("<nav><ul>" + "".join(
+        f'<li><a href="#kind-{e(str(kind))}">{e(_KINDS[kind][lang])} ({len(facts)})</a></li>'
+        for kind, facts in _groups(report)) + "</ul></nav>")  # fmt: skip
     head = (_label("value", lang), _label("confidence", lang), _label("evidence", lang))
     for kind, facts in _groups(report):
         out.append(f'<h3 id="kind-{e(str(kind))}">{e(_KINDS[kind][lang])} ({len(facts)})</h3>')
-        out.append('<table><thead><tr><th scope="col">' + "</th><th scope=\"col\">".join(
-            e(h) for h in head) + "</th></tr></thead><tbody>")  # fmt: skip
-        for i, fact in facts:
-            low = ' class="low"' if fact.confidence < 0.8 else ""
-            activity = ""
-            if fact.activity is not None and report.activity_names.get(fact.activity):
-                activity = (f"<br><small>{e(_label('activity', lang))}: "
-                            f"{e(report.activity_names[fact.activity])}</small>")  # fmt: skip
-            section = (f'<br><small class="section">{e(_label("section", lang))}: '
-                       f"{e(fact.evidence.section)}</small>" if fact.evidence.section else "")  # fmt: skip
-            out.append(
-                f'<tr id="fact-{i}" data-kind="{e(str(kind))}"><td>{e(_value_text(fact))}'
-                f"{activity}</td><td{low}>{fact.confidence:.2f}</td>"
-                f'<td><blockquote class="evidence" data-start="{fact.evidence.span.start}" '
-                f'data-end="{fact.evidence.span.end}">{e(" ".join(fact.evidence.text.split()))}'
-                f"</blockquote>{section}</td></tr>"
-            )
+        out.append('<table><colgroup><col class="value"><col class="confidence">'
+                   '<col class="evidence"></colgroup><thead><tr><th scope="col">'
+                   + '</th><th scope="col">'.join(e(h) for h in head)
+                   + "</th></tr></thead><tbody>")  # fmt: skip
+        out += [_html_fact(report, i, kind, fact) for i, fact in facts]
         out.append("</tbody></table>")
-    out.append(f"<h2>{e(_label('missing', lang))}</h2>")
-    if not report.findings:
-        out.append(f"<p>{e(_label('nothing_missing', lang))}</p>")
-    else:
-        out.append("<ul>")
-        for f in report.findings:
-            where = f" ({e(f.location)})" if f.location else ""
-            quote = f"<blockquote>{e(f.evidence)}</blockquote>" if f.evidence else ""
-            out.append(
-                f'<li class="{e(f.severity)}"><strong>{e(f.id)}</strong> '
-                f"{e(_label(f.severity, lang))}: {e(f.message)}{where}{quote}</li>"
-            )
-        out.append("</ul>")
     out.append("</body>\n</html>\n")
     return "\n".join(out)
+
+
+def _html_fact(report: Report, index: int, kind: FactKind, fact: Fact) -> str:
+    e, lang = escape, report.lang
+    low = ' class="low"' if fact.confidence < 0.8 else ""
+    activity = ""
+    if fact.activity is not None and report.activity_names.get(fact.activity):
+        activity = (f"<br><small>{e(_label('activity', lang))}: "
+                    f"{e(report.activity_names[fact.activity])}</small>")  # fmt: skip
+    section = (f'<br><small class="section">{e(_label("section", lang))}: '
+               f"{e(fact.evidence.section)}</small>" if fact.evidence.section else "")  # fmt: skip
+    return (
+        f'<tr id="fact-{index}" data-kind="{e(str(kind))}"><td>{e(_value_text(fact))}'
+        f"{activity}</td><td{low}>{fact.confidence:.2f}</td>"
+        f'<td><blockquote class="evidence" data-start="{fact.evidence.span.start}" '
+        f'data-end="{fact.evidence.span.end}">{e(" ".join(fact.evidence.text.split()))}'
+        f"</blockquote>{section}</td></tr>"
+    )
+
+
+def _html_missing(report: Report) -> list[str]:
+    e, lang = escape, report.lang
+    out = [f'<h2 id="missing">{e(_label("missing", lang))}</h2>']
+    if not report.findings:
+        return [*out, f"<p>{e(_label('nothing_missing', lang))}</p>"]
+    out.append("<ul>")
+    for f in report.findings:
+        where = f" ({e(f.location)})" if f.location else ""
+        quote = f"<blockquote>{e(f.evidence)}</blockquote>" if f.evidence else ""
+        out.append(
+            f'<li class="{e(f.severity)}"><strong>{e(f.id)}</strong> '
+            f"{e(_label(f.severity, lang))}: {e(f.message)}{where}{quote}</li>"
+        )
+    out.append("</ul>")
+    return out
