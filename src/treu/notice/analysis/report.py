@@ -156,6 +156,14 @@ def report_text(report: Report) -> str:
     lines.append(_summary(report))
     if report.todos is not None:
         lines.append(f"{_label('todos', lang)}: {report.todos}")
+    lines += ["", _label("missing", lang), "-" * len(_label("missing", lang))]
+    if not report.findings:
+        lines.append(_label("nothing_missing", lang))
+    for finding in report.findings:
+        where = f" ({finding.location})" if finding.location else ""
+        lines.append(f"{finding.severity.upper():7} {finding.id:6} {finding.message}{where}")
+        if finding.evidence:
+            lines.append(f"        » {finding.evidence}")
     lines += ["", _label("facts", lang), "-" * len(_label("facts", lang))]
     for kind, facts in _groups(report):
         lines += ["", f"{_KINDS[kind][lang]} ({len(facts)})"]
@@ -168,14 +176,6 @@ def report_text(report: Report) -> str:
             where = f" ({_label('section', lang)} “{fact.evidence.section}”)"
             lines.append(f"    » {' '.join(fact.evidence.text.split())}"
                          f"{where if fact.evidence.section else ''}")  # fmt: skip
-    lines += ["", _label("missing", lang), "-" * len(_label("missing", lang))]
-    if not report.findings:
-        lines.append(_label("nothing_missing", lang))
-    for finding in report.findings:
-        where = f" ({finding.location})" if finding.location else ""
-        lines.append(f"{finding.severity.upper():7} {finding.id:6} {finding.message}{where}")
-        if finding.evidence:
-            lines.append(f"        » {finding.evidence}")
     return "\n".join(lines) + "\n"
 
 
