@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/notice_roundtrip.py                 # HTML notices, all examples
     .venv/bin/python bench/notice_roundtrip.py --format md     # the Markdown rendering
+    .venv/bin/python bench/notice_roundtrip.py --format pdf    # PDFs, read as a user gives them
     .venv/bin/python bench/notice_roundtrip.py --pdf           # plus one corpus notice as PDF
 
 Round trip: every example policy's notice is rendered (de and en, via
@@ -61,24 +62,34 @@ def table(title: str, scores: dict[str, Any]) -> None:
         say(f"  {kind:12} {s.precision:9.2f} {s.recall:7.2f} {s.tp:5} {s.fp:5} {s.fn:5}")
 
 
-def roundtrip(fmt: Literal["html", "md"], repeat: int) -> dict[str, Any]:
+def roundtrip(fmt: Literal["html", "md", "pdf"], repeat: int) -> dict[str, Any]:
     from treu.notice.analysis import analyze
-    from treu.notice.analysis.compare import Score, compare, view_from_draft, view_from_policy
+    from treu.notice.analysis.compare import (
+        Score,
+        compare,
+        total,
+        view_from_draft,
+        view_from_policy,
+    )
     from treu.notice.analysis.draft import build_draft
     from treu.notice.render import render_notice
     from treu.policy.loader import load_policy
 
     scores: dict[str, Score] = {}
     ratios: list[float] = []
+    tmp = tempfile.TemporaryDirectory()
     say(f"round trip ({fmt}):  notice        render ms  import ms  import/render  recall")
     for path in sorted(ROOT.glob("examples/*/policy.yaml")):
         loaded = load_policy(path)
         for lang in loaded.policy.notice.languages:
             page, render_ms = timed(lambda: render_notice(loaded, lang, fmt), repeat)  # noqa: B023
-            text = str(page)
+            source: str | Path = str(page)
+            if isinstance(page, bytes):  # a PDF is read from a file, as a user gives it
+                source = Path(tmp.name) / f"{path.parent.name}.{lang}.pdf"
+                source.write_bytes(page)
 
-            def run(text: str = text) -> tuple[Any, Any]:
-                a = analyze(text, format=fmt)
+            def run(source: str | Path = source) -> tuple[Any, Any]:
+                a = analyze(source, format=fmt)
                 draft = build_draft(a)
                 draft.to_yaml()
                 return a, draft
@@ -88,12 +99,11 @@ def roundtrip(fmt: Literal["html", "md"], repeat: int) -> dict[str, Any]:
                           view_from_draft(draft, analysis))  # fmt: skip
             for kind, s in got.items():
                 scores.setdefault(kind, Score()).add(s)
-            from treu.notice.analysis.compare import total
-
             ratios.append(import_ms / render_ms)
             say(f"  {path.parent.name:>12} {lang}  {render_ms:10.1f} {import_ms:10.1f} "
                 f"{import_ms / render_ms:14.1f}x {total(got).recall:7.2f}")  # fmt: skip
     say(f"  median import/render: {statistics.median(ratios):.1f}x")
+    tmp.cleanup()
     return scores
 
 
@@ -144,7 +154,7 @@ def corpus(repeat: int, pdf: bool) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--format", choices=("html", "md"), default="html")
+    parser.add_argument("--format", choices=("html", "md", "pdf"), default="html")
     parser.add_argument("--repeat", type=int, default=3, help="timing repeats (median)")
     parser.add_argument("--pdf", action="store_true", help="also import one notice as PDF")
     args = parser.parse_args(argv)
