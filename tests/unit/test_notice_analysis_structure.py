@@ -187,11 +187,18 @@ def test_pdf_notice_is_read_like_text_N16(tmp_path: Path) -> None:
     html = (
         "<html lang='de'><body><h1>Datenschutzerklärung</h1><h2>1. Newsletter</h2>"
         "<p>Den Newsletter senden wir mit Ihrer Einwilligung (Art. 6 Abs. 1 lit. a DSGVO). "
-        "Ihre Adresse löschen wir 30 Tage nach der Abmeldung.</p></body></html>"
+        "Ihre Adresse löschen wir 30 Tage nach der Abmeldung.</p>"
+        "<p>Wir versenden ihn über einen Dienst in Deutschland.</p></body></html>"
     )
     path = tmp_path / "notice.pdf"
     path.write_bytes(html_to_pdf(html))
     a = analyze(path)
+    # headings told apart by their font size, not guessed from their shape
+    assert [(s.number, s.title, s.level) for s in a.sections if s.level] == [
+        (None, "Datenschutzerklärung", 1),
+        ("1", "Newsletter", 2),
+    ]
+    assert [f.value["name"] for _, f in a.activities()] == ["Newsletter"]
     assert [f.value["basis"] for f in a.of(FactKind.LEGAL_BASIS)] == ["consent"]
     [r] = a.of(FactKind.RETENTION)
     assert (r.value["amount"], r.value["start"]) == (30, "unsubscribe")

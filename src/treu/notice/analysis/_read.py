@@ -42,22 +42,21 @@ def _as_path(source: str | Path) -> Path | None:
 def _read_pdf(path: Path) -> TextDocument:
     """PDF text through pypdf, then read as flattened plain text (headings guessed)."""
     try:
-        from pypdf import PdfReader
         from pypdf.errors import PdfReadError
     except ImportError:  # pragma: no cover - depends on the installation
         raise InputError(
             f"{path}: reading PDF notices needs pypdf (pip install pypdf); "
             "or save the notice as HTML or text"
         ) from None
+    from treu.notice.analysis._pdf import pdf_to_markdown
+
     try:
-        reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        text, markdown = pdf_to_markdown(path)
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
     except (PdfReadError, OSError, ValueError) as exc:
         raise InputError(f"{path}: not a readable PDF ({exc})") from None
-    text = "\n\n".join(pages)
     if not text.strip():
         raise InputError(f"{path}: the PDF holds no text (a scan?); OCR it first")
-    doc = parse_notice(text, "txt")
-    return TextDocument(doc.sections, doc.language, "txt", str(path))
+    doc = parse_notice(text, "md" if markdown else "txt")
+    return TextDocument(doc.sections, doc.language, doc.fmt, str(path))

@@ -91,7 +91,7 @@ def _repair(doc: TextDocument) -> list[tuple[str, int, str]]:
     'Versicherten-' / 'nummer') are joined again.
     """
     out: list[tuple[str, int, str]] = []
-    flat = doc.fmt == "txt"
+    flat = doc.fmt == "txt" or (doc.source or "").lower().endswith(".pdf")
     run_on = False  # the previous demoted heading had no body: same paragraph continues
     for sec in doc.sections:
         heading, body = sec.heading, sec.body
