@@ -27,9 +27,13 @@ Each runs in a child process; the seconds are the child's own, around the work, 
 and connecting excluded.  Peak RSS is the child's ``VmHWM`` (``/proc/self/status``) at
 its end: ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (and ``os.wait4``) would report at
 least the parent's own peak, because Linux carries the forking process's high-water
-mark into the child's count at ``exec``.  Both end states are
-compared row for row counts.  Memory must be flat in the row count: the sweep's peak RSS
+mark into the child's count at ``exec``.  Both end states are compared (rows and
+restricted rows per table).  Memory must be flat in the row count: the sweep's peak RSS
 at N and at N/10 is printed side by side.  Goal (issue 7): sweep <= 1.5x bare.
+
+Windows of 5,000 rows by default (``--batch-size``): ``treu retention run`` defaults to
+500, at which the per-batch commits dominate (1 M messages, loaded machine: 9x the bare
+DELETE on SQLite, 7x on PostgreSQL, against 3x and 2.7x at 5,000).
 """
 
 from __future__ import annotations
@@ -601,7 +605,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="fraction of 10 M messages (0.01: 100 k)")  # fmt: skip
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--repeats", type=int, default=1)
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=5000,
+                        help="rows per window (treu retention run defaults to 500)")  # fmt: skip
     parser.add_argument("--no-small", action="store_true",
                         help="skip the run at a tenth of the size (memory comparison)")  # fmt: skip
     parser.add_argument("--profile", action="store_true", help="cProfile the sweep")
