@@ -40,6 +40,7 @@ ROUNDTRIP_FLOORS = {
     "legal_bases": (0.97, 0.95),
     "purposes": (0.96, 0.96),
     "categories": (0.94, 0.90),
+    "source": (0.95, 0.95),
     "recipients": (0.97, 0.97),
     "transfers": (0.96, 0.96),
     "retention": (0.95, 0.94),

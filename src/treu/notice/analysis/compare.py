@@ -31,8 +31,8 @@ __all__ = [
 ]
 
 KINDS = ("controller", "dpo", "authority", "legal_bases", "purposes", "categories",
-         "recipients", "transfers", "retention", "rights", "cookies")  # fmt: skip
-_ACTIVITY_KINDS = ("legal_bases", "purposes", "categories", "retention")
+         "source", "recipients", "transfers", "retention", "rights", "cookies")  # fmt: skip
+_ACTIVITY_KINDS = ("legal_bases", "purposes", "categories", "source", "retention")
 _FICTIONAL = re.compile(r"\s*\((?:fictional|fiktiv)\)", re.I)
 _SAME_NAME = 0.8
 _SAME_PURPOSE = 0.75
@@ -46,6 +46,7 @@ class ActivityView:
     purposes: list[str] = field(default_factory=list)
     categories: set[str] = field(default_factory=set)
     retention: set[str] = field(default_factory=set)
+    source: set[str] = field(default_factory=set)  # {"indirect"} when Art. 14 applies
 
 
 @dataclass
@@ -151,6 +152,7 @@ def view_from_policy(policy: Any, lang: str) -> View:
                 act.legal_bases.add(p["special_category_basis"])
             act.purposes.append(p["description"].get(lang) or "")
         act.categories = set(a["data_categories"])
+        act.source = {"indirect"} if a.get("source") else set()
         model = policy.activity(a["id"]).retention
         act.retention = _retention_item(
             {"period": str(model.period) if model.period else None, "after": model.after,
@@ -170,7 +172,7 @@ def view_from_policy(policy: Any, lang: str) -> View:
 
 def view_from_expected(expected: Mapping[str, Any]) -> View:
     """A human reading of a corpus notice (``<name>.expected.yaml``) as items."""
-    view = View(judged=frozenset(k for k in KINDS if k not in ("purposes", "categories")))
+    view = View(judged=frozenset(k for k in KINDS if k not in ("purposes", "categories", "source")))
     view.controller = _controller_items(expected.get("controller") or {})
     view.dpo = _dpo_items(expected.get("dpo") or {})
     view.authority = {str(expected["authority"])} if expected.get("authority") else set()
@@ -215,6 +217,7 @@ def view_from_draft(draft: Draft, analysis: Analysis) -> View:
                 act.legal_bases.add(str(p["special_category_basis"]))
             act.purposes.append(str((p.get("description") or {}).get(lang) or ""))
         act.categories = set(a.get("data_categories") or [])
+        act.source = {"indirect"} if a.get("source") else set()
         act.retention = _retention_item(dict(a.get("retention") or {}))
         view.activities[str((a.get("name") or {}).get(lang) or a.get("id"))] = act
     recipients = tree.get("recipients") or []

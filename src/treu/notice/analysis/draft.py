@@ -52,6 +52,19 @@ _REPRESENTATIVE = re.compile(
     r"(?:vertreter|representative)\w* (?:nach|under|gemäß) art(?:ikel|\.)? ?27",
     re.I,
 )
+_SOURCE_LABEL = re.compile(r"^(?:Herkunft der Daten|Source of the data|Datenquelle)\s*:\s*", re.I)
+_SELF_COLLECTED = re.compile(r"bei Ihnen selbst|^we collect the data from you", re.I)
+_PUBLIC = re.compile(
+    r"\s*(?:Die Quelle ist (nicht )?öffentlich zugänglich|The source is (not )?publicly "
+    r"accessible)\.?",
+    re.I,
+)
+_INDIRECT = re.compile(
+    r"\b(?:erhalten|bekommen) wir (?:von|über|aus)\b|\bnicht (?:bei|von) (?:Ihnen|den betroffenen)"
+    r"|\bnot from (?:you|the (?:people|persons|data subjects))\b|\b(?:come|comes) from (?:your|the) "
+    r"(?:calendar|employer|customer|colleague)|\bArt(?:ikel|\.)? ?14 (?:DSGVO|GDPR)",
+    re.I,
+)
 _FICTIONAL = re.compile(r"\s*\((?:fictional|fiktiv)\)", re.I)
 
 
@@ -366,6 +379,9 @@ class _Builder:
             self._extend(field_name, found)
             if not keys:
                 self.silent((*here, field_name), what)
+        source = self.source(here, act)
+        if source is not None:
+            out["source"] = source
         out["provision"] = self.provision(here, act, out["purposes"])
         parties = (*by_kind.get(FactKind.RECIPIENT, []), *by_kind.get(FactKind.PROCESSOR, []))
         recipients = _unique(
@@ -407,6 +423,27 @@ class _Builder:
         from treu.notice.analysis._draft_purposes import purposes
 
         return purposes(self, here, name, act, by_kind)
+
+    def source(self, here: Path, act: Fact) -> CommentedMap | None:
+        """Art. 14: where the data come from, when the notice says it is not the person."""
+        body = self._section_body(act.evidence.section)
+        labelled = [x.strip() for x in body.split("\n") if _SOURCE_LABEL.match(x.strip())]
+        for sentence in labelled or _sentences(body):
+            label = _SOURCE_LABEL.match(sentence)
+            if label is None and not _INDIRECT.search(sentence):
+                continue
+            text = sentence[label.end() :] if label else sentence
+            if label and _SELF_COLLECTED.search(text):
+                return None
+            public = _PUBLIC.search(text)
+            description = _PUBLIC.sub("", text).strip() if label else text
+            out = CommentedMap({"description": self.text(description)})
+            out["publicly_available"] = bool(public and not (public.group(1) or public.group(2)))
+            quoted = Fact(act.kind, {}, Evidence(sentence, act.evidence.span, act.evidence.section),
+                          act.confidence)  # fmt: skip
+            self.todo((*here, "source"), "source", quoted)
+            return out
+        return None
 
     def provision(self, here: Path, act: Fact, purposes: CommentedSeq) -> CommentedMap:
         from treu.notice.analysis._draft_provision import provision
