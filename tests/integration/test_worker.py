@@ -208,3 +208,29 @@ def test_a_one_rule_run_resumes_that_rule_alone_and_other_rules_wait_R3(
     full = _worker(shop, store).sweep()  # a whole sweep then takes the remaining rules
     assert full.resumed == () and shop.ids("visits") == set()
     shop.engine.dispose()
+
+
+def test_workers_started_together_on_an_empty_store_migrate_in_turn_R3(
+    fresh_url: Callable[[], str], tmp_path: Path
+) -> None:
+    """After an upgrade every worker migrates the store at its start; started together
+    they must not collide on the tables they create."""
+    app, store_url = make_engine(fresh_url()), fresh_url()
+    Table("visits", MetaData(), Column("id", Integer, primary_key=True, autoincrement=False),
+          Column("ip", String(45)), Column("day", Date)).create(app)  # fmt: skip
+    datamap = tmp_path / "datamap.yaml"
+    datamap.write_text(DATAMAP % app.dialect.name, encoding="utf-8")
+    env = {**os.environ, "TREU_DATABASE_URL": store_url,
+           "TREU_SECRET_KEY": "worker-test-secret-0123456789abcdef0123"}  # fmt: skip
+    url = app.url.render_as_string(hide_password=False)
+    procs = [subprocess.Popen([sys.executable, "-m", "treu", "worker", "--once", "--db", url,
+                               "--datamap", str(datamap)], stderr=subprocess.PIPE, text=True,
+                              env=env) for _ in range(3)]  # fmt: skip
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], errors
+    store = make_engine(store_url)
+    from treu.store.migrate import check
+
+    assert check(store) == []
+    store.dispose()
+    app.dispose()

@@ -164,6 +164,8 @@ async def _serve(app: App, holder: str, stalled_after: float) -> None:
         "install_signal_handlers": False,
         "update_heartbeat_interval": stalled_after / 3,
         "stalled_worker_timeout": stalled_after,
+        # a job put back in the queue sends no notification: polling finds it
+        "fetch_job_polling_interval": min(5.0, stalled_after / 3),
     }
     async with app.open_async():
         workers = [
