@@ -32,37 +32,13 @@ Path = tuple[str | int, ...]
 
 _SURE = 0.8  # below this the draft asks the reader to check the value
 # Part 1's start events -> policy START_EVENTS (or a hint for a TODO).
-_STARTS = {
-    "end_of_contract": "contract_end", "unsubscription": "unsubscribe", "logging": "collection",
-    "end_of_purpose": "purpose_end", "visit": "collection", "receipt": "collection",
-    "event": "process_end",
-}  # fmt: skip
-_POLICY_STARTS = frozenset(
-    ("collection creation last_activity account_deletion contract_end cancellation process_end "
-     "rejection consent_withdrawal unsubscribe deletion_request unlinking request_closed "
-     "purpose_end session_end").split()
-)  # fmt: skip
 # An activity needs at least one of these linked to it; a heading alone ("Begriffe") is not one.
 _SUBSTANCE = frozenset((FactKind.LEGAL_BASIS, FactKind.RETENTION, FactKind.DATA_CATEGORY,
                         FactKind.PURPOSE))  # fmt: skip
 _RIGHTS_SECTION = re.compile(r"recht|right|auskunft|widerspruch|object|beschwer|complain", re.I)
-_WITHDRAW_WORDS = re.compile(r"widerruf|withdraw", re.I)
 _REPRESENTATIVE = re.compile(
     r"representative in the (?:european )?union|vertreter(?:in)? in der (?:europäischen )?union|"
     r"(?:vertreter|representative)\w* (?:nach|under|gemäß) art(?:ikel|\.)? ?27",
-    re.I,
-)
-_SOURCE_LABEL = re.compile(r"^(?:Herkunft der Daten|Source of the data|Datenquelle)\s*:\s*", re.I)
-_SELF_COLLECTED = re.compile(r"bei Ihnen selbst|^we collect the data from you", re.I)
-_PUBLIC = re.compile(
-    r"\s*(?:Die Quelle ist (nicht )?öffentlich zugänglich|The source is (not )?publicly "
-    r"accessible)\.?",
-    re.I,
-)
-_INDIRECT = re.compile(
-    r"\b(?:erhalten|bekommen) wir (?:von|über|aus)\b|\bnicht (?:bei|von) (?:Ihnen|den betroffenen)"
-    r"|\bnot from (?:you|the (?:people|persons|data subjects))\b|\b(?:come|comes) from (?:your|the) "
-    r"(?:calendar|employer|customer|colleague)|\bArt(?:ikel|\.)? ?14 (?:DSGVO|GDPR)",
     re.I,
 )
 _FICTIONAL = re.compile(r"\s*\((?:fictional|fiktiv)\)", re.I)
@@ -425,25 +401,14 @@ class _Builder:
         return purposes(self, here, name, act, by_kind)
 
     def source(self, here: Path, act: Fact) -> CommentedMap | None:
-        """Art. 14: where the data come from, when the notice says it is not the person."""
-        body = self._section_body(act.evidence.section)
-        labelled = [x.strip() for x in body.split("\n") if _SOURCE_LABEL.match(x.strip())]
-        for sentence in labelled or _sentences(body):
-            label = _SOURCE_LABEL.match(sentence)
-            if label is None and not _INDIRECT.search(sentence):
-                continue
-            text = sentence[label.end() :] if label else sentence
-            if label and _SELF_COLLECTED.search(text):
-                return None
-            public = _PUBLIC.search(text)
-            description = _PUBLIC.sub("", text).strip() if label else text
-            out = CommentedMap({"description": self.text(description)})
-            out["publicly_available"] = bool(public and not (public.group(1) or public.group(2)))
-            quoted = Fact(act.kind, {}, Evidence(sentence, act.evidence.span, act.evidence.section),
-                          act.confidence)  # fmt: skip
-            self.todo((*here, "source"), "source", quoted)
-            return out
-        return None
+        from treu.notice.analysis._draft_periods import source
+
+        return source(self, here, act)
+
+    def retention(self, here: Path, facts: list[Fact]) -> CommentedMap:
+        from treu.notice.analysis._draft_periods import retention
+
+        return retention(self, here, facts)
 
     def provision(self, here: Path, act: Fact, purposes: CommentedSeq) -> CommentedMap:
         from treu.notice.analysis._draft_provision import provision
@@ -460,51 +425,6 @@ class _Builder:
                 first, _, rest = text.partition("\n")
                 return rest if title in first else text
         return ""
-
-    def retention(self, here: Path, facts: list[Fact]) -> CommentedMap:
-        at = (*here, "retention")
-        out = CommentedMap()
-        periods = [f for f in facts if f.value.get("amount")]
-        fact = next((f for f in periods if f.value.get("start")), periods[0] if periods else None)
-        if fact is None:
-            crit = next((f for f in facts if f.value.get("criteria")), None)
-            if crit is not None:
-                out["criteria"] = self.text(str(crit.value["criteria"]))
-                self.todo((*at, "criteria"), "criteria", crit)
-            else:
-                self.silent(at, "w.retention")
-            return out
-        v = fact.value
-        unit = str(v.get("unit"))
-        out["period"] = f"{v['amount']} {unit}" if unit != "session" else "1 days"
-        start = str(v.get("start") or "")
-        event = _STARTS.get(start, start)
-        if event == "unsubscribe" and _WITHDRAW_WORDS.search(str(v.get("start_text") or "")):
-            event = "consent_withdrawal"
-        year_end = bool(v.get("from_year_end")) or start == "year_end"
-        if event in _POLICY_STARTS:
-            out["after"] = event
-            if start in _STARTS:
-                self.todo((*at, "after"), "start_mapped", fact, start=start, event=event)
-            else:
-                self.check((*at, "after"), "c.period", fact)
-        elif year_end:
-            out["after"] = "creation"
-            self.todo((*at, "after"), "year_end", fact)
-        elif v.get("start_text"):
-            out["after_text"] = self.text(str(v["start_text"]))
-            self.todo((*at, "after_text"), "after_text", fact)
-        else:
-            out["after"] = "collection"
-            self.todo((*at, "after"), "no_start", fact)
-        if year_end:
-            out["from_year_end"] = True
-        if len(periods) > 1:
-            others = "; ".join(
-                f"{p.value['amount']} {p.value.get('unit')}" for p in periods if p is not fact
-            )
-            self.todo((*at, "period"), "periods", fact, others=others)
-        return out
 
     # ------------------------------------------------------------------ recipients, cookies
 
