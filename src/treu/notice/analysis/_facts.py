@@ -216,7 +216,9 @@ _SKIP_TOPICS = frozenset({"rights", "objection", "withdrawal", "complaint", "cha
 def retention(c: Collector, w: Where) -> None:
     if w.topic in _SKIP_TOPICS or _NOT_RETENTION.search(w.text):
         return
-    if w.topic == "cookies" and (w.activity is None or w.cells is not None):
+    if w.topic == "cookies" and (
+        w.activity is None or w.cells is not None or _names_a_cookie(w.text)
+    ):
         return
     labelled = bool(w.label and _RETENTION_LABEL.fullmatch(w.label))
     column = w.cell(r"speicherdauer|löschfrist|retention|storage")
@@ -310,6 +312,15 @@ def cookies(c: Collector, w: Where) -> None:
         c.add(K.COOKIE, _cookie(name, provider, lifetime, _consent_words(w.text)), w, 0.7)
         if cookie_item:
             break
+
+
+def _names_a_cookie(text: str) -> bool:
+    """A period next to a cookie's name is its lifetime, not the activity's storage period."""
+    for m in _COOKIE_NAME.finditer(text):
+        name = next(g for g in m.groups() if g)
+        if re.search(r"[_\d]", name) or (m.group(1) or m.group(2)) and name.islower():
+            return True
+    return False
 
 
 def _consent_words(text: str) -> str | None:

@@ -70,7 +70,7 @@ START_EVENTS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 _YEAR_END = re.compile(
     r"ende (?:des|eines) (?:jeweiligen )?(?:kalender|geschäfts)jahres|jahresende|jahresschluss"
-    r"|end of (?:the|a) (?:calendar|financial|fiscal) year|year[- ]end",
+    r"|end of (?:the|a) (?:(?:calendar|financial|fiscal) )?year|year[- ]end",
     re.IGNORECASE,
 )
 # 'Ende der Umfrage', 'the webinar', 'after the check is complete': a process that ends.
@@ -150,7 +150,8 @@ _BEFORE = re.compile(
     re.IGNORECASE,
 )
 _RUNS_FROM_YEAR_END = re.compile(
-    r"(?:frist|period|it)\s+(?:beginnt|läuft|starts|runs|begins)[^.;]{0,30}?"
+    r"(?:(?:frist|period|it)\s+(?:beginnt|läuft|starts|runs|begins)[^.;]{0,30}?"
+    r"|(?:gerechnet|berechnet|counted|calculated|running|beginnend|starting)\s+)"
     r"(?:mit dem|ab dem|at the|from the)\s+(?:ende|end)\s+(?:des|of the)\s+(?:kalender|calendar )?"
     r"(?:jahres|year)",
     re.IGNORECASE,
