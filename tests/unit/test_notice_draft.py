@@ -231,3 +231,30 @@ def test_report_lists_what_lint_finds_missing_N11(tmp_path: Path) -> None:
     assert "»" in text
     german = report_text(build_report(analysis, doc, lang="de"))
     assert "Was fehlt (treu lint)" in german
+
+
+def test_indirect_collection_is_drafted_as_the_source_N14() -> None:
+    draft = build_draft(analyze(CORPUS / "de_numbered_legal.md"))
+    tracking = next(a for a in draft.tree["activities"] if "Sendungsverfolgung" in a["name"]["de"])
+    assert "Geschäftskunden" in tracking["source"]["description"]["de"]
+    assert tracking["source"]["publicly_available"] is False
+    assert any(t.key == "source" for t in draft.todos)
+    assert all("source" not in a for a in draft.tree["activities"] if a["id"] == "kontaktaufnahme")
+
+
+def test_rendered_source_label_is_read_with_its_public_flag_N14() -> None:
+    from treu.notice.render import render_notice
+    from treu.policy.loader import load_policy
+
+    loaded = load_policy(Path(__file__).parents[2] / "examples" / "softwerk" / "policy.yaml")
+    truth = {a.name["en"]: a.source for a in loaded.policy.activities}
+    analysis = analyze(str(render_notice(loaded, "en", "html")), format="html")
+    drafted = {a["name"]["en"]: a.get("source") for a in build_draft(analysis).tree["activities"]}
+    for name, source in truth.items():
+        if name not in drafted:
+            continue
+        if source is None:
+            assert drafted[name] is None, name
+        else:
+            assert drafted[name] is not None, name
+            assert drafted[name]["publicly_available"] is source.publicly_available
