@@ -318,7 +318,7 @@ def _names_a_cookie(text: str) -> bool:
     """A period next to a cookie's name is its lifetime, not the activity's storage period."""
     for m in _COOKIE_NAME.finditer(text):
         name = next(g for g in m.groups() if g)
-        if re.search(r"[_\d]", name) or (m.group(1) or m.group(2)) and name.islower():
+        if re.search(r"[_\d]", name) or ((m.group(1) or m.group(2)) and name.islower()):
             return True
     return False
 
