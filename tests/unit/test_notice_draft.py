@@ -258,3 +258,24 @@ def test_rendered_source_label_is_read_with_its_public_flag_N14() -> None:
         else:
             assert drafted[name] is not None, name
             assert drafted[name]["publicly_available"] is source.publicly_available
+
+
+@pytest.mark.parametrize(
+    ("notice", "lang"), [("de_cookie_table.html", "de"), ("en_app_numbered.md", "en")]
+)
+def test_an_automated_credit_decision_is_drafted_N13(notice: str, lang: str) -> None:
+    draft = build_draft(analyze(CORPUS / notice))
+    decisions = [
+        a["automated_decision"] for a in draft.tree["activities"] if "automated_decision" in a
+    ]
+    assert len(decisions) == 1
+    decision = decisions[0]
+    assert decision["exists"] is True and decision["basis"] == "contract"
+    assert "score" in decision["logic"][lang].lower()
+    assert any(t.key == "automated" for t in draft.todos)
+
+
+def test_no_decision_where_the_notice_denies_one_N13() -> None:
+    for name in ("de_flat_plain.txt", "en_faq.md", "de_numbered_legal.md"):
+        draft = build_draft(analyze(CORPUS / name))
+        assert not any("automated_decision" in a for a in draft.tree["activities"]), name

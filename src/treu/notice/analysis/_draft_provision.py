@@ -1,4 +1,4 @@
-"""The draft's ``provision`` of one activity: must the data be given, and what if not.
+"""The draft's ``provision`` and ``automated_decision`` of one activity (Art. 13(2)(e), (f)).
 
 Notices say it in a short run of sentences ("Die Angabe ist für den
 Vertragsschluss erforderlich. Ohne E-Mail-Adresse können wir kein Konto anlegen.
@@ -21,7 +21,7 @@ from treu.notice.textdoc import split_sentences
 if TYPE_CHECKING:
     from treu.notice.analysis.draft import Path, _Builder
 
-__all__ = ["provision", "requirement_of"]
+__all__ = ["automated", "provision", "requirement_of"]
 
 # First match wins: 'neither statutory nor contractual, but technically necessary' is technical.
 _REQUIREMENTS = tuple(
@@ -144,3 +144,78 @@ def provision(b: _Builder, here: Path, act: Fact, purposes: CommentedSeq) -> Com
     if fields:
         out["mandatory_fields"] = CommentedSeq(fields)
     return out
+
+
+# --------------------------------------------------------------------------- Art. 22
+
+_DECISION_LINE = re.compile(
+    r"^(?:Automatisierte Entscheidung(?: \(Art\. 22 DSGVO\))?|Automated decision(?:-making)?"
+    r"(?: \(Art\. 22 GDPR\))?|Profiling)\s*:\s*(.*)$",
+    re.IGNORECASE,
+)
+_NONE = re.compile(r"^(?:findet nicht statt|none)\b", re.I)
+_LOGIC = re.compile(
+    r"(?:Logik|Logic):\s*(?P<logic>.+?)\s*(?:Tragweite und Folgen|Significance and consequences):"
+    r"\s*(?P<significance>.+?)(?:\s*(?:Zulässig, weil|Permitted because):\s*(?P<basis>[^.]+)\.?)?$",
+    re.IGNORECASE,
+)
+_DECIDES = re.compile(
+    r"automatisiert\w*\W+(?:\w+\W+){0,6}?entscheid|entscheid\w*\W+(?:\w+\W+){0,8}?automatisiert|"
+    r"automated(?:ly)?\W+(?:\w+\W+){0,4}?decision|decision\W+(?:\w+\W+){0,8}?(?:made )?automatically|"
+    r"anhand eines scorewert|on the basis of a score|based on a score",
+    re.IGNORECASE,
+)
+_DENIES = re.compile(
+    r"\b(?:keine|kein|nicht|no|not|never)\b\W+(?:\w+\W+){0,5}?(?:automatisiert|automated)|"
+    r"findet nicht statt|does not take place|treffen wir nicht|we do not|\bnone\b",
+    re.IGNORECASE,
+)
+_DECISION_BASIS = (
+    ("explicit_consent", re.compile(r"ausdrückliche\w* einwilligung|explicit consent", re.I)),
+    (
+        "contract",
+        re.compile(r"art\.? ?22 (?:abs\.? ?2 lit\.? ?a|\(2\)\(a\))|vertrag|contract", re.I),
+    ),
+    ("law", re.compile(r"gesetz|law\b|art\.? ?22 (?:abs\.? ?2 lit\.? ?b|\(2\)\(b\))", re.I)),
+)
+
+
+def automated(b: _Builder, here: Path, act: Fact) -> CommentedMap | None:
+    """N13: an Art. 22 decision or profiling the activity's section states; None if none."""
+    body = b._section_body(act.evidence.section)
+    at = (*here, "automated_decision")
+    for line in (x.strip() for x in body.split("\n")):
+        m = _DECISION_LINE.match(line)
+        if m is None:
+            continue
+        if _NONE.match(m.group(1)):
+            return None  # the activity says so itself
+        parts = _LOGIC.search(m.group(1))
+        if parts is None:
+            continue
+        out = CommentedMap()
+        out["exists"] = not line.lower().startswith("profiling")
+        out["profiling"] = not out["exists"] or "profil" in parts.group("logic").lower()
+        out["logic"] = b.text(parts.group("logic"))
+        out["significance"] = b.text(parts.group("significance"))
+        if out["exists"]:
+            out["basis"] = next((k for k, rx in _DECISION_BASIS
+                                 if rx.search(parts.group("basis") or "")), "contract")  # fmt: skip
+        return out
+    paragraphs = [split_sentences(" ".join(p.split())) for p in body.split("\n\n")]
+    for paragraph in paragraphs:
+        for k, sentence in enumerate(paragraph):
+            if not _DECIDES.search(sentence) or _DENIES.search(sentence):
+                continue
+            following = " ".join(paragraph[k + 1 : k + 3]) or sentence
+            out = CommentedMap({"exists": True, "profiling": False})
+            out["logic"] = b.text(sentence)
+            out["significance"] = b.text(following)
+            found = next((key for key, rx in _DECISION_BASIS if rx.search(" ".join(paragraph))),
+                         None)  # fmt: skip
+            out["basis"] = found or "contract"
+            quote = Fact(act.kind, {}, Evidence(" ".join(paragraph[k : k + 3]), act.evidence.span,
+                                                act.evidence.section), act.confidence)  # fmt: skip
+            b.todo(at, "automated", quote)
+            return out
+    return None

@@ -31,7 +31,8 @@ __all__ = [
 ]
 
 KINDS = ("controller", "dpo", "authority", "legal_bases", "purposes", "categories",
-         "source", "recipients", "transfers", "retention", "rights", "cookies")  # fmt: skip
+         "source", "recipients", "transfers", "retention", "automated", "rights",
+         "cookies")  # fmt: skip
 _ACTIVITY_KINDS = ("legal_bases", "purposes", "categories", "source", "retention")
 _FICTIONAL = re.compile(r"\s*\((?:fictional|fiktiv)\)", re.I)
 _SAME_NAME = 0.8
@@ -61,6 +62,7 @@ class View:
     transfers: set[str] | None = None
     rights: set[str] | None = None
     cookies: set[str] | None = None
+    automated: set[str] | None = None  # "decision" / "profiling" anywhere in the notice
     judged: frozenset[str] = frozenset(KINDS)
 
 
@@ -167,7 +169,18 @@ def view_from_policy(policy: Any, lang: str) -> View:
     view.rights = {"access", "rectification", "erasure", "restriction", "portability",
                    "objection", "complaint"} | ({"withdrawal"} if consent else set())  # fmt: skip
     view.cookies = {f"{c['name']}|{c['consent_required']}" for c in data["cookies"]}
+    view.automated = _automated(data["activities"])
     return view
+
+
+def _automated(activities: Iterable[Mapping[str, Any]]) -> set[str]:
+    decisions = [a.get("automated_decision") or {} for a in activities]
+    found = set()
+    if any(d.get("exists") for d in decisions):
+        found.add("decision")
+    if any(d.get("profiling") for d in decisions):
+        found.add("profiling")
+    return found
 
 
 def view_from_expected(expected: Mapping[str, Any]) -> View:
@@ -189,6 +202,7 @@ def view_from_expected(expected: Mapping[str, Any]) -> View:
     rights = {"withdraw_consent": "withdrawal"}
     view.rights = {rights.get(r, r) for r in expected.get("rights") or []}
     view.cookies = {f"{c['name']}|{c['consent_required']}" for c in expected.get("cookies") or []}
+    view.automated = {"decision"} if expected.get("automated_decisions") else set()
     return view
 
 
@@ -235,6 +249,7 @@ def view_from_draft(draft: Draft, analysis: Analysis) -> View:
     view.rights |= {"withdrawal"} if analysis.of(FactKind.WITHDRAWAL) else set()
     view.rights |= {"objection"} if analysis.of(FactKind.OBJECTION) else set()
     view.cookies = {f"{c['name']}|{c.get('consent_required')}" for c in tree.get("cookies") or []}
+    view.automated = _automated(tree.get("activities") or [])
     return view
 
 
@@ -276,7 +291,8 @@ def _pair(truth: Mapping[str, ActivityView], found: Mapping[str, ActivityView]) 
 def compare(truth: View, found: View) -> dict[str, Score]:
     """Precision/recall counts per kind; kinds the truth does not judge are left out."""
     scores = {k: Score() for k in KINDS if k in truth.judged}
-    for kind in ("controller", "dpo", "authority", "recipients", "transfers", "rights", "cookies"):
+    for kind in ("controller", "dpo", "authority", "recipients", "transfers", "rights", "cookies",
+                 "automated"):  # fmt: skip
         if kind in scores:
             scores[kind] = _sets(getattr(truth, kind), getattr(found, kind))
     empty = ActivityView()

@@ -359,6 +359,11 @@ class _Builder:
         if source is not None:
             out["source"] = source
         out["provision"] = self.provision(here, act, out["purposes"])
+        from treu.notice.analysis._draft_provision import automated
+
+        decision = automated(self, here, act)
+        if decision is not None:
+            out["automated_decision"] = decision
         parties = (*by_kind.get(FactKind.RECIPIENT, []), *by_kind.get(FactKind.PROCESSOR, []))
         recipients = _unique(
             self.recipient_ids[key]
