@@ -279,3 +279,11 @@ def test_no_decision_where_the_notice_denies_one_N13() -> None:
     for name in ("de_flat_plain.txt", "en_faq.md", "de_numbered_legal.md"):
         draft = build_draft(analyze(CORPUS / name))
         assert not any("automated_decision" in a for a in draft.tree["activities"]), name
+
+
+def test_promises_are_drafted_as_commitments_to_keep() -> None:
+    draft = build_draft(analyze(CORPUS / "en_faq.md"))
+    promises = {c["text"]["en"]: list(c["forbids"]) for c in draft.tree["commitments"]}
+    never_sell = next(t for t in promises if "never sell" in t)
+    assert promises[never_sell] == ["marketing.advertising.third_party", "third_party_sharing"]
+    assert any(t.key == "commitment" for t in draft.todos)

@@ -47,6 +47,7 @@ ROUNDTRIP_FLOORS = {
     "automated": (0.95, 0.95),
     "rights": (0.97, 0.97),
     "cookies": (0.95, 0.95),
+    "commitments": (0.90, 0.90),
     "TOTAL": (0.97, 0.95),
 }
 CORPUS_FLOORS = {

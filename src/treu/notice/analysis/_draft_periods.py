@@ -1,4 +1,4 @@
-"""The draft's retention and Art. 14 source of one activity.
+"""The draft's retention and Art. 14 source of one activity, and the notice's promises.
 
 A storage period is only half a promise without its start event, so the start
 the analyser read is mapped onto the policy's ``Retention.after`` keys and, where
@@ -12,15 +12,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from treu.notice.analysis.model import Evidence, Fact
+from treu.notice.analysis._draft_support import unique_slug
+from treu.notice.analysis.model import Evidence, Fact, FactKind, Span
 from treu.notice.textdoc import split_sentences
 
 if TYPE_CHECKING:
     from treu.notice.analysis.draft import Path, _Builder
 
-__all__ = ["retention", "source"]
+__all__ = ["commitments", "retention", "source"]
 
 
 def _sentences(body: str) -> list[str]:
@@ -118,4 +119,51 @@ def retention(b: _Builder, here: Path, facts: list[Fact]) -> CommentedMap:
             f"{p.value['amount']} {p.value.get('unit')}" for p in periods if p is not fact
         )
         b.todo((*at, "period"), "periods", fact, others=others)
+    return out
+
+
+# --------------------------------------------------------------------------- commitments
+
+_PROMISES_SECTION = re.compile(
+    r"unsere zusagen|unser versprechen|our commitments|our promise", re.I
+)
+_PROMISE = re.compile(
+    r"^(?:wir|we|ihre daten|your data)\b.{0,80}\b(?:nie|niemals|never|do not|don't|nicht)\b.{0,60}"
+    r"\b(?:verkauf|sell|handeln|trade|weiter(?:geben|gegeben)|pass(?:ed)? (?:them )?on|share|"
+    r"train)",
+    re.IGNORECASE,
+)
+_ADVERTISING = re.compile(r"werb|advertis", re.I)
+_SELLING = re.compile(r"verkauf|\bsell|handeln|\btrade", re.I)
+_SHARING = re.compile(r"weiter|\bpass|\bshare", re.I)
+
+
+def _forbids(text: str) -> list[str]:
+    """The data uses a promise rules out: others' advertising, or selling and sharing."""
+    out = ["marketing.advertising.third_party"] if _ADVERTISING.search(text) else []
+    if _SELLING.search(text) or (not out and _SHARING.search(text)):
+        out.append("third_party_sharing")
+    return out
+
+
+def commitments(b: _Builder) -> CommentedSeq:
+    """Promises beyond the law ('we never sell your data'), so the policy can keep them."""
+    texts: list[tuple[str, str | None]] = []
+    for part in b.a.sections:
+        if _PROMISES_SECTION.search(part.title):
+            body = b._section_body(part.title)
+            texts += [(" ".join(x.split()).lstrip("-*• ").strip(), part.title)
+                      for x in re.split(r"\n(?=\s*[-*•]\s)|\n\n", body) if x.strip()]  # fmt: skip
+    if not texts:
+        texts = [(x, None) for x in _sentences(b.a.text) if _PROMISE.search(x)]
+    out = CommentedSeq()
+    taken: set[str] = set()
+    for text, section in dict.fromkeys(texts):
+        entry = CommentedMap()
+        entry["id"] = unique_slug(" ".join(text.split()[:6]), taken, fallback="commitment")
+        entry["text"] = b.text(text)
+        entry["forbids"] = CommentedSeq(_forbids(text))
+        quote = Fact(FactKind.ACTIVITY, {}, Evidence(text, Span(0, 0), section), 1.0)
+        b.todo(("commitments", len(out)), "commitment", quote)
+        out.append(entry)
     return out

@@ -32,7 +32,7 @@ __all__ = [
 
 KINDS = ("controller", "dpo", "authority", "legal_bases", "purposes", "categories",
          "source", "recipients", "transfers", "retention", "automated", "rights",
-         "cookies")  # fmt: skip
+         "cookies", "commitments")  # fmt: skip
 _ACTIVITY_KINDS = ("legal_bases", "purposes", "categories", "source", "retention")
 _FICTIONAL = re.compile(r"\s*\((?:fictional|fiktiv)\)", re.I)
 _SAME_NAME = 0.8
@@ -63,6 +63,7 @@ class View:
     rights: set[str] | None = None
     cookies: set[str] | None = None
     automated: set[str] | None = None  # "decision" / "profiling" anywhere in the notice
+    commitments: list[str] = field(default_factory=list)  # promises, compared by wording
     judged: frozenset[str] = frozenset(KINDS)
 
 
@@ -170,6 +171,7 @@ def view_from_policy(policy: Any, lang: str) -> View:
                    "objection", "complaint"} | ({"withdrawal"} if consent else set())  # fmt: skip
     view.cookies = {f"{c['name']}|{c['consent_required']}" for c in data["cookies"]}
     view.automated = _automated(data["activities"])
+    view.commitments = [c["text"].get(lang) or "" for c in data["commitments"]]
     return view
 
 
@@ -185,7 +187,8 @@ def _automated(activities: Iterable[Mapping[str, Any]]) -> set[str]:
 
 def view_from_expected(expected: Mapping[str, Any]) -> View:
     """A human reading of a corpus notice (``<name>.expected.yaml``) as items."""
-    view = View(judged=frozenset(k for k in KINDS if k not in ("purposes", "categories", "source")))
+    unjudged = ("purposes", "categories", "source", "commitments")
+    view = View(judged=frozenset(k for k in KINDS if k not in unjudged))
     view.controller = _controller_items(expected.get("controller") or {})
     view.dpo = _dpo_items(expected.get("dpo") or {})
     view.authority = {str(expected["authority"])} if expected.get("authority") else set()
@@ -250,6 +253,8 @@ def view_from_draft(draft: Draft, analysis: Analysis) -> View:
     view.rights |= {"objection"} if analysis.of(FactKind.OBJECTION) else set()
     view.cookies = {f"{c['name']}|{c.get('consent_required')}" for c in tree.get("cookies") or []}
     view.automated = _automated(tree.get("activities") or [])
+    view.commitments = [str((c.get("text") or {}).get(lang) or "")
+                        for c in tree.get("commitments") or []]  # fmt: skip
     return view
 
 
@@ -295,6 +300,8 @@ def compare(truth: View, found: View) -> dict[str, Score]:
                  "automated"):  # fmt: skip
         if kind in scores:
             scores[kind] = _sets(getattr(truth, kind), getattr(found, kind))
+    if "commitments" in scores:
+        scores["commitments"] = _fuzzy(truth.commitments, found.commitments, _SAME_PURPOSE)
     empty = ActivityView()
     for t, f in _pair(truth.activities, found.activities):
         a, b = truth.activities.get(t or "", empty), found.activities.get(f or "", empty)

@@ -180,6 +180,11 @@ class _Builder:
         t["activities"] = CommentedSeq(self.activities())
         t.move_to_end("recipients")
         t["cookies"] = CommentedSeq(self.cookies())
+        from treu.notice.analysis._draft_periods import commitments
+
+        promises = commitments(self)
+        if promises:
+            t["commitments"] = promises
         t["security"] = self.security()
         taxonomy = self.taxonomy()
         if taxonomy is not None:
