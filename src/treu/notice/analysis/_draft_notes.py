@@ -106,6 +106,7 @@ NOTES: dict[str, dict[str, str]] = {
     "source": {"de": "Herkunft der Daten (Art. 14 DSGVO) aus diesem Satz; prüfen, auch ob die Quelle öffentlich ist.", "en": "Where the data come from (Art. 14 GDPR), read from this sentence; check it and whether the source is public."},
     "automated": {"de": "Automatisierte Entscheidung (Art. 22 DSGVO) aus diesen Sätzen gelesen: Logik, Tragweite und Grundlage (contract, law, explicit_consent) prüfen.", "en": "An automated decision (Art. 22 GDPR) read from these sentences: check the logic, significance and basis (contract, law, explicit_consent)."},
     "commitment": {"de": "Eine Zusage der Erklärung; treu prüft sie gegen die data_use-Schlüssel unter forbids (geraten, prüfen).", "en": "A promise the notice makes; treu checks it against the data_use keys under forbids (guessed, check them)."},
+    "change_notification": {"de": "Wie Sie über wesentliche Änderungen informieren; aus der Erklärung übernommen, prüfen.", "en": "How you announce material changes; taken from the notice, check it."},
     "question_name": {"de": "Die Überschrift ist eine Frage; benennen Sie die Verarbeitung.", "en": "The heading is a question; name the activity."},
     "cookie_provider_guess": {"de": "Anbieter aus dem Satz geschlossen; prüfen.", "en": "Provider guessed from the sentence; check it."},
     "measures": {"de": "Die Maßnahmen sind Sätze der Erklärung; prüfen Sie jeden Bereich (area).", "en": "The measures are the notice's own sentences; check each area."},

@@ -41,6 +41,12 @@ _REPRESENTATIVE = re.compile(
     r"(?:vertreter|representative)\w* (?:nach|under|gemäß) art(?:ikel|\.)? ?27",
     re.I,
 )
+_CHANGES = re.compile(r"änderung|change|aktualisierung|update", re.I)
+_TOLD = re.compile(
+    r"\b(?:informieren|benachrichtigen|teilen)\b.{0,80}\b(?:vorab|vorher|rechtzeitig|bevor|per e-mail|in der app)"
+    r"|\b(?:tell|inform|notify)\b.{0,80}\b(?:before|in advance|by e-mail|in the app)",
+    re.I,
+)
 _FICTIONAL = re.compile(r"\s*\((?:fictional|fiktiv)\)", re.I)
 
 
@@ -205,6 +211,16 @@ class _Builder:
         elif fact is not None:
             self.check(("notice", "valid_from"), "c.date", fact)
         out["languages"] = CommentedSeq([self.lang])
+        for section in self.a.sections:
+            if not _CHANGES.search(section.title):
+                continue
+            told = [x for x in _sentences(self._section_body(section.title)) if _TOLD.search(x)]
+            if told:
+                out["change_notification"] = self.text(told[0])
+                quote = Fact(FactKind.VERSION, {}, Evidence(told[0], section.span, section.title),
+                             0.7)  # fmt: skip
+                self.todo(("notice", "change_notification"), "change_notification", quote)
+                break
         return out
 
     def controller(self) -> CommentedMap:
