@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     any_,
     bindparam,
+    cast,
     delete,
     func,
     select,
@@ -59,6 +60,9 @@ def among(
     else:
         return None
     if dialect == "postgresql":
+        if kind == "number":  # the array's text form: psycopg's list dumper costs per key
+            listed = "{" + ",".join(map(str, values)) + "}"
+            return col == any_(cast(bindparam(None, listed, type_=String()), ARRAY(element)))
         return col == any_(bindparam(None, list(values), type_=ARRAY(element)))
     unpacked: Select[Any] = select(literal_column("value")).select_from(
         func.json_each(bindparam(None, json.dumps(list(values)), type_=String()))

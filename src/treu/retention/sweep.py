@@ -434,8 +434,11 @@ class _Sweep:
         result = conn.execute(query).all()
         if not result:
             return [], None, None
-        # zip stops at the last wanted column, before _expired (slicing a Row is slow)
-        rows = [dict(zip(wanted, r, strict=False)) for r in result]
+        if len(wanted) == 1:  # the key alone, the common case
+            only = wanted[0]
+            rows = [{only: r[0]} for r in result]
+        else:  # zip stops at the last wanted column, before _expired (slicing a Row is slow)
+            rows = [dict(zip(wanted, r, strict=False)) for r in result]
         expired = (
             {tuple(row[c] for c in key) for row, r in zip(rows, result, strict=True) if r[-1]}
             if hold is not None
