@@ -72,6 +72,11 @@ def test_treu_notice_drafts_back_to_a_policy_open_only_where_notices_are_silent_
     assert all(p.item == "S1" and p.path.endswith("contract_date") for p in errors), errors
 
 
+def test_to_yaml_is_repeatable() -> None:
+    draft = build_draft(analyze(CORPUS / "en_faq.md"))
+    assert draft.to_yaml() == draft.to_yaml()
+
+
 def test_draft_speaks_the_notice_language_N16() -> None:
     de = build_draft(analyze(CORPUS / "de_numbered_legal.md")).to_yaml()
     en = build_draft(analyze(CORPUS / "en_faq.md")).to_yaml()

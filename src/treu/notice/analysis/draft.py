@@ -10,6 +10,7 @@ file and line; once the TODOs are filled the draft loads like any policy.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections.abc import Iterable, Mapping
@@ -89,8 +90,9 @@ class Draft:
         yaml.width = 4096
         yaml.indent(mapping=2, sequence=4, offset=2)
         notes: dict[str, list[str]] = {}
+        tree = copy.deepcopy(self.tree)  # the markers go on a copy: to_yaml() can run again
         for i, todo in enumerate(self.todos):
-            container, key = _locate(self.tree, todo.path)
+            container, key = _locate(tree, todo.path)
             marker = f"{s.TODO_MARK}{i}"
             existing = _eol(container, key)
             if existing is not None:  # one marker per key; later notes join it
@@ -99,7 +101,7 @@ class Draft:
             notes[str(i)] = [todo.text()]
             container.yaml_add_eol_comment(marker, key)
         buffer = io.StringIO()
-        yaml.dump(self.tree, buffer)
+        yaml.dump(tree, buffer)
         head = n.note("header", self.language, source=self.source or "-", todos=len(self.todos))
         lines = [f"# {line}" for line in head.split("\n")]
         return "\n".join(lines) + "\n" + s.move_todo_comments(buffer.getvalue(), notes)
