@@ -222,3 +222,54 @@ def test_import_is_light() -> None:
     code = "import sys, treu.notice.analysis; print('pydantic' in sys.modules, 'fideslang' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+GENERATOR = """\
+# Datenschutz\u00aderklärung
+
+## 1. Datenschutz auf einen Blick
+
+### Wie erfassen wir Ihre Daten?
+
+Andere Daten werden beim Besuch automatisch erfasst. Rechtsgrundlage ist Art. 6 Abs. 1 lit. f
+DSGVO.
+
+## 2. Allgemeine Hinweise und Pflicht\u00adinformationen
+
+### Hinweis zur verantwortlichen Stelle
+
+Beispiel Bäckerei GmbH
+Hauptstraße 5
+12345 Musterstadt
+
+E-Mail: info@baeckerei.example
+
+### Allgemeine Hinweise zu den Rechtsgrundlagen der Datenverarbeitung
+
+Haben Sie eingewilligt, verarbeiten wir Ihre Daten auf Grundlage von Art. 6 Abs. 1 lit. a DSGVO.
+
+### Datenschutz\u00adbeauftragter
+
+Max Mustermann
+E-Mail: dsb@baeckerei.example
+
+## 3. Datenerfassung auf dieser Website
+
+### Kontaktformular
+
+Ihre Angaben speichern wir zur Bearbeitung der Anfrage (Art. 6 Abs. 1 lit. b DSGVO). Die Daten
+verbleiben bei uns, bis Sie uns zur Löschung auffordern.
+"""
+
+
+def test_generator_style_notice_overview_and_general_bases_are_no_activities_N3() -> None:
+    a = analyze(GENERATOR, format="md")
+    assert [str(f.value["name"]) for _, f in a.activities()] == ["Kontaktformular"]
+    assert "Datenschutzbeauftragter" in [s.title for s in a.sections]  # soft hyphen gone
+    [c] = a.of(FactKind.CONTROLLER)
+    assert c.value["address"] == "Hauptstraße 5, 12345 Musterstadt"
+    [d] = a.of(FactKind.DPO)
+    assert (d.value["name"], d.value["email"]) == ("Max Mustermann", "dsb@baeckerei.example")
+    [r] = a.of(FactKind.RETENTION)
+    assert r.value["amount"] is None and "Löschung auffordern" in str(r.value["criteria"])
+    assert r.activity == next(i for i, _ in a.activities())

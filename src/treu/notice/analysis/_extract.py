@@ -64,7 +64,9 @@ def extract(doc: TextDocument) -> Analysis:
     return Analysis(st.text, doc.language, st.sections, _finish(c.facts), doc.source)
 
 
-_INHERITED = frozenset({"recipients", "transfers", "rights", "cookies", "controller", "dpo"})
+_INHERITED = frozenset(
+    {"recipients", "transfers", "rights", "cookies", "controller", "dpo", "overview"}
+)
 
 
 def _sections(st: Structure) -> tuple[list[str | None], list[int]]:

@@ -203,9 +203,14 @@ _SUBJECT = re.compile(
     r"|are|is|will be|we (?:keep|store|retain|delete))\b"
 )
 _STORAGE = re.compile(
-    r"(?:läuft|laufen)[^.]{0,40}\bab\b|discard|verworfen|entfernt|\bremoved?\b|laufzeit|lebensdauer|ablauf|expir|lifetime|speicher|aufbewahr|aufzubewahr|\bbewahren|lösch|gelöscht|vernicht|überschrieben|overwritten|anonymisi|vorgehalten|aufgehoben"
+    r"verbleib|(?:läuft|laufen)[^.]{0,40}\bab\b|discard|verworfen|entfernt|\bremoved?\b|laufzeit|lebensdauer|ablauf|expir|lifetime|speicher|aufbewahr|aufzubewahr|\bbewahren|lösch|gelöscht|vernicht|überschrieben|overwritten|anonymisi|vorgehalten|aufgehoben"
     r"|\bbehalten|speicherdauer|löschfrist|aufbewahrungsfrist|\bretain|retention|\bstor(?:e|ed|es|ing|age)\b"
     r"|\bkeep|\bkept\b|\bdelet|\berase|\bdestroy|\bpurge|anonymi[sz]",
+    _IC,
+)
+_UNTIL = re.compile(
+    r"\bbis\s+(?:der|die|das|zum|zur|sie|wir)\b[^.]{0,80}?(?:entfällt|erreicht|erledigt|widerruf"
+    r"|auffordern|verlangen|löschen|abgeschlossen|beendet|endet)|\buntil\s+(?:you|the|we|your)\b",
     _IC,
 )
 _SKIP_TOPICS = frozenset({"rights", "objection", "withdrawal", "complaint", "changes", "security"})
@@ -242,7 +247,9 @@ def retention(c: Collector, w: Where) -> None:
         }
         c.add(K.RETENTION, value, w, 0.9 if (labelled or column or p.start) else 0.7)
         found = True
-    if not found and (r.VAGUE.search(text) or r.CRITERIA.search(text) or labelled or column):
+    if not found and (
+        r.VAGUE.search(text) or r.CRITERIA.search(text) or _UNTIL.search(text) or labelled or column
+    ):
         value = {
             "amount": None,
             "unit": None,

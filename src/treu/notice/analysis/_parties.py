@@ -190,6 +190,18 @@ _PERSON = re.compile(
     r"\b(?:ist|is|sind|are)\s+(?:(?:Herr|Frau|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?)\s+)*"
     r"(?P<name>[A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+){1,2})\b"
 )
+# 'Hauptstraße 5 12345 Musterstadt' - an address on lines of its own, joined without commas.
+_STREET_CITY = re.compile(
+    r"(?P<street>[A-ZÄÖÜ][\w.-]*(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer"
+    r"|markt|chaussee)\s*\d+\s?[a-z]?(?:-\d+)?)[,\s]+(?P<city>(?:[A-Z]{1,2}-)?\d{4,5}\s+"
+    r"[A-ZÄÖÜ][\w-]+(?:\s(?:am|an der|im|bei)\s[A-ZÄÖÜ][\w-]+)?)"
+)
+# 'Max Mustermann E-Mail: dsb@...': a person's name on a line of its own, then the contact.
+_NAME_LINE = re.compile(
+    r"^(?:(?:Herr|Frau|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?)\s+)*"
+    r"(?P<name>[A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+){1,2})"
+    r"(?=\s*(?:,|$|\(|E-?Mail|Tel|Telefon|Phone|[A-ZÄÖÜ][\w.-]*(?:straße|str\.|weg|platz)))"
+)
 _NAME_LABEL = re.compile(r"name|firma|unternehmen|company|organisation|organization", _IC)
 _ADDRESS_LABEL = re.compile(r"anschrift|adresse|address|sitz|postanschrift", _IC)
 _CONTROLLER_SENTENCE = re.compile(
@@ -234,6 +246,9 @@ class Parties:
                 person = _PERSON.search(w.text)
                 if person and "name" not in self.dpo and r.DPO.search(w.text):
                     self.dpo["name"] = person.group("name")
+                alone = _NAME_LINE.match(w.text)
+                if alone and "name" not in self.dpo and w.topic == "dpo":
+                    self.dpo["name"] = alone.group("name")
                 if self.dpo_where is None:
                     self.dpo_where = w
         elif w.topic in ("rights", "objection", "withdrawal") and re.search(
@@ -265,6 +280,10 @@ class Parties:
                     if address and "address" not in into:
                         into["address"] = address
                 break
+        if "address" not in into and (into.get("name") or into.get("organisation")):
+            street = _STREET_CITY.search(w.text)
+            if street:
+                into["address"] = f"{street.group('street')}, {street.group('city')}"
         if who == "controller" and "name" in into and "legal_form" not in into:
             orgs = list(organisations(str(into["name"])))
             into["legal_form"] = orgs[0].legal_form if orgs else None

@@ -94,7 +94,7 @@ def _repair(doc: TextDocument) -> list[tuple[str, int, str]]:
     flat = doc.fmt == "txt" or (doc.source or "").lower().endswith(".pdf")
     run_on = False  # the previous demoted heading had no body: same paragraph continues
     for sec in doc.sections:
-        heading, body = sec.heading, sec.body
+        heading, body = sec.heading.replace("\u00ad", ""), sec.body
         if flat:
             body = _BROKEN_WORD.sub(_join, body)
             heading = _BROKEN_WORD.sub(_join, heading)

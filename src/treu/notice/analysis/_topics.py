@@ -65,6 +65,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
         "recipients",
         r"empfänger|recipients|weitergabe|offenlegung|^(?:\d[\d.]*\s*)?(?:unsere )?dienstleister|auftragsverarbeiter\b|processors|service providers|sharing|disclosure|datenweitergabe|third parties|who (?:else )?(?:gets|receives|sees|has access)|wer (?:erhält|bekommt|sieht)|an wen",
     ),
+    ("bases", r"rechtsgrundlage|legal bas[ie]s|lawful bas[ie]s"),
     (
         "processing",
         r"welche daten|what data|verarbeitungen? im|datenverarbeitung(?:en)?$|processing activities|^(?:\d[\d.]*\s*)?(?:erhebung|collection) (?:und|and)",
@@ -79,20 +80,22 @@ _COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in _TOPICS]
 META_TOPICS = frozenset(
     {"objection", "withdrawal", "complaint", "dpo", "on_behalf", "automated", "transfers",
      "retention", "rights", "controller", "security", "changes", "overview", "commitments",
-     "recipients", "processing", "preamble", "children", "definitions"}
+     "recipients", "processing", "preamble", "children", "definitions", "bases"}
 )  # fmt: skip
 
 # Headings that describe one facet of the activity above them, not an activity.
+_FACET_WORD = (
+    r"(?:rechtsgrundlagen?|zwecke?|speicherdauer|dauer der speicherung|empfänger"
+    r"|kategorien(?: von)? (?:personenbezogener )?daten|datenkategorien|betroffene(?: personen)?"
+    r"|art und umfang|umfang|beschreibung|widerspruchs- und beseitigungsmöglichkeit|widerruf"
+    r"|widerspruch|drittlandübermittlung|legal basis|legal bases|purposes?|retention(?: period)?"
+    r"|storage period|storage|recipients|data categories|categories of (?:personal )?data"
+    r"|data subjects|description|scope|opt-?out|third[- ]country transfers?|herkunft der daten"
+    r"|source of (?:the )?data|funktionsweise|how it works)"
+)
 FACET = re.compile(
-    r"^(?:\d[\d.]*\s*)?(?:rechtsgrundlagen?|zwecke?|zweck(?:e)? der (?:daten)?verarbeitung"
-    r"|speicherdauer|dauer der speicherung|empfänger|kategorien(?: von)? (?:personenbezogener )?"
-    r"daten|datenkategorien|betroffene(?: personen)?|art und umfang(?: der (?:daten)?verarbeitung)?"
-    r"|umfang der (?:daten)?verarbeitung|beschreibung(?: und umfang)?(?: der (?:daten)?verarbeitung)?"
-    r"|widerspruchs- und beseitigungsmöglichkeit|widerruf|drittlandübermittlung|legal basis"
-    r"|legal bases|purposes?(?: of (?:the )?processing)?|retention(?: period)?|storage period"
-    r"|recipients|data categories|categories of (?:personal )?data|data subjects|description"
-    r"|scope(?: of processing)?|opt-?out|third[- ]country transfers?|herkunft der daten"
-    r"|source of (?:the )?data|funktionsweise|how it works)\s*:?$",
+    rf"^(?:\d[\d.]*\s*)?{_FACET_WORD}(?:\s*(?:,|und|and|&|sowie)\s*{_FACET_WORD})*"
+    r"(?:\s+(?:der|of the|of)\s+(?:daten)?(?:verarbeitung|processing))?\s*:?$",
     re.IGNORECASE,
 )
 
