@@ -108,15 +108,25 @@ class Draft:
 
 
 def _locate(tree: CommentedMap, path: Path) -> tuple[Any, str | int]:
-    node: Any = tree
-    for part in path[:-1]:
-        node = node[part]
-    key = path[-1]
-    if isinstance(node, CommentedSeq) and isinstance(key, int):
-        item = node[key]
+    """The mapping and key a TODO's comment goes on; the deepest existing one if the path ends early."""
+    parent: Any = tree
+    key: str | int = path[0]
+    for depth, part in enumerate(path):
+        node = parent[key] if depth else tree
+        if not _has(node, part):
+            break
+        parent, key = node, part
+    if isinstance(parent, CommentedSeq) and isinstance(key, int):
+        item = parent[key]
         if isinstance(item, CommentedMap) and item:
             return item, next(iter(item))
-    return node, key
+    return parent, key
+
+
+def _has(node: Any, part: str | int) -> bool:
+    if isinstance(node, CommentedMap):
+        return part in node
+    return isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node)
 
 
 def _eol(container: Any, key: str | int) -> str | None:
