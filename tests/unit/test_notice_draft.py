@@ -45,6 +45,7 @@ def test_every_todo_quotes_the_notice_and_every_error_has_a_todo_N1_N3_N7(notice
     for todo in draft.todos:
         if todo.quote is not None:
             assert _squash(todo.quote) in text, todo
+    assert draft.to_yaml().count("# TODO: ") == len(draft.todos)  # none is lost
     todo_paths = {todo.dotted() for todo in draft.todos}
     with pytest.raises(PolicyError) as caught:
         parse_policy(draft.to_yaml())
