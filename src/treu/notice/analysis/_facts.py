@@ -262,6 +262,14 @@ def retention(c: Collector, w: Where) -> None:
         c.add(K.RETENTION, value, w, 0.5)
 
 
+_WE_KEEP = re.compile(
+    r"^(?:we|wir)\s+(?:keep|store|retain|delete|erase|speichern|löschen|bewahren)\s+"
+    r"(?P<what>(?:your |ihre |die |den |das )?[^,;.]{3,60}?)\s+(?:for|until|within|after|nach|für"
+    r"|bis|innerhalb|spätestens|\d)",
+    _IC,
+)
+
+
 def _applies_to(w: Where) -> str | None:
     if w.cells is not None:
         return w.cells[0]
@@ -269,7 +277,7 @@ def _applies_to(w: Where) -> str | None:
         return w.title or None
     if w.label and not _RETENTION_LABEL.fullmatch(w.label):
         return w.label
-    m = _SUBJECT.match(w.text)
+    m = _WE_KEEP.match(w.text) or _SUBJECT.match(w.text)
     return m.group("what") if m else None
 
 

@@ -24,7 +24,7 @@ _IC = re.IGNORECASE
 _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("joint_controller", re.compile(r"gemeinsam(?:e)? verantwortlich|joint(?:ly)?[\s-]controller|joint(?:ly)? responsib|art\.?\s*26", _IC)),
     ("controller", re.compile(r"eigenständig(?:e[rn]?)? verantwortlich|eigene[rn]? verantwortlich|in eigener verantwortung|als verantwortliche|independent controller|(?:separate|own|independent) (?:data )?controller|as (?:a )?controller", _IC)),
-    ("processor", re.compile(r"auftragsverarbeit|im auftrag|in unserem auftrag|nach unserer weisung|weisungsgebunden|on our instructions|(?<!sub-)\bprocessors?\b|on our behalf|data processing agreement|\bdpa\b|art\.?\s*28", _IC)),
+    ("processor", re.compile(r"auftragsverarbeit|hosting[- ]?(?:provider|dienstleister|anbieter)|\bhoster\b|im auftrag|in unserem auftrag|nach unserer weisung|weisungsgebunden|on our instructions|(?<!sub-)\bprocessors?\b|on our behalf|data processing agreement|\bdpa\b|art\.?\s*28", _IC)),
     ("authority", re.compile(r"behörde|gericht|finanzamt|polizei|staatsanwalt|authorit|court|police|tax office", _IC)),
 )  # fmt: skip
 _NOT_RECIPIENT = re.compile(

@@ -32,6 +32,7 @@ def _ends_with_abbreviation(text: str) -> bool:
     return (
         last in _ABBREVIATIONS
         or last.endswith("str")  # 'Industriestr. 25'
+        or re.search(r"(?:^|-)(?:[a-z]\.)+[a-z]$", last) is not None  # 'EU-U.S.', 'U.K.'
         or (last.isdigit() and len(last) <= 2)
         or (len(last) == 1 and last.isalpha())
     )
