@@ -273,3 +273,50 @@ def test_generator_style_notice_overview_and_general_bases_are_no_activities_N3(
     [r] = a.of(FactKind.RETENTION)
     assert r.value["amount"] is None and "Löschung auffordern" in str(r.value["criteria"])
     assert r.activity == next(i for i, _ in a.activities())
+
+
+US_STYLE = """\
+# Privacy Policy
+
+Effective date: 1 February 2026
+
+## 1. Who we are
+
+Acme Widgets Ltd., 10 Market Street, Bristol BS1 4DJ, United Kingdom ("we") is the controller.
+Contact us at privacy@acme.example.
+
+## 2. How we use your information
+
+We use your account data to process your orders. The legal basis is the performance of our
+contract with you (Art. 6(1)(b) GDPR).
+
+## 3. Sharing your information
+
+We share data with Stripe Payments Europe, Ltd., 1 Grand Canal Street Lower, Dublin 2, Ireland,
+which processes payments on our behalf. Our hosting provider Amazon Web Services, Inc. stores
+data in the United States; this transfer relies on the EU-U.S. Data Privacy Framework.
+
+## 4. Data retention
+
+We keep account data for as long as your account is open and delete it within 30 days after you
+close your account. Order records are kept for 6 years for tax purposes.
+"""
+
+
+def test_english_policy_style_N1_N5_N6_N7() -> None:
+    a = analyze(US_STYLE, format="md")
+    [c] = a.of(FactKind.CONTROLLER)
+    assert (c.value["name"], c.value["address"]) == (
+        "Acme Widgets Ltd.",
+        "10 Market Street, Bristol BS1 4DJ, United Kingdom",
+    )
+    processors = {str(f.value["name"]): f.value["country"] for f in a.of(FactKind.PROCESSOR)}
+    assert processors == {"Stripe Payments Europe, Ltd.": "IE", "Amazon Web Services, Inc.": "US"}
+    [t] = a.of(FactKind.TRANSFER)
+    assert (t.value["recipient"], t.value["mechanism"]) == ("Amazon Web Services, Inc.", "dpf")
+    assert t.evidence.text.startswith("Our hosting provider")  # not cut at 'EU-U.S.'
+    periods = {
+        (r.value["amount"], r.value["start"], r.value["applies_to"])
+        for r in a.of(FactKind.RETENTION)
+    }
+    assert periods == {(30, "account_deletion", "account data"), (6, None, "Order records")}
