@@ -324,7 +324,7 @@ def _retrieve(conn: Connection, datamap: DataMap, found: Plan) -> int:
     """What ``export_access`` reads, without writing a file: every planned table's rows
     (``SELECT *`` by key) and the context rows; the person's own rows read."""
     with _reading(conn, datamap) as (fetch, live):
-        extracts = [_everything(fetch, datamap, step, live) for step in found.steps]
+        extracts = [_everything(fetch, datamap, found, step, live) for step in found.steps]
         _context(fetch, datamap, found, live)
     return sum(len(e.rows) for e in extracts)
 

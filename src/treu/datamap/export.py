@@ -95,7 +95,9 @@ def export_access(
     generated = _utc(now)
     _require_rows(found_plan)
     with _reading(bind, datamap) as (fetch, live):
-        extracts = [_everything(fetch, datamap, step, live) for step in found_plan.steps]
+        extracts = [
+            _everything(fetch, datamap, found_plan, step, live) for step in found_plan.steps
+        ]
         context = _context(fetch, datamap, found_plan, live)
     files: dict[str, bytes] = {}
     stems = Stems()
@@ -221,11 +223,18 @@ def _own(
     return _extract(datamap, step, live, columns, rows)
 
 
-def _everything(fetch: Fetcher, datamap: DataMap, step: PlanStep, live: Live) -> _Extract:
-    """Every live column of the plan's rows of one table: one ``SELECT *`` reads the rows
-    and the columns together (Art. 15 leaves none out)."""
+def _everything(
+    fetch: Fetcher, datamap: DataMap, found_plan: Plan, step: PlanStep, live: Live
+) -> _Extract:
+    """Every live column of the plan's rows of one table: the rows the plan read whole,
+    else one ``SELECT *`` that reads the rows and the columns together (Art. 15 leaves
+    none out)."""
     if not step.keys:
         return _own(fetch, datamap, step, live(step.table), list(live(step.table)))
+    read = found_plan.read.get(step.table)
+    if read is not None and all(key in read.rows for key in step.keys):
+        picked = [dict(read.rows[key]) for key in step.keys]
+        return _extract(datamap, step, read.columns, read.columns, picked)
     columns, rows = fetch.every_column(step.table, step.key_columns, list(step.keys))
     return _extract(datamap, step, columns, columns, rows)
 

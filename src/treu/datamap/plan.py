@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -25,6 +25,7 @@ from treu.datamap._fetch import Fetcher
 from treu.datamap._fetch import connection as _connection
 from treu.datamap._graph import (
     Edge,
+    Fetch,
     Found,
     Key,
     PlanWarning,
@@ -38,7 +39,7 @@ from treu.datamap._graph import (
     walk,
 )
 from treu.datamap.model import DataMap, Identity, Role, Strategy
-from treu.errors import NotFound
+from treu.errors import DataMapError, NotFound, Problem
 from treu.policy.model import Lang
 
 __all__ = ["ContextRef", "Plan", "PlanStep", "PlanWarning", "plan"]
@@ -106,6 +107,14 @@ class PlanStep:
 
 
 @dataclass(frozen=True)
+class ReadRows:
+    """A table's live columns and the plan's rows of it, by their plan key."""
+
+    columns: tuple[str, ...]
+    rows: dict[Key, Row]
+
+
+@dataclass(frozen=True)
 class ContextRef:
     """Shared rows the person's rows point at: named where Art. 15 needs it, never
     expanded to their other dependants, never erased."""
@@ -127,6 +136,9 @@ class Plan:
     order: tuple[str, ...]
     """Tables in the order their rows can be deleted: children before parents."""
     warnings: tuple[PlanWarning, ...]
+    read: dict[str, ReadRows] = field(default_factory=dict, compare=False, repr=False)
+    """The rows the walk read whole (``SELECT *``) per table, for an export right after
+    the plan not to read them a second time; not part of the plan's JSON or digest."""
 
     def step(self, name: str) -> PlanStep | None:
         return next((s for s in self.steps if s.table == name), None)
@@ -224,6 +236,7 @@ def plan(bind: Engine | Connection, datamap: DataMap, *, identity: Identity, val
         )
     with _connection(bind) as conn:
         fetch = Fetcher(conn, datamap.database.schema_name)
+        whole: dict[str, tuple[str, ...]] = {}  # tables read with every column so far
         seeds: dict[str, list[Row]] = {}
         for name, identity_columns in searched.items():
             wanted = fetch_columns(name, keys[name], edges)
@@ -235,7 +248,11 @@ def plan(bind: Engine | Connection, datamap: DataMap, *, identity: Identity, val
                 f"no data subject has this {_IDENTITY[identity]['en']} "
                 f"(searched {', '.join(searched)})"
             )
-        found = {t: rows for t, rows in walk(datamap, edges, seeds, fetch, keys).items() if rows}
+        found = {
+            t: rows
+            for t, rows in walk(datamap, edges, seeds, _whole_rows(fetch, whole), keys).items()
+            if rows
+        }
         counts = {
             name: fetch.count(name, keys[name], list(rows))
             if not datamap.tables[name].primary_key
@@ -265,7 +282,36 @@ def plan(bind: Engine | Connection, datamap: DataMap, *, identity: Identity, val
         context=context,
         order=tuple(order),
         warnings=tuple(warnings + cycles + _step_warnings(steps, edges)),
+        read={
+            name: ReadRows(whole[name], found[name])
+            for name in found
+            if name in whole and name not in seeds and datamap.tables[name].primary_key
+        },
     )
+
+
+def _whole_rows(fetch: Fetcher, whole: dict[str, tuple[str, ...]]) -> Fetch:
+    """The walk's reads as ``SELECT *``: the rows it needs anyway, with every column, so
+    an export takes them from the plan (one read per table, not two).  A column the walk
+    needs that the table does not have is a stale data map: a ``DataMapError``, as the
+    narrow read's database error was."""
+
+    def read(
+        name: str, columns: Sequence[str], match: Sequence[str], values: Sequence[Key]
+    ) -> list[Row]:
+        live, rows = fetch.every_column(name, match, values)
+        missing = [c for c in columns if c not in live]
+        if missing:
+            raise DataMapError(
+                [Problem(f"table '{name}' has no column '{missing[0]}' in the database", name,
+                         hint="compare the data map with the database: treu datamap check")]
+            )  # fmt: skip
+        if name in whole and whole[name] != live:  # pragma: no cover - the schema changed
+            raise DataMapError([Problem(f"table '{name}' changed while it was read", name)])
+        whole[name] = live
+        return rows
+
+    return read
 
 
 def _target(warning: PlanWarning) -> str:
