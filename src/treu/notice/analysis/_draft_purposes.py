@@ -129,6 +129,9 @@ def purposes(b: _Builder, here: Path, name: str, act: Fact,
     names = [_basis(e[1]) if e[1] is not None else (guess or "") for e in entries]
     guessed = [e[1] is None and bool(guess) for e in entries]
     chosen, left = _specials(special, names)
+    explicit = [f for f in special if _basis(f) == "art9_2_a"]
+    if explicit and "consent" not in names and explicit[0] not in left:
+        left.append(explicit[0])  # explicit consent is also an Art. 6(1)(a) consent
     for extra in left:  # an Art. 9(2) basis no purpose took: a purpose of its own
         entries.append((None, None))
         names.append(_SPECIAL_GUESS.get(_basis(extra), guess or ""))
