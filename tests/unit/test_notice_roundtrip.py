@@ -32,7 +32,7 @@ ROOT = Path(__file__).parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "notices"
 
 # (precision, recall) floors, a little below what was measured on 2026-11-26 (html round
-# trip: total 0.99 / 0.98; corpus of six notices: total 0.97 / 0.99, retention 0.95 / 0.96).
+# trip: total 0.99 / 0.98; corpus of seven notices: total 0.96 / 0.98, retention 0.91 / 0.92).
 ROUNDTRIP_FLOORS = {
     "controller": (0.97, 0.97),
     "dpo": (0.97, 0.97),
@@ -57,7 +57,7 @@ CORPUS_FLOORS = {
     "legal_bases": (0.90, 0.93),
     "recipients": (0.95, 0.95),
     "transfers": (0.95, 0.95),
-    "retention": (0.90, 0.90),
+    "retention": (0.86, 0.86),
     "automated": (0.95, 0.95),
     "rights": (0.95, 0.95),
     "cookies": (0.93, 0.93),
