@@ -254,7 +254,8 @@ def _html_fact(report: Report, index: int, kind: FactKind, fact: Fact) -> str:
     return (
         f'<tr id="fact-{index}" data-kind="{e(str(kind))}"><td>{e(_value_text(fact))}'
         f"{activity}</td><td{low}>{fact.confidence:.2f}</td>"
-        f'<td><blockquote class="evidence" data-start="{fact.evidence.span.start}" '
+        f'<td><blockquote class="evidence" lang="{e(report.analysis.language)}" '
+        f'data-start="{fact.evidence.span.start}" '
         f'data-end="{fact.evidence.span.end}">{e(" ".join(fact.evidence.text.split()))}'
         f"</blockquote>{section}</td></tr>"
     )
@@ -268,7 +269,8 @@ def _html_missing(report: Report) -> list[str]:
     out.append("<ul>")
     for f in report.findings:
         where = f" ({e(f.location)})" if f.location else ""
-        quote = f"<blockquote>{e(f.evidence)}</blockquote>" if f.evidence else ""
+        quote = (f'<blockquote lang="{e(report.analysis.language)}">{e(f.evidence)}</blockquote>'
+                 if f.evidence else "")  # fmt: skip
         out.append(
             f'<li class="{e(f.severity)}"><strong>{e(f.id)}</strong> '
             f"{e(_label(f.severity, lang))}: {e(f.message)}{where}{quote}</li>"
