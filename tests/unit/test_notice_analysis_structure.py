@@ -320,3 +320,17 @@ def test_english_policy_style_N1_N5_N6_N7() -> None:
         for r in a.of(FactKind.RETENTION)
     }
     assert periods == {(30, "account_deletion", "account data"), (6, None, "Order records")}
+
+
+def test_purposes_in_prose_and_stated_ones_win_N3() -> None:
+    a = analyze(US_STYLE, format="md")
+    assert [p.value["text"] for p in a.of(FactKind.PURPOSE)] == ["process your orders"]
+    de = analyze(
+        "# Datenschutz\n\n## Kontaktformular\n\nIhre Angaben werden zwecks Bearbeitung der "
+        "Anfrage bei uns gespeichert (Art. 6 Abs. 1 lit. b DSGVO). Wir verarbeiten Ihre E-Mail-"
+        "Adresse, um Ihre Anfrage zu beantworten.\n\n- Zweck: Beantwortung von Anfragen\n",
+        format="md",
+    )
+    assert [p.value["text"] for p in de.of(FactKind.PURPOSE)] == ["Beantwortung von Anfragen"]
+    [(index, _)] = list(de.activities())
+    assert all(f.activity == index for f in de.facts if f.kind is not FactKind.ACTIVITY)

@@ -269,11 +269,20 @@ def _finish(facts: list[Fact]) -> tuple[Fact, ...]:
     """Drop repeats (same kind, value and activity; the most confident stays), order by
     position, and renumber the activity links."""
     _consolidate(facts)
+    stated = {f.activity for f in facts if f.kind is K.PURPOSE and f.confidence >= 0.85}
+    # a guessed purpose yields to one the notice states as such (indices stay: links use them)
+    dropped = {
+        i
+        for i, f in enumerate(facts)
+        if f.kind is K.PURPOSE and f.confidence <= 0.5 and f.activity in stated
+    }
     authority = next((f for f in facts if f.kind is K.AUTHORITY), None)
     best: dict[Hashable, int] = {}
     for i, f in enumerate(facts):
         if f.kind is K.ACTIVITY:
             best[("activity", i)] = i
+            continue
+        if i in dropped:
             continue
         if f.kind is K.COMPLAINT and authority is not None:
             facts[i] = f = Fact(

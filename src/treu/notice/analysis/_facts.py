@@ -107,6 +107,15 @@ _PURPOSE = re.compile(
 )
 
 
+# 'um Ihre Anfrage zu beantworten', 'zwecks Bearbeitung der Anfrage', 'to process your orders'
+_PURPOSE_LOOSE = re.compile(
+    r"\bum\s+(?P<text>[^.;,]{4,120}?\s+zu\s+[a-zäöüß]+)\b|\bzwecks\s+(?P<z>[^.;,]{4,120})"
+    r"|\b(?:we (?:use|process|collect|store|need)|wir (?:brauchen|benötigen))\s+[^.;]{2,60}?\s+"
+    r"(?:in order )?to\s+(?P<en>[^.;]{4,160})",
+    _IC,
+)
+
+
 def purpose(c: Collector, w: Where) -> None:
     if w.topic in _NOT_BASIS_TOPICS | {"retention", "cookies", "withdrawal", "dpo", "controller"}:
         return
@@ -119,9 +128,24 @@ def purpose(c: Collector, w: Where) -> None:
         return
     if w.cells is not None:
         return
+    if w.activity is None:
+        return
     p = _PURPOSE.search(w.text)
-    if p and w.activity is not None:
+    if p:
         c.add(K.PURPOSE, {"text": p.group("text").strip(" ,:")}, w, 0.6)
+        return
+    if _PROCESSING.search(w.text) or re.search(
+        r"\b(?:we use|nutzen wir|verwenden wir)\b", w.text, _IC
+    ):
+        q = _PURPOSE_LOOSE.search(w.text)
+        if q:
+            text = q.group("text") or q.group("en") or ""
+            if q.group("z"):  # 'zwecks Bearbeitung der Anfrage bei uns gespeichert'
+                text = re.sub(r"(?:\s+[a-zäöüß]+)+$", "", q.group("z"))
+            text = re.split(
+                r"\s+\(|,\s*(?:based on|auf grundlage|gemäß|nach art)", text, flags=_IC
+            )[0]
+            c.add(K.PURPOSE, {"text": text.strip(" ,:")}, w, 0.5)
 
 
 # --------------------------------------------------------------------------- data
