@@ -366,6 +366,7 @@ def _n18_outdated(ctx: Context) -> list[Finding]:
             seen.update({(key, match.lower()), (key, sentence)})
             out.append(ctx.finding("N18", severity, f"N18.{key}", sentence, para, match=match))
 
+    modern = bool(r.RESTRICTION_MODERN.search(ctx.text))  # once, not per sentence
     for para, sentence in ctx.sentences():
         for key, pattern, severity, exempt in r.OUTDATED:
             if exempt is not None and exempt.search(sentence):
@@ -380,7 +381,7 @@ def _n18_outdated(ctx: Context) -> list[Finding]:
             and not r.GDPR_NAME.search(sentence)
         ):
             add("rights_bdsg", "error", "BDSG", para, sentence)
-        if not r.RESTRICTION_MODERN.search(ctx.text) and (m2 := r.BLOCKING.search(sentence)):
+        if not modern and (m2 := r.BLOCKING.search(sentence)):
             add("blocking", "warning", m2.group(0), para, sentence)
     return out
 
