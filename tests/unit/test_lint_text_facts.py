@@ -136,3 +136,19 @@ def test_consent_activity_without_withdrawal_when_no_general_statement_N10() -> 
 def test_general_withdrawal_statement_covers_every_consent_activity_N10() -> None:
     # the complete notice has one general statement and no per-activity ones: clean
     assert not [f for f in lint_md(DE) if f.id == "N10"]
+
+
+def test_an_analysis_in_hand_is_used_not_redone_N6() -> None:
+    from treu.notice.analysis import analyze_document
+
+    text = swap(
+        DE,
+        "- unsere Steuerberatung",
+        "- Pagerhound Inc., Portland, USA, als Auftragsverarbeiter für Alarme\n"
+        "- unsere Steuerberatung",
+    )
+    doc = parse_notice(text, "md")
+    assert lint_notice_text(doc, analysis=analyze_document(doc)) == lint_notice_text(doc)
+    # the analysis passed in is what the fact rules read: one of a clean notice finds nothing
+    clean = analyze_document(parse_notice(DE, "md"))
+    assert [f.id for f in lint_notice_text(doc, analysis=clean)] == []

@@ -43,8 +43,10 @@ _COUNTRY_NAMES = {
 }
 
 
-def fact_findings(ctx: Context, existing: list[Finding]) -> list[Finding]:
-    analysis = analyze_document(ctx.doc)
+def fact_findings(
+    ctx: Context, existing: list[Finding], analysis: Analysis | None = None
+) -> list[Finding]:
+    analysis = analysis if analysis is not None else analyze_document(ctx.doc)
     have = {(f.id, f.message) for f in existing}
     out: list[Finding] = []
     out += _retention_gaps(ctx, analysis, existing)

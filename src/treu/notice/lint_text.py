@@ -14,6 +14,7 @@ import calendar
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 from treu.findings import Finding, Severity
 from treu.notice import _text_rules as r
@@ -22,19 +23,28 @@ from treu.notice._text_fact_rules import cite_sections, fact_findings
 from treu.notice._text_messages import MESSAGES
 from treu.notice.textdoc import Section, TextDocument
 
+if TYPE_CHECKING:
+    from treu.notice.analysis import Analysis
+
 __all__ = ["lint_notice_text"]
 
 GDPR_START = date(2018, 5, 25)
 
 
-def lint_notice_text(doc: TextDocument, lang: str | None = None) -> list[Finding]:
-    """All findings for ``doc``, ordered by item id; messages in ``lang`` (default: the doc's)."""
+def lint_notice_text(
+    doc: TextDocument, lang: str | None = None, *, analysis: Analysis | None = None
+) -> list[Finding]:
+    """All findings for ``doc``, ordered by item id; messages in ``lang`` (default: the doc's).
+
+    ``analysis`` is ``treu.notice.analysis.analyze_document(doc)`` when the caller already
+    has it (the import report does); otherwise the fact rules analyse ``doc`` themselves.
+    """
     language = lang or doc.language
     if language not in ("de", "en"):
         raise ValueError(f"lang must be 'de' or 'en', not {language!r}")
     ctx = Context(doc, language)
     findings = [f for rule in _RULES for f in rule(ctx)]
-    findings += fact_findings(ctx, findings)
+    findings += fact_findings(ctx, findings, analysis)
     return sorted(cite_sections(ctx, findings), key=_order)
 
 
