@@ -202,6 +202,11 @@ _NAME_LINE = re.compile(
     r"(?P<name>[A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+){1,2})"
     r"(?=\s*(?:,|$|\(|E-?Mail|Tel|Telefon|Phone|[A-ZÄÖÜ][\w.-]*(?:straße|str\.|weg|platz)))"
 )
+# 'telefonisch unter 05151 555 870', 'by phone on +49 40 555 8120'
+_PHONE_WORDS = re.compile(
+    r"(?:telefonisch|per telefon|by (?:tele)?phone|call us)\s+(?:unter|on|at)?\s*(\+?\d[\d\s()/-]{5,}\d)",
+    re.IGNORECASE,
+)
 _NAME_LABEL = re.compile(r"name|firma|unternehmen|company|organisation|organization", _IC)
 _ADDRESS_LABEL = re.compile(r"anschrift|adresse|address|sitz|postanschrift", _IC)
 _CONTROLLER_SENTENCE = re.compile(
@@ -267,7 +272,7 @@ class Parties:
         email = r.EMAIL.search(w.text)
         if email and "email" not in into:
             into["email"] = email.group(0)
-        phone = r.PHONE.search(w.text)
+        phone = r.PHONE.search(w.text) or _PHONE_WORDS.search(w.text)
         if phone and "phone" not in into and who == "controller":
             into["phone"] = re.sub(r"^[^\d+]+", "", phone.group(0)).strip()
         if w.label is None or not _NAME_LABEL.fullmatch(w.label):
@@ -289,7 +294,7 @@ class Parties:
             into["legal_form"] = orgs[0].legal_form if orgs else None
 
     def _contacts(self, c: Collector, w: Where) -> None:
-        for pattern, key in ((r.EMAIL, "email"), (r.PHONE, "phone")):
+        for pattern, key in ((r.EMAIL, "email"), (r.PHONE, "phone"), (_PHONE_WORDS, "phone")):
             for m in pattern.finditer(w.text):
                 value = (
                     m.group(0) if key == "email" else re.sub(r"^[^\d+]+", "", m.group(0)).strip()

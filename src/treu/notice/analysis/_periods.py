@@ -64,7 +64,7 @@ START_EVENTS: tuple[tuple[str, str], ...] = (
     ("rejection", r"absage|ablehnung|abgelehnt|rejection|rejected|(?:our|unsere[rn]?) (?:decision|entscheidung)"),
     ("purpose_end", r"(?:ablauf|ende) (?:der|seiner|ihrer) gültigkeit|gültigkeit abgelaufen|expiry of (?:the|its) validity|(?:voucher|code) expires|wegfall des zwecks|zweckerreichung|(?:erreichung|erfüllung) des zwecks|zweck entfiel|end of (?:the )?purpose|purpose (?:ended|is achieved|has been achieved|has been fulfilled)"),
     ("session_end", r"ende der (?:browser)?sitzung|sitzung endete|schließen des browsers|end of (?:the|your) (?:browser )?session|session ended|clos(?:e|ing) (?:the|your) browser"),
-    ("last_activity", r"letzten (?:aktivität|nutzung|anmeldung|interaktion|kontakt\w*|bestellung|login|nachricht|e-mail|korrespondenz|antwort)|zuletzt aktiv|last (?:activity|active|use|login|log-in|sign-in|contact|interaction|order|reply|message|e-mail)"),
+    ("last_activity", r"letzte[nm]? (?:einzug|zahlung|buchung|besuch|termin|kauf|lastschrift)|last (?:payment|purchase|visit|booking|debit)|letzten (?:aktivität|nutzung|anmeldung|interaktion|kontakt\w*|bestellung|login|nachricht|e-mail|korrespondenz|antwort)|zuletzt aktiv|last (?:activity|active|use|login|log-in|sign-in|contact|interaction|order|reply|message|e-mail)"),
     ("creation", r"rechnungsstellung|ausstellung|ausgestellt|issued|issuing|einladung|invitation|erstellung|entstehung|anlage|erstellt|entstanden|creation|created"),
     ("collection", r"geschrieben|written|import(?:ed)?\b|erhebung|erfassung|protokollierung|aufzeichnung|eingang|zugang|erhalt|erhoben|besuch|collection|collected|logging|logged|recording|receipt|visit"),
 )  # fmt: skip
@@ -77,6 +77,7 @@ _YEAR_END = re.compile(
 _ENDED = re.compile(
     r"^(?:(?:ihre[mrs]?|seine[mrs]?|deren|dessen|its|their)\s+)?(?:ende|abschluss|beendigung"
     r"|durchführung|end|completion|close|conclusion)\b"
+    r"|^(?:jeweiligen|betreffenden|respective)\s+\w+$"
     r"|\b(?:is|are|was|were|has been|ist|sind|wurde) (?:complete|completed|finished|over|done"
     r"|granted|beendet|abgeschlossen|vorbei)\b|^(?:termin|lieferung|veranstaltung|umfrage"
     r"|webinar|event|trip|fahrt|reise|kurs|course|delivery|appointment|meeting|session|zustellung|"
@@ -199,7 +200,7 @@ def _start_after(text: str, pos: int) -> tuple[str | None, str | None, bool, int
     for key, pattern in _STARTS:
         if pattern.search(event_words):
             return key, words, bool(year_end), end
-    if _ENDED.search(event_words):
+    if _ENDED.search(event_words) or (not year_end and _ENDED.search(words)):
         return "process_end", words, bool(year_end), end
     return "other", words, bool(year_end), end
 
