@@ -41,3 +41,20 @@ def test_any_text_gives_a_consistent_analysis_N16(lines: list[str], fmt: str) ->
         if i:
             assert a.facts[i - 1].evidence.span.start <= span.start
     json.dumps(a.to_dict())
+
+
+def test_fact_values_use_only_the_documented_keys() -> None:
+    from pathlib import Path
+
+    from treu.notice.analysis import VALUE_KEYS
+
+    corpus = Path(__file__).resolve().parents[1] / "fixtures" / "notices"
+    notices = [p for p in corpus.iterdir() if p.suffix in (".md", ".html", ".txt")]
+    notices = [p for p in notices if p.name != "README.md"]
+    assert notices
+    kinds = set()
+    for path in notices:
+        for f in analyze(path).facts:
+            assert set(f.value) <= set(VALUE_KEYS[f.kind]), (f.kind, f.value)
+            kinds.add(f.kind)
+    assert len(kinds) >= 18  # the corpus exercises nearly every kind
