@@ -334,3 +334,22 @@ def test_purposes_in_prose_and_stated_ones_win_N3() -> None:
     assert [p.value["text"] for p in de.of(FactKind.PURPOSE)] == ["Beantwortung von Anfragen"]
     [(index, _)] = list(de.activities())
     assert all(f.activity == index for f in de.facts if f.kind is not FactKind.ACTIVITY)
+
+
+def test_data_subjects_named_in_prose_and_lists_win_N14() -> None:
+    a = analyze(
+        "# Datenschutz\n\n## Mitgliederverwaltung\n\nWir verarbeiten die Daten unserer Mitglieder "
+        "und die Daten von Bewerberinnen und Bewerbern (Art. 6 Abs. 1 lit. b DSGVO). Sie als "
+        "Leserin sind damit nicht gemeint.\n",
+        format="md",
+    )
+    subjects = [(f.value["key"], f.confidence) for f in a.of(FactKind.DATA_SUBJECT)]
+    assert subjects == [("member", 0.5), ("job_applicant", 0.5)]
+    listed = analyze(
+        "# Datenschutz\n\n## Kurse\n\nDaten unserer Mitglieder (Art. 6 Abs. 1 lit. b DSGVO).\n\n"
+        "- Betroffene Personen: Kursteilnehmende\n",
+        format="md",
+    )
+    assert [(f.value["key"], f.value["term"]) for f in listed.of(FactKind.DATA_SUBJECT)] == [
+        (None, "Kursteilnehmende")
+    ]

@@ -269,12 +269,20 @@ def _finish(facts: list[Fact]) -> tuple[Fact, ...]:
     """Drop repeats (same kind, value and activity; the most confident stays), order by
     position, and renumber the activity links."""
     _consolidate(facts)
-    stated = {f.activity for f in facts if f.kind is K.PURPOSE and f.confidence >= 0.85}
-    # a guessed purpose yields to one the notice states as such (indices stay: links use them)
+    # a purpose or data subject read from prose yields to the ones the notice states as such
+    # (indices stay: activity links use them)
+    stated = {
+        (f.kind, f.activity)
+        for f in facts
+        if (f.kind is K.PURPOSE and f.confidence >= 0.85)
+        or (f.kind is K.DATA_SUBJECT and f.confidence >= 0.6)
+    }
     dropped = {
         i
         for i, f in enumerate(facts)
-        if f.kind is K.PURPOSE and f.confidence <= 0.5 and f.activity in stated
+        if f.kind in (K.PURPOSE, K.DATA_SUBJECT)
+        and f.confidence <= 0.5
+        and (f.kind, f.activity) in stated
     }
     authority = next((f for f in facts if f.kind is K.AUTHORITY), None)
     best: dict[Hashable, int] = {}

@@ -182,7 +182,7 @@ def _list(c: Collector, w: Where, kind: K, terms: Terms) -> None:
             parts = re.split(r"\s(?:und|and|sowie|or|oder)\s", item)
         for part in parts:
             key = terms.classify(part) if len(parts) > 1 else key
-            c.add(kind, {"key": key, "term": part.strip()}, w, 0.9 if key else 0.5)
+            c.add(kind, {"key": key, "term": part.strip()}, w, 0.9 if key else 0.6)
 
 
 def data_categories(c: Collector, w: Where) -> None:
@@ -203,9 +203,29 @@ def data_categories(c: Collector, w: Where) -> None:
         c.add(K.DATA_CATEGORY, {"key": key, "term": m.group(0)}, w, 0.6)
 
 
+# Words before a group of people that make it the people whose data are meant:
+# 'Daten unserer Mitglieder', 'data of visitors', 'für Bewerberinnen und Bewerber'.
+_SUBJECT_CUE = re.compile(
+    r"(?:\b(?:von|unserer|unseren|unsere|der|den|die|für|bei|als|of|our|for|from|by|as)\s+"
+    r"(?:(?:registrierten|aktiven|ehemaligen|künftigen|potenziellen|neuen|registered|former"
+    r"|prospective|new|existing)\s+)?)$",
+    _IC,
+)
+
+
 def data_subjects(c: Collector, w: Where) -> None:
     if w.label and _SUBJECT_LABEL.fullmatch(w.label) and w.cells is None:
         _list(c, w, K.DATA_SUBJECT, subjects())
+        return
+    if w.activity is None or w.cells is not None or w.label or w.topic in _NOT_BASIS_TOPICS:
+        return
+    seen: set[str] = set()
+    for m, key in subjects().find(w.text):
+        before = w.text[max(0, m.start() - 40) : m.start()]
+        if key in seen or not _SUBJECT_CUE.search(before):
+            continue
+        seen.add(key)
+        c.add(K.DATA_SUBJECT, {"key": key, "term": m.group(0)}, w, 0.5)
 
 
 # --------------------------------------------------------------------------- retention
