@@ -183,3 +183,19 @@ def test_a_list_item_carries_the_mechanism_of_its_next_sentence_N6() -> None:
     )
     got = [(t.value["recipient"], t.value["mechanism"]) for t in a.of(FactKind.TRANSFER)]
     assert got == [("Nimbus Compute Inc.", "dpf"), ("Deskware Europe GmbH", "scc")]
+
+
+@pytest.mark.parametrize(
+    ("named", "key"),
+    [
+        ("dem Hamburgischen Beauftragten für Datenschutz und Informationsfreiheit", "HH"),
+        ("dem Unabhängigen Landeszentrum für Datenschutz Schleswig-Holstein", "SH"),
+        ("der Landesbeauftragten für den Datenschutz Niedersachsen", "NI"),
+        ("dem LfDI Baden-Württemberg", "BW"),
+        ("dem Bayerischen Landesamt für Datenschutzaufsicht (BayLDA)", "BY"),
+        ("the Berlin Commissioner for Data Protection and Freedom of Information", "BE"),
+    ],
+)
+def test_authority_names_in_their_declined_and_short_forms_N11_S4(named: str, key: str) -> None:
+    a = md(f"# Datenschutz\n\n## Beschwerderecht\n\nSie können sich bei {named} beschweren.\n")
+    assert [f.value["key"] for f in a.of(FactKind.AUTHORITY)] == [key]

@@ -341,6 +341,9 @@ def _authorities() -> tuple[tuple[re.Pattern[str], str, str], ...]:
         # Official titles change with the office-holder: Beauftragte/Beauftragter.
         alternatives = "|".join(_flexible(n) for n in names)
         short = re.escape(str(a.get("short", "")))
+        land = _LAENDER.get(str(key))
+        if short and land:  # 'LfDI BW' is also written 'LfDI Baden-Württemberg'
+            short += "|" + re.escape(str(a["short"]).split()[0] + " " + land)
         pattern = re.compile(
             rf"(?i:{alternatives})|(?<![\w-]){short}(?![\w-])" if short else f"(?i:{alternatives})"
         )
@@ -348,11 +351,21 @@ def _authorities() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     return tuple(out)
 
 
+_LAENDER = {
+    "BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": "Brandenburg",
+    "HB": "Bremen", "HH": "Hamburg", "HE": "Hessen", "MV": "Mecklenburg-Vorpommern",
+    "NI": "Niedersachsen", "NW": "Nordrhein-Westfalen", "RP": "Rheinland-Pfalz",
+    "SL": "Saarland", "SN": "Sachsen", "ST": "Sachsen-Anhalt", "SH": "Schleswig-Holstein",
+    "TH": "Thüringen",
+}  # fmt: skip
+
+
 def _flexible(name: str) -> str:
     """Official titles vary: Beauftragte/Beauftragter, 'für (den) Datenschutz und (die) ...'."""
     out = re.escape(name).replace("\\ ", " ")
     out = re.sub(r"eauftragte[rn]?", "eauftragte[rn]?", out)
-    out = re.sub(r"ische[rnms]?\b", "ische[rnms]?", out)
+    out = re.sub(r"(isch|ig|lich)e[rnms]?\b", r"\1e[rnms]?", out)  # 'Unabhängige(s)'
+
     out = re.sub(r" (für|und|for|and) (?:den|die|das|the) ", r" \1 ", out)
     return re.sub(r" (für|und|for|and) ", r" \1 (?:den |die |das |the )?", out)
 
