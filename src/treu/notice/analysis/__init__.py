@@ -11,6 +11,7 @@ cite the section it looked at. Rules and lexicons only, no models.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from treu.notice.analysis.model import (
     VALUE_KEYS,
@@ -34,7 +35,8 @@ __all__ = [
     "analyze_document",
 ]
 
-_FORMATS = ("html", "md", "txt", "pdf")
+if TYPE_CHECKING:
+    from treu.notice.textdoc import TextDocument
 
 
 def analyze(source: str | Path, *, format: str | None = None) -> Analysis:
@@ -49,11 +51,8 @@ def analyze(source: str | Path, *, format: str | None = None) -> Analysis:
     return analyze_document(doc)
 
 
-def analyze_document(doc: object) -> Analysis:
+def analyze_document(doc: TextDocument) -> Analysis:
     """Analyse a ``textdoc.TextDocument`` already parsed (what ``treu lint`` holds)."""
     from treu.notice.analysis._extract import extract
-    from treu.notice.textdoc import TextDocument
 
-    if not isinstance(doc, TextDocument):
-        raise TypeError("analyze_document expects a treu.notice.textdoc.TextDocument")
     return extract(doc)
