@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -46,8 +46,10 @@ from treu.datamap.model import DataMap, Table
 from treu.datamap.plan import Plan, PlanStep
 from treu.errors import NotFound, TreuError
 from treu.notice.phrases import data_category_label
-from treu.policy.loader import LoadedPolicy
 from treu.policy.model import Lang
+
+if TYPE_CHECKING:  # the loader brings ruamel; an export only reads a loaded policy
+    from treu.policy.loader import LoadedPolicy
 
 __all__ = ["NOT_PROVIDED", "export_access", "export_portability"]
 
