@@ -353,3 +353,27 @@ def test_data_subjects_named_in_prose_and_lists_win_N14() -> None:
     assert [(f.value["key"], f.value["term"]) for f in listed.of(FactKind.DATA_SUBJECT)] == [
         (None, "Kursteilnehmende")
     ]
+
+
+def test_bold_paragraphs_that_lost_their_heading_tag_open_sections_N16() -> None:
+    a = analyze(
+        "<html lang='de'><body><h1>Datenschutzerklärung</h1><h2>Datenerfassung</h2>"
+        "<p><strong>Kontaktformular</strong></p><p>Wenn Sie uns per Kontaktformular Anfragen "
+        "zukommen lassen, speichern wir Ihre Angaben. Rechtsgrundlage ist Art. 6 Abs. 1 lit. b "
+        "DSGVO.</p><p><strong>Newsletter</strong></p><p>Den Newsletter versenden wir nur mit "
+        "Ihrer Einwilligung nach Art. 6 Abs. 1 lit. a DSGVO, die Sie jederzeit widerrufen "
+        "können.</p><p>Kurz.</p></body></html>"
+    )
+    assert [(s.title, s.level) for s in a.sections if s.level] == [
+        ("Datenschutzerklärung", 1),
+        ("Datenerfassung", 2),
+        ("Kontaktformular", 3),
+        ("Newsletter", 3),
+    ]
+    linked = {
+        str(f.value["name"]): [
+            g.value.get("basis") for g in a.linked(i) if g.kind is FactKind.LEGAL_BASIS
+        ]
+        for i, f in a.activities()
+    }
+    assert linked == {"Kontaktformular": ["contract"], "Newsletter": ["consent"]}

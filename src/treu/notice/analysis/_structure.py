@@ -129,7 +129,37 @@ def _repair(doc: TextDocument) -> list[tuple[str, int, str]]:
         out.append((heading, sec.level, body))
     if flat:  # a demoted line may have ended in a broken word: 'Für die Online-' + 'Buchung'
         out = [(h, lvl, _BROKEN_WORD.sub(_join, b)) for h, lvl, b in out]
-    return out
+    return _promote(out)
+
+
+_PSEUDO = re.compile(r"^[A-ZÄÖÜ][^.:;,!@|]{2,58}[^\W\d_?]\??$")
+
+
+def _promote(sections: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """A short title-like paragraph of its own ('<p><strong>Kontaktformular</strong></p>',
+    a bold line in Markdown) opens a subsection: exporters often lose the heading tags."""
+    out: list[tuple[str, int, str]] = []
+    for heading, level, body in sections:
+        paragraphs = body.split("\n\n")
+        current: list[str] = []
+        title, lvl = heading, level
+        for i, para in enumerate(paragraphs):
+            nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
+            if (
+                "\n" not in para
+                and _PSEUDO.match(para)
+                and len(para.split()) <= 8
+                and not para.startswith(("- ", "| "))
+                and not _COMPANY.search(para)
+                and len(nxt) > max(80, 2 * len(para))
+                and not nxt.startswith(("- ", "| "))
+            ):
+                out.append((title, lvl, "\n\n".join(current)))
+                title, lvl, current = para, max(level, 1) + 1, []
+                continue
+            current.append(para)
+        out.append((title, lvl, "\n\n".join(current)))
+    return [(h, lvl, b) for h, lvl, b in out if h or b]
 
 
 def _join(m: re.Match[str]) -> str:
