@@ -377,3 +377,24 @@ def test_bold_paragraphs_that_lost_their_heading_tag_open_sections_N16() -> None
         for i, f in a.activities()
     }
     assert linked == {"Kontaktformular": ["contract"], "Newsletter": ["consent"]}
+
+
+def test_english_data_categories_subjects_and_contact_N1_N14() -> None:
+    a = analyze(
+        "# Privacy\n\n## Who we are\n\nNordhafen Cloud GmbH, Hafenstraße 1, 20457 Hamburg. "
+        "Call us on +49 40 555 0100 or write to hello@nordhafen.example.\n\n"
+        "## Sign-up\n\nWe collect the data of registered users: name, e-mail address and "
+        "password (Art. 6(1)(b) GDPR).\n\n- Categories of data: name, IP address, payment data\n",
+        format="md",
+    )
+    # one fact per category and activity: 'name' from the list outranks 'name' in prose
+    assert [(f.value["key"], f.value["term"]) for f in a.of(FactKind.DATA_CATEGORY)] == [
+        ("user.contact.email", "e-mail address"),
+        ("user.authorization.password", "password"),
+        ("user.name", "name"),
+        ("user.device.ip_address", "IP address"),
+        ("user.payment", "payment data"),
+    ]
+    assert [f.value["key"] for f in a.of(FactKind.DATA_SUBJECT)] == ["user"]
+    contacts = [next(iter(f.value.values())) for f in a.of(FactKind.CONTACT)]
+    assert contacts == ["hello@nordhafen.example", "+49 40 555 0100"]
