@@ -152,3 +152,16 @@ def test_an_analysis_in_hand_is_used_not_redone_N6() -> None:
     # the analysis passed in is what the fact rules read: one of a clean notice finds nothing
     clean = analyze_document(parse_notice(DE, "md"))
     assert [f.id for f in lint_notice_text(doc, analysis=clean)] == []
+
+
+def test_recipient_in_serbia_without_safeguard_names_the_country_N6() -> None:
+    text = swap(
+        DE,
+        "- unsere Steuerberatung",
+        "- Codewerft d.o.o., Belgrad, Serbien, als Auftragsverarbeiter\n- unsere Steuerberatung",
+    )
+    [f] = lint_md(text)
+    assert (f.id, f.severity) == ("N6", "error")
+    assert "„Codewerft d.o.o.“ sitzt in Serbien" in f.message
+    [en] = lint_md(text, "en")
+    assert "'Codewerft d.o.o.' is in Serbia" in en.message

@@ -38,9 +38,21 @@ _VALID = frozenset({"adequacy", "dpf", "scc", "bcr", "consent", "art49"})
 _CONSENT_BASES = frozenset({"consent", "tdddg_25_1", "art9_2_a"})
 
 _COUNTRY_NAMES = {
-    "de": {"US": "den USA", "GB": "dem Vereinigten Königreich", "CH": "der Schweiz"},
-    "en": {"US": "the USA", "GB": "the United Kingdom", "CH": "Switzerland"},
-}
+    "de": {
+        "US": "den USA", "GB": "dem Vereinigten Königreich", "CH": "der Schweiz",
+        "IN": "Indien", "CN": "China", "RS": "Serbien", "BR": "Brasilien", "AU": "Australien",
+        "SG": "Singapur", "PH": "den Philippinen", "UA": "der Ukraine", "TR": "der Türkei",
+        "RU": "Russland", "MX": "Mexiko", "ZA": "Südafrika", "VN": "Vietnam", "TW": "Taiwan",
+        "HK": "Hongkong", "AE": "den Vereinigten Arabischen Emiraten",
+    },
+    "en": {
+        "US": "the USA", "GB": "the United Kingdom", "CH": "Switzerland", "IN": "India",
+        "CN": "China", "RS": "Serbia", "BR": "Brazil", "AU": "Australia", "SG": "Singapore",
+        "PH": "the Philippines", "UA": "Ukraine", "TR": "Turkey", "RU": "Russia",
+        "MX": "Mexico", "ZA": "South Africa", "VN": "Vietnam", "TW": "Taiwan",
+        "HK": "Hong Kong", "AE": "the United Arab Emirates",
+    },
+}  # fmt: skip
 
 
 def fact_findings(
@@ -127,7 +139,8 @@ def _unsafe_recipients(ctx: Context, a: Analysis, existing: list[Finding]) -> li
         if mechanisms & _VALID:
             continue
         seen.add(name.lower())
-        where = _COUNTRY_NAMES[ctx.lang].get(country, country)
+        fallback = f"Land {country}" if ctx.lang == "de" else f"country {country}"
+        where = _COUNTRY_NAMES[ctx.lang].get(country, fallback)
         key = "N6.obsolete" if "obsolete" in mechanisms else "N6.recipient"
         out.append(_finding(ctx, a, "N6", "error", key, f, recipient=name, country=where))
     return out
