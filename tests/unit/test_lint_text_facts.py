@@ -165,3 +165,15 @@ def test_recipient_in_serbia_without_safeguard_names_the_country_N6() -> None:
     assert "„Codewerft d.o.o.“ sitzt in Serbien" in f.message
     [en] = lint_md(text, "en")
     assert "'Codewerft d.o.o.' is in Serbia" in en.message
+
+
+def test_a_general_storage_rule_covers_every_activity_N7() -> None:
+    text = swap(DE, " Wir löschen die Anfrage sechs Monate nach der letzten Antwort.")
+    text = swap(text, "verarbeiten wir Ihre Angaben,", "verarbeiten wir Name und E-Mail-Adresse,")
+    assert [f.id for f in lint_md(text)] == ["N7"]
+    general = text.replace(
+        "## 4. Empfänger",
+        "## Speicherdauer\n\nSoweit hier keine speziellere Speicherdauer genannt ist, bleiben "
+        "Ihre Daten bei uns, bis der Zweck der Verarbeitung entfällt.\n\n## 4. Empfänger",
+    )
+    assert lint_md(general) == []

@@ -100,6 +100,8 @@ def _retention_gaps(ctx: Context, a: Analysis, existing: list[Finding]) -> list[
     """
     if any(f.id == "N7" and f.severity == "error" for f in existing):
         return []  # no period anywhere: the word rule said so once
+    if any(_general_rule(a, f) for f in a.of(FactKind.RETENTION)):
+        return []  # 'Soweit nicht anders angegeben, löschen wir ...' covers every activity
     activities = list(a.activities())
     covered = {i for i, act in activities if any(f.kind is FactKind.RETENTION for f in a.linked(i))}
     if not covered or len(covered) == len(activities):
@@ -116,6 +118,14 @@ def _retention_gaps(ctx: Context, a: Analysis, existing: list[Finding]) -> list[
             _finding(ctx, a, "N7", "warning", "N7.activity", act, activity=name, n=len(covered))
         )
     return out
+
+
+def _general_rule(a: Analysis, f: Fact) -> bool:
+    """A storage rule for everything: in the retention section, about no one thing."""
+    if f.activity is not None or f.value.get("applies_to") is not None:
+        return False
+    section = a.section_at(f.evidence.span.start)
+    return section is not None and bool(section.title) and topic(section.title) == "retention"
 
 
 # --------------------------------------------------------------------------- N6
