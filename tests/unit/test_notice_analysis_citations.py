@@ -54,6 +54,8 @@ def test_citation_spellings_are_read_N3(cited: str, article: str, basis: str) ->
 def test_several_letters_in_one_citation_are_two_bases_N3() -> None:
     a = notice("Rechtsgrundlage ist Art. 6 Abs. 1 lit. a und f DSGVO.")
     assert bases(a) == [("6(1)(a)", "consent"), ("6(1)(f)", "legitimate_interests")]
+    three = notice("Rechtsgrundlagen sind Art. 6 Abs. 1 S. 1 lit. a, b und f DSGVO.")
+    assert [b for _, b in bases(three)] == ["consent", "contract", "legitimate_interests"]
     en = notice("The legal basis is Article 6(1)(b) and (f) GDPR.", "Support")
     assert bases(en) == [("6(1)(b)", "contract"), ("6(1)(f)", "legitimate_interests")]
 

@@ -40,7 +40,7 @@ _ONE_LETTER = (
     + _LAW
     + r")\b)"
 )
-_LETTERS = rf"[,\s]*(?P<letters>(?:{_ONE_LETTER})(?:\s*(?:,|und|and|or|oder|bzw\.|/|&|sowie|i\.\s?v\.\s?m\.)\s*(?:{_ONE_LETTER}))*)"
+_LETTERS = rf"[,\s]*(?P<letters>(?:{_ONE_LETTER})(?:\s*(?:,|und|and|or|oder|bzw\.|/|&|sowie|i\.\s?v\.\s?m\.)\s*(?:{_ONE_LETTER}|[a-j](?![\w)])))*)"
 _NUMBER = r"(?:\s*(?:nr\.?|no\.?|ziff(?:er|\.)?|number|(?<=\))\s*)\s*\(?(?P<num>\d{1,2})\)?)?"
 _OF_LAW = rf"(?:\s*(?:der|des|of the|of|the|e?u-?)?\s*(?P<law>{_LAW})\b)?"
 
