@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import time as clock_time
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -252,27 +253,28 @@ def run(
         log.create(store, run_id, as_of=as_of, now=now, batch_size=size, digest=digest,
                    rules=sweep.rules)  # fmt: skip
     applied = 0
-    for rule_no, rule in enumerate(sweep.rules, start=1):
-        entry = _entry(store, run_id, rule_no)
-        if entry.state == "done":
-            continue
-        started = clock_time.perf_counter()
-        # the window in flight when the run stopped: run again (it changes nothing more)
-        done: list[Batch] | None = log.pending(store, run_id, rule_no) or None
-        if done:
-            applied = sweep.apply(run_id, rule_no, done, applied, clock, on_batch)
-        cursor = entry.pending_cursor if done else entry.cursor
-        # one store commit per window: the window done folded, the next one recorded
-        while (window := sweep.window(rule, cursor)) is not None:
-            planned, cursor, _ = window
-            seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
-            done = log.next_window(store, run_id, rule_no, fold=done is not None, done=done,
-                                   seconds=seconds, batches=planned, next_cursor=cursor)  # fmt: skip
-            applied = sweep.apply(run_id, rule_no, done, applied, clock, on_batch)
-        if done is not None:
-            seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
-            log.end_window(store, run_id, rule_no, seconds, done)
-        log.end_rule(store, run_id, rule_no, clock.now(), clock_time.perf_counter() - started)
+    with sweep.writing():  # one connection for every batch of the run
+        for rule_no, rule in enumerate(sweep.rules, start=1):
+            entry = _entry(store, run_id, rule_no)
+            if entry.state == "done":
+                continue
+            started = clock_time.perf_counter()
+            # the window in flight when the run stopped: run again (it changes nothing more)
+            done: list[Batch] | None = log.pending(store, run_id, rule_no) or None
+            if done:
+                applied = sweep.apply(run_id, rule_no, done, applied, clock, on_batch)
+            cursor = entry.pending_cursor if done else entry.cursor
+            # one store commit per window: the window done folded, the next one recorded
+            while (window := sweep.window(rule, cursor)) is not None:
+                planned, cursor, _ = window
+                seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
+                done = log.next_window(store, run_id, rule_no, fold=done is not None, done=done,
+                                       seconds=seconds, batches=planned, next_cursor=cursor)  # fmt: skip
+                applied = sweep.apply(run_id, rule_no, done, applied, clock, on_batch)
+            if done is not None:
+                seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
+                log.end_window(store, run_id, rule_no, seconds, done)
+            log.end_rule(store, run_id, rule_no, clock.now(), clock_time.perf_counter() - started)
     log.finish(store, run_id, clock.now())
     return report(store, run_id, datamap, policy, warnings=sweep.warnings)
 
@@ -357,6 +359,8 @@ class _Sweep:
     keys: dict[str, tuple[str, ...]] = field(init=False)
     pinned: dict[str, dict[Key, str]] = field(init=False)
     warnings: list[str] = field(init=False, default_factory=list)
+    writer: Connection = field(init=False)
+    """The connection the batches run on, while ``writing``."""
     last_due: dict[str, object] = field(init=False, default_factory=dict)
     """Per rule of a one-column key, the highest key among its due rows (see ``_last_due``)."""
 
@@ -691,6 +695,32 @@ class _Sweep:
 
     # -- execution -------------------------------------------------------------------------
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One application connection for every batch of the run, each batch still its own
+        transaction: no pool checkout and ping per batch.  On SQLite it also gets a 16 MB
+        page cache and checkpoints its WAL every 20,000 pages rather than 1,000 (the 10 M
+        messages of bench/retention.py: 19-21 s -> 13.5 s), set back before the
+        connection returns to the pool."""
+        conn = self.app.connect()
+        saved: list[tuple[str, int]] = []
+        try:
+            if conn.dialect.name == "sqlite":
+                for name, value in (("cache_size", -16384), ("wal_autocheckpoint", 20000)):
+                    saved.append((name, int(conn.exec_driver_sql(f"PRAGMA {name}").scalar_one())))
+                    conn.exec_driver_sql(f"PRAGMA {name}={value}")
+            conn.commit()
+            self.writer = conn
+            yield
+        finally:
+            try:
+                for name, before in saved:
+                    conn.exec_driver_sql(f"PRAGMA {name}={before}")
+                conn.commit()
+            except DBAPIError:
+                conn.invalidate()  # not back into the pool with the sweep's settings
+            conn.close()
+
     def apply(
         self,
         run_id: str,
@@ -716,8 +746,8 @@ class _Sweep:
                 log.save_hashes(self.store, run_id, rule_no, batch.batch_no, hashes)
                 batch = replace(batch, hashes=hashes)
             try:
-                with self.app.begin() as conn:
-                    apply_batch(conn, self.datamap, batch)
+                with self.writer.begin():
+                    apply_batch(self.writer, self.datamap, batch)
             except DBAPIError as exc:
                 raise RetentionError(
                     f"retention run {run_id} stopped at table {batch.table}: the database "
