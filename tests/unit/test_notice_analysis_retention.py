@@ -134,3 +134,27 @@ def test_cookies_named_in_prose_and_lists_B6() -> None:
     de = section("Das Cookie „_pk_id“ von Matomo läuft nach 13 Monaten ab.", "Webanalyse")
     [c] = de.of(FactKind.COOKIE)
     assert (c.value["name"], c.value["amount"], c.value["unit"]) == ("_pk_id", 13, "months")
+
+
+def test_cookie_category_and_consent_from_the_words_B1_B2() -> None:
+    a = analyze(
+        "# Privacy\n\n## Cookies\n\n| Name | Provider | Purpose | Lifetime |\n|---|---|---|---|\n"
+        "| sid | Acme Ltd. | Keeps you signed in | Session |\n"
+        "| _an | Statwise Inc. | Audience measurement | 13 months |\n"
+        "| ad_click | Adlift B.V. | Attributes sales to advertising campaigns | 30 days |\n"
+        "| lang | Acme Ltd. | Remembers your language | 12 months |\n\n"
+        "## Product analytics\n\nWith your consent (Art. 6(1)(a) GDPR) we use Beaconly. Beaconly "
+        "sets a cookie called `_bcn_uid` that lives for 12 months.\n",
+        format="md",
+    )
+    got = {
+        str(c.value["name"]): (c.value["category"], c.value["consent"])
+        for c in a.of(FactKind.COOKIE)
+    }
+    assert got == {
+        "sid": ("necessary", False),
+        "_an": ("analytics", True),
+        "ad_click": ("marketing", True),
+        "lang": ("functional", None),  # comfort: the notice must say whether it asks
+        "_bcn_uid": (None, True),  # its activity rests on consent
+    }

@@ -35,14 +35,12 @@ def cookies(c: Collector, w: Where) -> None:
             r"speicherdauer|laufzeit|lebensdauer|ablauf|duration|lifetime|expir|storage|gültigkeit"
         )
         consent = w.cell(r"einwilligung|zustimmung|consent")
-        c.add(
-            K.COOKIE,
-            _cookie(
-                name, w.cell(r"anbieter|provider|setzer|host|domain|third party"), lifetime, consent
-            ),
-            w,
-            0.9,
+        provider = w.cell(r"anbieter|provider|setzer|host|domain|third party")
+        value = _cookie(name, provider, lifetime, consent)
+        value["category"] = _category(
+            w.cell(r"^(?:kategorie|category|typ|type|art|zweck|purpose)") or " ".join(w.cells)
         )
+        c.add(K.COOKIE, _infer_consent(value), w, 0.9)
         return
     cookie_item = w.topic == "cookies" and w.sentence.item
     if w.topic in _SKIP_TOPICS or not (cookie_item or re.search(r"cookie", w.text, _IC)):
@@ -60,9 +58,46 @@ def cookies(c: Collector, w: Where) -> None:
         orgs = list(organisations(w.text))
         provider = orgs[0].name if orgs else None
         lifetime = w.text[m.end() :]
-        c.add(K.COOKIE, _cookie(name, provider, lifetime, _consent_words(w.text)), w, 0.7)
+        value = _cookie(name, provider, lifetime, _consent_words(w.text))
+        value["category"] = _category(w.text)
+        c.add(K.COOKIE, _infer_consent(value), w, 0.7)
         if cookie_item:
             break
+
+
+# Policy Cookie.category from the words a table or sentence uses; order: the first wins.
+_CATEGORIES = (
+    ("necessary", r"cookie-(?:auswahl|entscheidung|einstellung)|consent choice|privacy settings"
+     r"|einwilligungs(?:entscheidung|status|banner)|auswahl im (?:cookie-)?banner|whether you "
+     r"(?:accepted|agreed|consented)|speichert, ob sie"),
+    ("marketing", r"marketing|werbung|werbe|advertis|remarketing|retargeting|conversion|\bads?\b"
+     r"|attribut|kampagne|campaign"),
+    ("analytics", r"statisti|analyse|analytics|reichweite|messung|measure|besuche|visits"
+     r"|nutzungsanalyse|heatmap|audience|pages you (?:open|visit)|seitenaufrufe"),
+    ("necessary", r"notwendig|erforderlich|necessary|essential|warenkorb|cart|anmeldung|sign(?:ed)? in"
+     r"|login|sitzung|session|sicherheit|security|csrf|betrug|fraud|cookie-(?:auswahl|entscheidung)"
+     r"|einwilligungs|consent choice|privacy settings|auswahl im"),
+    ("functional", r"funktional|functional|präferenz|preference|sprache|language|komfort|comfort"
+     r"|einstellung|währung|currency"),
+)  # fmt: skip
+_CATEGORY_RX = [(k, re.compile(p, _IC)) for k, p in _CATEGORIES]
+
+
+def _category(text: str) -> str | None:
+    for key, pattern in _CATEGORY_RX:
+        if pattern.search(text):
+            return key
+    return None
+
+
+def _infer_consent(value: dict[str, object]) -> dict[str, object]:
+    """No consent column: analytics and marketing need consent (§ 25(1) TDDDG), strictly
+    necessary cookies do not (§ 25(2) no. 2); functional ones are left open."""
+    if value["consent"] is None and value["category"] in ("analytics", "marketing"):
+        value["consent"] = True
+    elif value["consent"] is None and value["category"] == "necessary":
+        value["consent"] = False
+    return value
 
 
 def names_a_cookie(text: str) -> bool:

@@ -241,6 +241,21 @@ def _identity(f: Fact) -> Hashable:
     return (*sorted((a, str(b)) for a, b in v.items()), f.evidence.span.start)
 
 
+_CONSENT = frozenset({"consent", "tdddg_25_1"})
+
+
+def _cookie_consent(facts: list[Fact]) -> None:
+    """A cookie of an activity that rests on consent needs it, where the notice did not say
+    so next to the cookie ('Mit Ihrer Einwilligung nutzen wir X. X setzt das Cookie _x.')."""
+    consented = {
+        f.activity for f in facts if f.kind is K.LEGAL_BASIS and f.value.get("basis") in _CONSENT
+    }
+    for i, f in enumerate(facts):
+        if f.kind is K.COOKIE and f.value.get("consent") is None and f.activity in consented:
+            value = {**f.value, "consent": True}
+            facts[i] = Fact(f.kind, value, f.evidence, f.confidence, f.activity)
+
+
 def _consolidate(facts: list[Fact]) -> None:
     """One company, one description: a mention without role, country or address takes them
     from another mention of the same name (the recipients list says what the activity
@@ -269,6 +284,7 @@ def _finish(facts: list[Fact]) -> tuple[Fact, ...]:
     """Drop repeats (same kind, value and activity; the most confident stays), order by
     position, and renumber the activity links."""
     _consolidate(facts)
+    _cookie_consent(facts)
     # a purpose or data subject read from prose yields to the ones the notice states as such
     # (indices stay: activity links use them)
     stated = {

@@ -155,8 +155,10 @@ VALUE_KEYS: Mapping[FactKind, tuple[str, ...]] = {
         "criteria",
     ),
     # name, provider, lifetime (text as written), amount, unit (as retention, or "session"),
-    # consent: True (consent required) | False (exempt) | None (not said)
-    FactKind.COOKIE: ("name", "provider", "lifetime", "amount", "unit", "consent"),
+    # consent: True (consent required) | False (exempt) | None (not said; inferred from the
+    # category where the notice gives none), category: policy Cookie.category (necessary |
+    # functional | analytics | marketing) read from the table or sentence, or None
+    FactKind.COOKIE: ("name", "provider", "lifetime", "amount", "unit", "consent", "category"),
     # right: access | rectification | erasure | restriction | portability | objection
     # | withdrawal | complaint | automated_decision; article: "15" ...
     FactKind.RIGHT: ("right", "article"),
