@@ -90,6 +90,7 @@ class Collector:
     version_found: bool = False
     section_roles: dict[int, str] = field(default_factory=dict)
     paragraphs: dict[int, str] = field(default_factory=dict)  # paragraph number -> text
+    paragraph_roles: dict[int, str | None] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:

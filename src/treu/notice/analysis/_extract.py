@@ -48,9 +48,10 @@ def extract(doc: TextDocument) -> Analysis:
         for i, s in enumerate(st.sections)
     ]
     c.section_roles = section_roles(wheres, parents)
+    parts: dict[int, list[str]] = {}
     for w in wheres:
-        before = c.paragraphs.get(w.sentence.paragraph)
-        c.paragraphs[w.sentence.paragraph] = f"{before} {w.text}" if before else w.text
+        parts.setdefault(w.sentence.paragraph, []).append(w.text)
+    c.paragraphs = {p: " ".join(texts) for p, texts in parts.items()}
     parties = Parties()
     for w in wheres:
         parties.read(c, w)

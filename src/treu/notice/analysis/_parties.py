@@ -165,10 +165,14 @@ def _home_country(form: str | None, address: str | None) -> str | None:
 def _paragraph_role(c: Collector, w: Where) -> str | None:
     """'Anbieter ist die X GmbH. Sie ist unser Auftragsverarbeiter.': the role is stated in
     the next sentence; it counts when the paragraph names no other company."""
-    text = c.paragraphs.get(w.sentence.paragraph, "")
-    if not text or w.sentence.item or len(list(organisations(text))) != 1:
+    paragraph = w.sentence.paragraph
+    text = c.paragraphs.get(paragraph, "")
+    if not text or w.sentence.item:
         return None
-    return _role(text)
+    if paragraph not in c.paragraph_roles:  # once per paragraph: long ones are read whole
+        single = len(list(organisations(text))) == 1
+        c.paragraph_roles[paragraph] = _role(text) if single else None
+    return c.paragraph_roles[paragraph]
 
 
 def _same(a: str, b: str) -> bool:

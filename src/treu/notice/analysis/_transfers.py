@@ -61,7 +61,7 @@ def transfers(c: Collector, w: Where) -> None:
         recipient = before[-1] if before else recipient
         if key == "adequacy" and not (countries or _THIRD.search(text) or w.topic == "transfers"):
             continue
-        country = _country_near(text, m.start(), countries)
+        country = _country_near(places, m.start())
         if country is None and key == "dpf":
             country = "US"
         value = {"country": country, "mechanism": key, "cited": m.group(0), "recipient": recipient}
@@ -98,11 +98,10 @@ def _evidence(c: Collector, w: Where, offset: int) -> Span | None:
     return c.sentence_span(w.line.start + offset)
 
 
-def _country_near(text: str, pos: int, countries: list[str]) -> str | None:
+def _country_near(places: list[tuple[int, str]], pos: int) -> str | None:
+    """The third country named closest to ``pos`` (places: offset and code, EEA left out)."""
     best: tuple[int, str] | None = None
-    for start, _end, code in countries_in(text):
-        if code in EEA_COUNTRIES:
-            continue
+    for start, code in places:
         d = abs(start - pos)
         if best is None or d < best[0]:
             best = (d, code)
