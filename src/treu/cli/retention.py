@@ -64,7 +64,7 @@ def retention_plan(
     datamap: DataMapOpt,
     policy: PolicyOpt = None,
     store_db: StoreOpt = None,
-    batch_size: BatchOpt = 500,
+    batch_size: BatchOpt = 5000,
     lang: LangOpt = Lang.de,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
@@ -84,7 +84,7 @@ def retention_run(
     datamap: DataMapOpt,
     policy: PolicyOpt = None,
     store_db: StoreOpt = None,
-    batch_size: BatchOpt = 500,
+    batch_size: BatchOpt = 5000,
     run_id: Annotated[
         str | None, typer.Option("--run-id", help="Resume this run (it printed its id).")
     ] = None,

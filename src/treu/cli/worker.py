@@ -37,7 +37,7 @@ def worker(
     once: Annotated[
         bool, typer.Option("--once", help="Run every job once and exit (for cron).")
     ] = False,
-    batch_size: BatchOpt = 500,
+    batch_size: BatchOpt = 5000,
     cron: Annotated[
         str | None,
         typer.Option(

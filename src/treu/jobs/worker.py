@@ -106,7 +106,7 @@ class Worker:
     datamap: DataMap
     policy: Policy | None
     clock: Clock
-    batch_size: int = 500
+    batch_size: int = 5000
     hash_key: bytes | None = None
     request_retention_years: int = 3
     newsletter_pending_days: int = 30

@@ -1,7 +1,7 @@
 """Sweeps: what the deletion rules find due now (``plan``), and executing it (``run``).
 
     found = plan(app, store, datamap, policy, clock=clock)        # counts, nothing changed
-    report = run(app, store, datamap, policy, clock=clock, batch_size=500)
+    report = run(app, store, datamap, policy, clock=clock, batch_size=5000)
 
 For each rule the sweep pages through the rule's table by primary key (keyset: never
 more than ``batch_size`` due rows in memory, whatever the table's size), window by
@@ -191,7 +191,7 @@ def plan(
     policy: Policy | None,
     *,
     clock: Clock,
-    batch_size: int = 500,
+    batch_size: int = 5000,
     only: Collection[str] | None = None,
 ) -> RetentionPlan:
     """Every rule's due rows now (``only``: of those tables), with their dependants and
@@ -223,7 +223,7 @@ def run(
     policy: Policy | None,
     *,
     clock: Clock,
-    batch_size: int = 500,
+    batch_size: int = 5000,
     run_id: str | None = None,
     hash_key: bytes | None = None,
     on_batch: OnBatch | None = None,
