@@ -475,8 +475,10 @@ class RetentionRuleRun(Base):
 
 
 class RetentionBatch(Base):
-    """One batch of the window a rule is working on: recorded before it runs, marked done
-    right after it committed, deleted when the window is folded into the log."""
+    """One batch of the window a rule is working on, recorded before it runs and deleted
+    when the window is folded into the log.  Only ``hash`` batches are marked done right
+    after they commit (hashing twice would hash the hash); the others are safe to run
+    again on resume, which saves a store commit per batch."""
 
     __tablename__ = "retention_batches"
 
