@@ -1,0 +1,513 @@
+"""The engine of a sweep (``sweep.run``/``sweep.plan``): a rule's due rows window by
+window, their ``child_of`` rows, the holds that turn deletion into restriction, and the
+batches applied - each its own transaction on one writer connection.  Apart from
+``sweep`` (the public calls, the plan and the report) to keep both readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    and_,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+    tuple_,
+    type_coerce,
+)
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.expression import ColumnElement, TableClause
+
+from treu.clock import Clock
+from treu.datamap._erase_batches import MASK, Batch, batches, column_kind, text_length
+from treu.datamap._erase_sql import hash_values
+from treu.datamap._fetch import BATCH, Fetcher
+from treu.datamap._graph import (
+    Edge,
+    Key,
+    Row,
+    deletion_order,
+    fetch_columns,
+    key_columns,
+    ordered,
+    resolve,
+    walk,
+)
+from treu.datamap.model import DataMap, Strategy
+from treu.datamap.plan import Plan, PlanStep
+from treu.errors import ErasureBlocked, RetentionError
+from treu.policy.model import Policy
+from treu.requests.kinds import OPEN_STATES
+from treu.retention import _log as log
+from treu.retention._bulk import BulkFetcher, apply_batch
+from treu.retention._dates import Cutoff
+from treu.retention.rules import Rule, rules
+from treu.store.db import make_sessionmaker, session_scope
+from treu.store.models import Request, RetentionEvent, RetentionHold
+
+__all__ = ["OPEN_REQUEST", "OnBatch", "Sweep"]
+
+OPEN_REQUEST = "open-request"
+"""The hold name of rows whose person has an open data-subject request."""
+
+OnBatch = Callable[[int, str], None]
+"""Called with the number of batches this call has applied and the table, after a batch's
+application transaction commits and before the store records it - tests kill there."""
+
+
+@dataclass
+class Sweep:
+    """One sweep's fixed inputs: the rules, the reference graph, the held rows."""
+
+    app: Engine
+    store: Engine
+    datamap: DataMap
+    policy: Policy | None
+    now: datetime
+    batch_size: int
+    hash_key: bytes | None
+    only: Collection[str] | None = None
+    rules: list[Rule] = field(init=False)
+    edges: list[Edge] = field(init=False)
+    keys: dict[str, tuple[str, ...]] = field(init=False)
+    pinned: dict[str, dict[Key, str]] = field(init=False)
+    warnings: list[str] = field(init=False, default_factory=list)
+    writer: Connection = field(init=False)
+    """The connection the batches run on, while ``writing``."""
+    last_due: dict[str, object] = field(init=False, default_factory=dict)
+    """Per rule of a one-column key, the highest key among its due rows (see ``_last_due``)."""
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1:
+            raise RetentionError("the batch size must be at least 1")
+        self.rules = rules(self.datamap, self.policy)
+        if self.only is not None:
+            unknown = sorted(set(self.only) - {r.table for r in self.rules})
+            if unknown:
+                raise RetentionError(f"no deletion rule for {', '.join(unknown)} in the data map")
+            self.rules = [r for r in self.rules if r.table in self.only]
+        self.edges, _ = resolve(self.datamap)
+        self.keys = {n: key_columns(n, t, self.edges) for n, t in self.datamap.tables.items()}
+        self.pinned = self._pinned()
+        for rule in self.rules:
+            erasure = self.datamap.tables[rule.table].erasure
+            if erasure and erasure.strategy == "keep" and rule.hold is None:
+                self.warnings.append(
+                    f"{rule.table}: the hold '{erasure.hold}' is neither a preset nor an "
+                    "activity with a period, so its rows stay restricted until the map changes"
+                )
+        if any(self.pinned.values()):
+            for name in self.pinned:
+                if self.datamap.tables[name].restriction_column is None:
+                    self.warnings.append(
+                        f"{name}: held rows cannot be marked (no restriction_column); "
+                        "they stay unchanged and must be kept from normal use by hand (Art. 18)"
+                    )
+
+    # -- windows ---------------------------------------------------------------------------
+
+    def window(
+        self, rule: Rule, cursor: Sequence[object] | None
+    ) -> tuple[list[Batch], list[object], int] | None:
+        """The next window of due rows after ``cursor``: its batches, its last key and
+        how many rows of the rule's table it holds; None when no due row is left."""
+        with self.app.connect() as conn:
+            fetch = BulkFetcher(conn, self.datamap)
+            if rule.event is None:
+                rows, expired, last = self._column_window(conn, rule, cursor)
+            else:
+                rows, expired, last = self._event_window(conn, rule, cursor)
+            if last is None:
+                conn.rollback()
+                return None
+            planned = self._batches(fetch, rule, rows, expired) if rows else []
+            conn.rollback()
+        return planned, last, len(rows)
+
+    def _column_window(
+        self, conn: Connection, rule: Rule, cursor: Sequence[object] | None
+    ) -> tuple[list[Row], set[Key] | None, list[object] | None]:
+        name, key = rule.table, self.keys[rule.table]
+        wanted = fetch_columns(name, key, self.edges)
+        t = self._table(name, [*wanted, str(rule.start_column)])
+        cut = rule.cutoff(self.now)
+        conditions = [self._before(t, rule, cut), *self._left(t, rule.table)]
+        if cursor is not None:
+            conditions.append(_after(t, key, cursor))
+        if len(key) == 1:
+            last = self._last_due(conn, t, rule, conditions[:-1] if cursor is not None
+                                  else conditions)  # fmt: skip
+            if last is None:
+                return [], None, None
+            conditions.append(t.c[key[0]] <= literal(last))
+        hold = rule.hold_cutoff(self.now)
+        extra = [self._before(t, rule, hold).label("_expired")] if hold is not None else []
+        query = (
+            select(*(t.c[c] for c in wanted), *extra)
+            .where(and_(*conditions))
+            .order_by(*(t.c[c] for c in key))
+            .limit(self.batch_size)
+        )
+        result = conn.execute(query).all()
+        if not result:
+            return [], None, None
+        if len(wanted) == 1:  # the key alone, the common case
+            only = wanted[0]
+            rows = [{only: r[0]} for r in result]
+        else:  # zip stops at the last wanted column, before _expired (slicing a Row is slow)
+            rows = [dict(zip(wanted, r, strict=False)) for r in result]
+        expired = (
+            {tuple(row[c] for c in key) for row, r in zip(rows, result, strict=True) if r[-1]}
+            if hold is not None
+            else None
+        )
+        return rows, expired, log.plain_key(tuple(rows[-1][c] for c in key))
+
+    def _last_due(
+        self, conn: Connection, t: TableClause, rule: Rule, due: list[ColumnElement[bool]]
+    ) -> object:
+        """The highest key among the rule's due rows, found once per sweep (on the start
+        column's index, where there is one).  The windows walk the primary key up to it:
+        without the bound, the last window's scan would read every newer row to the end
+        of the table to learn that none of them is due (9 M rows of 10 M in
+        bench/retention.py).  Rows that become due later wait for the next sweep."""
+        if rule.table not in self.last_due:
+            key = t.c[self.keys[rule.table][0]]
+            # max(coalesce(k, k)), not max(k): for max(k) PostgreSQL and SQLite walk the
+            # primary key down from its top, through every row newer than the cutoff
+            found = conn.execute(select(func.max(func.coalesce(key, key))).where(*due)).scalar()
+            self.last_due[rule.table] = found
+        return self.last_due[rule.table]
+
+    def _event_window(
+        self, conn: Connection, rule: Rule, cursor: Sequence[object] | None
+    ) -> tuple[list[Row], set[Key] | None, list[object] | None]:
+        cut = rule.cutoff(self.now)
+        hold = rule.hold_cutoff(self.now)
+        query = select(RetentionEvent.row_key, RetentionEvent.at).where(
+            RetentionEvent.event == rule.event,
+            RetentionEvent.table_name == rule.event_table,
+            RetentionEvent.at < cut.before,
+        )
+        if cursor is not None:
+            query = query.where(RetentionEvent.row_key > str(cursor[0]))
+        query = query.order_by(RetentionEvent.row_key).limit(self.batch_size)
+        with session_scope(make_sessionmaker(self.store)) as session:
+            events = [(k, at) for k, at in session.execute(query)]
+        if not events:
+            return [], None, None
+        name, key = rule.table, self.keys[rule.table]
+        wanted = fetch_columns(name, key, self.edges)
+        column_type = self.datamap.tables[name].columns[str(rule.event_key)].type
+        values = {_coerce(k, column_type): at for k, at in events}
+        values.pop(None, None)
+        t = self._table(name, [*wanted, str(rule.event_key)])
+        rows: list[Row] = []
+        expired: set[Key] = set()
+        match = list(values)
+        for start in range(0, len(match), BATCH):
+            chunk = match[start : start + BATCH]
+            query_rows = select(*(t.c[c] for c in wanted), t.c[str(rule.event_key)]).where(
+                t.c[str(rule.event_key)].in_(chunk), *self._left(t, name)
+            )
+            for r in conn.execute(query_rows):
+                row = dict(zip(wanted, r[: len(wanted)], strict=True))
+                rows.append(row)
+                at = values.get(r[-1])
+                if hold is not None and at is not None and at < hold.before:
+                    expired.add(tuple(row[c] for c in key))
+        return rows, expired if hold is not None else None, [events[-1][0]]
+
+    def _before(self, t: TableClause, rule: Rule, cut: Cutoff) -> ColumnElement[bool]:
+        name = str(rule.start_column)
+        kind = column_kind(self.datamap.tables[rule.table].columns[name].type)
+        if kind == "date":
+            return type_coerce(t.c[name], Date()) < cut.before_date
+        if kind == "timetz":
+            return type_coerce(t.c[name], DateTime(timezone=True)) < cut.before
+        naive = cut.before.astimezone(UTC).replace(tzinfo=None)
+        return type_coerce(t.c[name], DateTime()) < naive
+
+    def _left(self, t: TableClause, name: str) -> list[ColumnElement[bool]]:
+        """For nullify and mask tables: only rows that still have something to clear, so
+        a row is done once and not counted again by later sweeps."""
+        erasure = self.datamap.tables[name].erasure
+        if erasure is None or erasure.strategy not in ("nullify", "mask"):
+            return []
+        table_ = self.datamap.tables[name]
+        left: list[ColumnElement[bool]] = []
+        for c in erasure.columns:
+            col = t.c[c] if c in t.c else column(c, _selectable=t)
+            type_ = table_.columns[c].type if c in table_.columns else ""
+            if erasure.strategy == "mask" and column_kind(type_) == "text":
+                length = text_length(type_)
+                left.append(and_(col.is_not(None), col != (MASK[:length] if length else MASK)))
+            else:
+                left.append(col.is_not(None))
+        return [or_(*left)] if left else []
+
+    def _table(self, name: str, columns: Sequence[str]) -> TableClause:
+        erasure = self.datamap.tables[name].erasure
+        extra = list(erasure.columns) if erasure else []
+        return table(
+            name,
+            *(column(c) for c in dict.fromkeys([*columns, *extra])),
+            schema=self.datamap.database.schema_name,
+        )
+
+    def _batches(
+        self, fetch: Fetcher, rule: Rule, rows: list[Row], expired: set[Key] | None
+    ) -> list[Batch]:
+        """The window's rows with their child_of rows, as numbered batches; a keep table's
+        rows past their hold are deleted, the others restricted under it."""
+        key = self.keys[rule.table]
+        groups: list[tuple[list[Row], Strategy | None]] = [(rows, None)]
+        if expired is not None:
+            gone = [r for r in rows if tuple(r[c] for c in key) in expired]
+            kept = [r for r in rows if tuple(r[c] for c in key) not in expired]
+            groups = [(gone, "delete"), (kept, None)]
+        out: list[Batch] = []
+        for group, override in groups:
+            if not group:
+                continue
+            found = {
+                t: r for t, r in walk(self.datamap, self.edges, {rule.table: group}, fetch,
+                                      self.keys).items() if r
+            }  # fmt: skip
+            order, _ = deletion_order(found, self.edges)
+            steps = tuple(
+                self._step(fetch, name, found[name], override if name == rule.table else None)
+                for name in reversed(order)
+            )
+            window = Plan("user_id", steps, (), tuple(order), ())
+            pinned = {
+                t: {k: h for k in found[t] if (h := self.pinned.get(t, {}).get(k)) is not None}
+                for t in found
+            }
+            try:
+                made = batches(fetch, self.datamap, window, batch_size=self.batch_size,
+                               now=self.now, holds=pinned)  # fmt: skip
+            except ErasureBlocked as exc:
+                raise ErasureBlocked(
+                    str(exc).replace("erase these rows", f"execute the rule of {rule.table}")
+                ) from None
+            out += [replace(b, batch_no=len(out) + i) for i, b in enumerate(made, start=1)]
+        return out
+
+    def _step(
+        self, fetch: Fetcher, name: str, rows: dict[Key, Row], override: Strategy | None
+    ) -> PlanStep:
+        t = self.datamap.tables[name]
+        erasure = t.erasure
+        strategy = override or (erasure.strategy if erasure else None)
+        count = len(rows) if t.primary_key else fetch.count(name, self.keys[name], list(rows))
+        return PlanStep(
+            table=name,
+            role=t.role,
+            strategy=strategy,
+            columns=tuple(erasure.columns) if erasure else (),
+            hold=erasure.hold if erasure and strategy == "keep" else None,
+            key_columns=self.keys[name],
+            keys=tuple(ordered(rows)),
+            count=count,
+        )
+
+    def span(self, rule: Rule) -> tuple[str | None, str | None]:
+        """The earliest and latest start among the rule's due rows (or due events)."""
+        cut = rule.cutoff(self.now)
+        if rule.event is not None:
+            query = select(func.min(RetentionEvent.at), func.max(RetentionEvent.at)).where(
+                RetentionEvent.event == rule.event,
+                RetentionEvent.table_name == rule.event_table,
+                RetentionEvent.at < cut.before,
+            )
+            with session_scope(make_sessionmaker(self.store)) as session:
+                low, high = session.execute(query).one()
+        else:
+            t = self._table(rule.table, [str(rule.start_column)])
+            start = t.c[str(rule.start_column)]
+            with self.app.connect() as conn:
+                query = select(func.min(start), func.max(start)).where(
+                    self._before(t, rule, cut), *self._left(t, rule.table)
+                )
+                low, high = conn.execute(query).one()
+                conn.rollback()
+        return _iso(low), _iso(high)
+
+    # -- holds -----------------------------------------------------------------------------
+
+    def _pinned(self) -> dict[str, dict[Key, str]]:
+        """Rows held whole: those of people with an open request, and litigation holds,
+        each with the rows that belong to them."""
+        pinned: dict[str, dict[Key, str]] = {}
+        with session_scope(make_sessionmaker(self.store)) as session:
+            emails = sorted({
+                e.lower() for (e,) in session.execute(
+                    select(Request.email).where(Request.state.in_(OPEN_STATES),
+                                                Request.email.is_not(None)))
+                if e
+            })  # fmt: skip
+            active = [
+                (h.id, h.table_name, h.row_key)
+                for h in session.scalars(
+                    select(RetentionHold).where(RetentionHold.released_at.is_(None))
+                )
+            ]
+        with self.app.connect() as conn:
+            fetch = BulkFetcher(conn, self.datamap)
+            if emails:
+                seeds = self._requesters(conn, emails)
+                for name, found in walk(self.datamap, self.edges, seeds, fetch,
+                                        self.keys).items():  # fmt: skip
+                    for k in found:
+                        pinned.setdefault(name, {}).setdefault(k, OPEN_REQUEST)
+            for hold_id, name, row_key in active:
+                if name not in self.datamap.tables:
+                    self.warnings.append(f"hold {hold_id} names {name}, which the map lacks")
+                    continue
+                seeds = self._held_row(fetch, name, row_key)
+                for found_name, found in walk(self.datamap, self.edges, seeds, fetch,
+                                              self.keys).items():  # fmt: skip
+                    for k in found:
+                        pinned.setdefault(found_name, {}).setdefault(k, f"litigation:{hold_id}")
+            conn.rollback()
+        return pinned
+
+    def _requesters(self, conn: Connection, emails: list[str]) -> dict[str, list[Row]]:
+        seeds: dict[str, list[Row]] = {}
+        for name in self.datamap.subjects():
+            table_ = self.datamap.tables[name]
+            columns = [c for c, col in table_.columns.items() if col.identity == "email"]
+            if not columns:
+                continue
+            wanted = fetch_columns(name, self.keys[name], self.edges)
+            t = self._table(name, [*wanted, *columns])
+            for start in range(0, len(emails), BATCH):
+                chunk = emails[start : start + BATCH]
+                query = select(*(t.c[c] for c in wanted)).where(
+                    or_(*(func.lower(t.c[c]).in_(chunk) for c in columns))
+                )
+                seeds.setdefault(name, []).extend(
+                    dict(zip(wanted, r, strict=True)) for r in conn.execute(query)
+                )
+        return seeds
+
+    def _held_row(self, fetch: Fetcher, name: str, row_key: str) -> dict[str, list[Row]]:
+        from treu.retention.events import key_values
+
+        key = self.keys[name]
+        values = key_values(row_key)
+        types = self.datamap.tables[name].columns
+        coerced = tuple(_coerce(v, types[c].type if c in types else "") for c, v in
+                        zip(key, values, strict=False))  # fmt: skip
+        if len(values) != len(key) or None in coerced:
+            self.warnings.append(f"a hold on {name} gives a key that does not fit {'+'.join(key)}")
+            return {}
+        wanted = fetch_columns(name, key, self.edges)
+        return {name: fetch(name, wanted, key, [coerced])}
+
+    # -- execution -------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One application connection for every batch of the run, each batch still its own
+        transaction: no pool checkout and ping per batch.  On SQLite it also gets a 16 MB
+        page cache and checkpoints its WAL every 20,000 pages rather than 1,000 (the 10 M
+        messages of bench/retention.py: 19-21 s -> 13.5 s), set back before the
+        connection returns to the pool."""
+        conn = self.app.connect()
+        saved: list[tuple[str, int]] = []
+        try:
+            if conn.dialect.name == "sqlite":
+                for name, value in (("cache_size", -16384), ("wal_autocheckpoint", 20000)):
+                    saved.append((name, int(conn.exec_driver_sql(f"PRAGMA {name}").scalar_one())))
+                    conn.exec_driver_sql(f"PRAGMA {name}={value}")
+            conn.commit()
+            self.writer = conn
+            yield
+        finally:
+            try:
+                for name, before in saved:
+                    conn.exec_driver_sql(f"PRAGMA {name}={before}")
+                conn.commit()
+            except DBAPIError:
+                conn.invalidate()  # not back into the pool with the sweep's settings
+            conn.close()
+
+    def apply(
+        self,
+        run_id: str,
+        rule_no: int,
+        planned: Sequence[Batch],
+        applied: int,
+        clock: Clock,
+        on_batch: OnBatch | None,
+    ) -> int:
+        """Run the window's batches not done yet, each in its own transaction."""
+        schema = self.datamap.database.schema_name
+        for batch in planned:
+            if batch.done:
+                continue
+            if batch.action == "hash" and batch.hashes is None:
+                if self.hash_key is None:
+                    raise RetentionError(
+                        f"{batch.table} hashes its columns: give the hash key (TREU_SECRET_KEY)"
+                    )
+                with self.app.connect() as conn:
+                    hashes = hash_values(conn, schema, batch, self.hash_key)
+                    conn.rollback()
+                log.save_hashes(self.store, run_id, rule_no, batch.batch_no, hashes)
+                batch = replace(batch, hashes=hashes)
+            try:
+                with self.writer.begin():
+                    apply_batch(self.writer, self.datamap, batch)
+            except DBAPIError as exc:
+                raise RetentionError(
+                    f"retention run {run_id} stopped at table {batch.table}: the database "
+                    f"refused a batch ({type(exc).__name__}); the batches before it are done. "
+                    "Fix the cause ('treu datamap check' shows drift), then run again with "
+                    f"--run-id {run_id}"
+                ) from exc
+            applied += 1
+            if on_batch is not None:
+                on_batch(applied, batch.table)
+            if batch.action == "hash":  # the others run again harmlessly (see _log)
+                log.mark_done(self.store, run_id, rule_no, batch.batch_no, clock.now())
+        return applied
+
+
+def _after(t: TableClause, key: Sequence[str], cursor: Sequence[object]) -> ColumnElement[bool]:
+    if len(key) == 1:
+        return t.c[key[0]] > literal(cursor[0])
+    return tuple_(*(t.c[c] for c in key)) > tuple_(*(literal(v) for v in cursor))
+
+
+def _coerce(value: str, type_: str) -> object:
+    """A key recorded as text, as the column compares it: numbers for number columns."""
+    if column_kind(type_) == "number":
+        try:
+            return int(value)
+        except ValueError:
+            return None
+    return value
+
+
+def _iso(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
