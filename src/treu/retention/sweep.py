@@ -52,7 +52,15 @@ from treu.retention._sweeper import OPEN_REQUEST, OnBatch, Sweep
 from treu.retention._text import render
 from treu.retention.rules import Rule, rules, rules_digest
 
-__all__ = ["OPEN_REQUEST", "OnBatch", "RetentionPlan", "RetentionReport", "RuleResult", "plan", "run"]
+__all__ = [
+    "OPEN_REQUEST",
+    "OnBatch",
+    "RetentionPlan",
+    "RetentionReport",
+    "RuleResult",
+    "plan",
+    "run",
+]
 
 
 @dataclass(frozen=True)
