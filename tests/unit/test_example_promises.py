@@ -1503,11 +1503,11 @@ def test_MS11_social_login_stores_only_the_network_as_a_key(ms: Example) -> None
 def test_MS12_unlinking_ends_use_of_network_data(ms: Example) -> None:
     """DEVIATION: the seed makes removing imported data mean deleting the whole profile;
     the e-mail address can also be changed in the settings (Art. 16)."""
-    assert period(ms.activity("social-login").retention) == (Duration(1, "days"), "unlinking")
+    assert period(ms.activity("social-login").retention) == (Duration(24, "hours"), "unlinking")
     text = ms.act("de", "social-login")
     assert "Trennen Sie die Verknüpfung, nutzen wir die Daten des Netzwerks nicht mehr" in text
     assert "setzen Sie ein Passwort" in text
-    assert "1 Tag nach Aufhebung der Verknüpfung" in text
+    assert "24 Stunden nach Aufhebung der Verknüpfung" in text
 
 
 def test_MS13_only_participating_companies_use_data_under_processing_agreements(
