@@ -42,12 +42,18 @@ def midnight(day: date) -> datetime:
 
 @dataclass(frozen=True)
 class Due:
-    """A row and the first day (Berlin) its rule acts on it, and what it does then."""
+    """A row and the first day (Berlin) its rule acts on it, and what it does then; for a
+    period in hours or minutes ``day`` is the exact instant instead (a ``datetime``)."""
 
     table: str
     key: int
     day: date
     then: Literal["gone", "restricted"] = "gone"
+
+    @property
+    def moment(self) -> datetime:
+        """The first moment the rule may act: 00:00 Berlin of the day, or the instant."""
+        return self.day if isinstance(self.day, datetime) else midnight(self.day)
 
 
 def column(type_: str, category: str | None = None, **extra: object) -> dict[str, object]:
@@ -121,10 +127,11 @@ def travel(
     """For every due day in order: a run one microsecond before midnight (each row due
     that day still there, and unmarked if it is to be restricted), then one at midnight
     (gone, or there and marked restricted).  Yields each day with the midnight run's
-    report.  A row may be due twice: restricted first, deleted when its hold ends."""
-    for day in sorted({c.day for c in cases}):
+    report.  A row may be due twice: restricted first, deleted when its hold ends.  A
+    case due at an instant (hours, minutes) is checked the same way around that instant."""
+    for day in sorted({c.day for c in cases}, key=lambda d: Due("", 0, d).moment):
         todays = [c for c in cases if c.day == day]
-        start = midnight(day)
+        start = todays[0].moment
         run(db.engine, store, datamap, policy, clock=FixedClock(start - timedelta(microseconds=1)),
             batch_size=3)  # fmt: skip
         for c in todays:
@@ -314,8 +321,12 @@ Table("tickets", SOFTWERK, _id(), Column("customer_email", String(200)),
 Table("social_profiles", SOFTWERK, _id(),
       Column("customer_id", Integer, ForeignKey("customers.id"), nullable=False),
       Column("imported_name", String(100)), Column("photo_url", String(200)))  # fmt: skip
+Table("visit_links", SOFTWERK, _id(),
+      Column("customer_id", Integer, ForeignKey("customers.id"), nullable=False),
+      Column("visitor_id", String(36)), Column("consented_at", DateTime, nullable=False))  # fmt: skip
 Table("linked_visits", SOFTWERK, _id(),
       Column("customer_id", Integer, ForeignKey("customers.id"), nullable=False),
+      Column("link_id", Integer, ForeignKey("visit_links.id"), nullable=False),
       Column("page", String(200)), Column("visited_at", DateTime, nullable=False))  # fmt: skip
 Table("web_logs", SOFTWERK, _id(), Column("ip", String(45)),
       Column("requested_at", DateTime, nullable=False))  # fmt: skip
@@ -355,11 +366,12 @@ def softwerk_map(dialect: str) -> DataMap:
                                  "customer_note": column("VARCHAR(200)", "user.content"),
                                  "issued_on": column("DATE"), "restricted_at": column("TIMESTAMP")},
                      "references": [reference(["customer_id"], "customers", "child_of")]},
-        # licences: in full during the term; restricted from the day after it ends until
-        # the limitation period (3 years from the end of that year) has run, then deleted
+        # licences: in full during the term; restricted from the day after it ends (a
+        # period of 0 days: the term's last day is the end) until the limitation period
+        # (3 years from the end of that year) has run, then deleted
         "licences": {"role": "owned", "primary_key": ["id"],
                      "erasure": keep("licences", "licence_key", "holder"),
-                     "retention": {"period": "1 day", "start": "ended_on"},
+                     "retention": {"period": "0 days", "start": "ended_on"},
                      "columns": {"id": column("INTEGER"), "customer_id": column("INTEGER"),
                                  "licence_key": column("VARCHAR(40)", "user.account"),
                                  "holder": column("VARCHAR(100)", "user.name"),
@@ -409,12 +421,24 @@ def softwerk_map(dialect: str) -> DataMap:
                                         "imported_name": column("VARCHAR(100)", "user.name"),
                                         "photo_url": column("VARCHAR(200)", "user.content")},
                             "references": [reference(["customer_id"], "customers", "child_of")]},
+        # the consented link of a customer to a visitor ID: the app records 'linking_ended'
+        # when consent is withdrawn or the account deleted, and the next sweep deletes the
+        # link with every visit linked through it ("at once", the activity's note)
+        "visit_links": {"role": "owned", "primary_key": ["id"], "erasure": gone,
+                        "retention": {"period": "PT0H",
+                                      "start": {"event": "linking_ended", "key": "id"}},
+                        "columns": {"id": column("INTEGER"), "customer_id": column("INTEGER"),
+                                    "visitor_id": column("VARCHAR(36)", "user.device.cookie_id"),
+                                    "consented_at": column("TIMESTAMP")},
+                        "references": [reference(["customer_id"], "customers", "child_of")]},
         "linked_visits": {"role": "owned", "primary_key": ["id"], "erasure": gone,
                           "retention": {"activity": "log-linking", "start": "visited_at"},
                           "columns": {"id": column("INTEGER"), "customer_id": column("INTEGER"),
+                                      "link_id": column("INTEGER"),
                                       "page": column("VARCHAR(200)", "user.behavior"),
                                       "visited_at": column("TIMESTAMP")},
-                          "references": [reference(["customer_id"], "customers", "child_of")]},
+                          "references": [reference(["customer_id"], "customers", "child_of"),
+                                         reference(["link_id"], "visit_links", "child_of")]},
         "web_logs": flat({"ip": column("VARCHAR(45)", "user.device.ip_address"),
                           "requested_at": column("TIMESTAMP")},
                          retention={"activity": "website-logs", "start": "requested_at"}),

@@ -320,10 +320,9 @@ def test_plauderpost_rules_leave_each_row_on_its_day_MS4_MS7_MS12_R2_R3_R9(
             Due("companies", 1, date(2026, 2, 20)),  # contract ended 20 Jan: 30 days end 19 Feb
             Due("company_inbox", 11, date(2026, 2, 20)),
             Due("support_requests", 1, date(2026, 3, 1)),  # 6 months from 31 Aug end 28 Feb
-            # "1 day after unlinking" in calendar days: 10 March is not counted, the day is
-            # 11 March, so the key goes on 12 March - the policy's note says "by the
-            # following day at the latest" (a 24-hour rule would keep that promise)
-            Due("social_links", 41, date(2026, 3, 12)),
+            # "24 hours after unlinking", instant to instant: unlinked 10 March 15:00, the
+            # key goes at 15:00 on 11 March (the note: by the following day at the latest)
+            Due("social_links", 41, berlin(2026, 3, 11, 15, 0)),
             # account deleted 10 Feb: 30 days end with 12 March (February has 28 days)
             Due("users", 3, date(2026, 3, 13)),
             Due("messages", 31, date(2026, 3, 13)),
@@ -384,8 +383,12 @@ def test_softwerk_rules_leave_each_row_on_its_day_and_holds_restrict_SV5_SV6_SV1
                                "closed_at": utc(berlin(2024, 2, 29, 9, 0))}])  # fmt: skip
         db.insert("social_profiles", [{"id": n, "customer_id": 1, "imported_name": "K. Eins",
                                        "photo_url": "https://example.org/k1.png"} for n in (1, 2)])  # fmt: skip
-        db.insert("linked_visits", [{"id": 1, "customer_id": 1, "page": "/preise",
-                                     "visited_at": utc(berlin(2025, 4, 30, 8, 0))}])  # fmt: skip
+        db.insert("visit_links", [{"id": n, "customer_id": 1, "visitor_id": f"v-{n}",
+                                   "consented_at": utc(berlin(2025, 4, 1, 8, 0))} for n in (1, 2)])  # fmt: skip
+        db.insert("linked_visits", [
+            {"id": 1, "customer_id": 1, "link_id": 1, "page": "/preise", "visited_at": utc(berlin(2025, 4, 30, 8, 0))},
+            {"id": 2, "customer_id": 1, "link_id": 2, "page": "/kontakt", "visited_at": utc(berlin(2026, 2, 2, 8, 0))},
+        ])  # fmt: skip
         db.insert(
             "web_logs",
             [{"id": 1, "ip": "192.0.2.9", "requested_at": utc(berlin(2025, 12, 31, 23, 30))}],
@@ -399,7 +402,8 @@ def test_softwerk_rules_leave_each_row_on_its_day_and_holds_restrict_SV5_SV6_SV1
                ("account_deletion", "customers", 6, berlin(2026, 4, 10, 11, 0)),
                ("telemetry_disabled", "installations", 2, berlin(2026, 2, 15, 10, 0)),
                ("unlinking", "social_profiles", 1, berlin(2026, 1, 31, 20, 0)),
-               ("consent_withdrawal", "testimonials", 1, berlin(2026, 2, 26, 8, 0)))  # fmt: skip
+               ("consent_withdrawal", "testimonials", 1, berlin(2026, 2, 26, 8, 0)),
+               ("linking_ended", "visit_links", 2, berlin(2026, 2, 20, 14, 5)))  # fmt: skip
         rendered = _concept_changes(datamap, policy, store)
         cases = [
             # 31 Dec 2017: 8 years from the end of 2017 end with 31 Dec 2025; 1 Jan 2018
@@ -413,6 +417,9 @@ def test_softwerk_rules_leave_each_row_on_its_day_and_holds_restrict_SV5_SV6_SV1
             Due("social_profiles", 1, date(2026, 3, 3)),  # unlinked 31 Jan: 30 days to 2 Mar
             Due("testimonials", 1, date(2026, 3, 6)),  # withdrawn 26 Feb: 7 days to 5 March
             Due("linked_visits", 1, date(2026, 5, 1)),  # 12 months from 30 April 2025
+            # consent withdrawn 20 Feb 14:05: the link and its visit go with the next sweep
+            Due("visit_links", 2, berlin(2026, 2, 20, 14, 5)),
+            Due("linked_visits", 2, berlin(2026, 2, 20, 14, 5)),
             Due("tickets", 1, date(2026, 3, 1)),  # 2 years from 29 Feb 2024: 28 Feb 2026
             Due("installations", 2, date(2026, 3, 18)),  # switched off 15 Feb: 30 days
             Due("telemetry_events", 21, date(2026, 3, 18)),
@@ -424,7 +431,7 @@ def test_softwerk_rules_leave_each_row_on_its_day_and_holds_restrict_SV5_SV6_SV1
             Due("telemetry_events", 12, date(2026, 4, 2)),  # ... and from 1 Feb 2025
             # checked 1 Jan 2026 00:15 in Berlin (31 Dec in UTC): 90 days end with 1 April
             Due("licence_checks", 1, date(2026, 4, 2)),
-            Due("licences", 11, date(2026, 4, 2), "restricted"),  # ended 31 March
+            Due("licences", 11, date(2026, 4, 1), "restricted"),  # ended 31 March: the day after
             # account deleted 10 April: 30 days end with 10 May; customer 5 has an invoice
             # within its 8 years, so the invoice and the customer it names are restricted
             Due("customers", 6, date(2026, 5, 11)),
@@ -443,6 +450,7 @@ def test_softwerk_rules_leave_each_row_on_its_day_and_holds_restrict_SV5_SV6_SV1
         assert not db.present("enquiries", 2)  # its quote has gone, and so has it since
         assert db.present("customers", 1) and db.present("installations", 1)
         assert db.present("social_profiles", 2)  # not unlinked
+        assert db.present("visit_links", 1)  # consent not withdrawn
         assert _bound(datamap) | set(NOT_RUN["softwerk"]) == _promises(policy)
         rendered()
     finally:

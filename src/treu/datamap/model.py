@@ -162,7 +162,9 @@ class RetentionBinding(_Model):
     ``start`` is a date/time column of the table, or an ``EventStart``;
     ``from_year_end`` counts the period from the end of the calendar year of the start
     (§ 257(5) HGB, § 147(4) AO) - given by the preset or the activity, or here for a
-    ``period``."""
+    ``period``.  A ``period`` of its own may be zero: ``0 days`` ends with the start's
+    day (a licence restricted from the day after its term), ``0 hours`` at its moment
+    (deleted by the next sweep after the event: "at once on withdrawal")."""
 
     activity: Name | None = None
     preset: Name | None = None
@@ -180,7 +182,7 @@ class RetentionBinding(_Model):
                 + (f"; found {', '.join(given)}" if given else "")
             )
         if self.period is not None:
-            parse_duration(self.period)
+            parse_duration(self.period, zero=True)
         if self.preset is not None and self.from_year_end is not None:
             raise ValueError(
                 "a preset says itself whether it counts from the end of the year; "

@@ -80,9 +80,12 @@ class Duration:
         return f"{self.amount} {unit}"
 
 
-def parse_duration(text: str) -> Duration:
+def parse_duration(text: str, *, zero: bool = False) -> Duration:
     """Parse ``12 months``, ``1 year``, ``14 Tage`` or ISO 8601 ``P12M``.
 
+    ``zero`` admits ``0 days`` / ``PT0H``: a deletion rule of the data map may end with
+    the day of its start (``0 days``: due the next day) or at its very moment
+    (``0 hours``: due at the next sweep); a promise to people names a real period.
     Raises ValueError with a message meant for the user.
     """
     raw = text.strip()
@@ -93,6 +96,8 @@ def parse_duration(text: str) -> Duration:
         if len(parts) != 1:
             raise ValueError(f"'{text}' mixes units; write one unit, e.g. '18 months'")
         amount, unit = parts[0]
+        if amount == 0 and not zero:
+            raise ValueError(f"'{text}' must be longer than zero")
         return Duration(amount, unit)
     words = _WORDS.match(raw)
     if not words:
@@ -105,7 +110,7 @@ def parse_duration(text: str) -> Duration:
         raise ValueError(
             f"'{words.group(2)}' is not a unit; use minutes, hours, days, weeks, months or years"
         )
-    if amount <= 0:
+    if amount < 0 or (amount == 0 and not zero):
         raise ValueError(f"'{text}' must be longer than zero")
     return Duration(amount, found)
 

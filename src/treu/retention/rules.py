@@ -85,6 +85,16 @@ class Rule:
         """``12 months after created_at`` / ``8 Jahre ab Jahresende von issued_at``."""
         unit = _UNITS[self.period.unit][lang][self.period.amount != 1]
         period = f"{self.period.amount} {unit}"
+        if self.period.amount == 0:  # ends with the start's day, or at its moment
+            start = self.event or str(self.start_column)
+            exact = self.period.unit in ("hours", "minutes")
+            if exact:
+                return {"en": f"at once after {start}", "de": f"sofort nach {start}"}[lang]
+            if self.from_year_end:
+                return {"en": f"at the end of the year of {start}",
+                        "de": f"mit Ende des Jahres von {start}"}[lang]  # fmt: skip
+            return {"en": f"at the end of the day of {start}",
+                    "de": f"mit Ende des Tages von {start}"}[lang]  # fmt: skip
         if self.event is not None:
             what = {"en": "after the event", "de": "nach dem Ereignis"}[lang]
             return f"{period} {what} {self.event}"
@@ -155,7 +165,7 @@ def _rule(datamap: DataMap, name: str, policy: Policy | None) -> Rule:
         source = f"activity:{binding.activity}"
     else:
         assert binding.period is not None
-        period = parse_duration(binding.period)
+        period = parse_duration(binding.period, zero=True)
         from_year_end = bool(binding.from_year_end)
         source = f"period:{_iso(period)}"
     start = binding.start
