@@ -35,6 +35,8 @@ def test_parse_duration_words_and_iso(text: str, expected: Duration) -> None:
         ("P1Y6M", "mixes units"),
         ("P1DT2H", "mixes units"),
         ("0 days", "longer than zero"),
+        ("P0D", "longer than zero"),
+        ("-3 days", "is not a period"),
     ],
 )
 def test_parse_duration_rejects_with_reason(text: str, fragment: str) -> None:
@@ -61,3 +63,15 @@ def test_VC5_shorthand_twelve_months_after_creation() -> None:
 def test_longer_period_compares_by_days() -> None:
     assert Duration(14, "months").approx_days > Duration(1, "years").approx_days
     assert Duration(6, "months").approx_days < Duration(183, "days").approx_days + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("0 days", Duration(0, "days")), ("P0D", Duration(0, "days")),
+     ("PT0H", Duration(0, "hours")), ("0 Stunden", Duration(0, "hours"))],
+)  # fmt: skip
+def test_R2_a_data_map_rule_may_have_a_zero_period(text: str, expected: Duration) -> None:
+    """Zero only where asked for (a rule of the data map); a notice promises a period."""
+    assert parse_duration(text, zero=True) == expected
+    with pytest.raises(ValueError, match="longer than zero"):
+        parse_duration(text)
