@@ -358,10 +358,11 @@ class Sweep:
                                                 Request.email.is_not(None)))
                 if e
             })  # fmt: skip
+            ends = RetentionHold.released_at  # a hold given an end (``hold(until=)``) ends then
             active = [
                 (h.id, h.table_name, h.row_key)
                 for h in session.scalars(
-                    select(RetentionHold).where(RetentionHold.released_at.is_(None))
+                    select(RetentionHold).where(or_(ends.is_(None), ends > self.now))
                 )
             ]
         with self.app.connect() as conn:
