@@ -115,10 +115,13 @@ def events(store: Engine, *recorded: tuple[str, str, int, datetime]) -> None:
             record_event(session, event=event, table=table, key=key, at=at)
 
 
-def litigation(store: Engine, table: str, key: int, reason: str) -> int:
+def litigation(
+    store: Engine, table: str, key: int, reason: str, until: datetime | None = None
+) -> int:
+    """A hold on one row, as staff or the application put it (``until``: it ends then)."""
     with session_scope(make_sessionmaker(store)) as session:
         return hold(session, table=table, key=key, reason=reason,
-                    clock=FixedClock(berlin(2024, 1, 2, 9, 0)))  # fmt: skip
+                    clock=FixedClock(berlin(2024, 1, 2, 9, 0)), until=until)  # fmt: skip
 
 
 def travel(

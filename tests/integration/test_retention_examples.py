@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+import pytest
 from retention_examples import (
     IDEENWERK,
     PLAUDERPOST,
@@ -42,11 +43,12 @@ from treu.datamap import DataMap, dump, loads, scan
 from treu.datamap.model import Erasure, EventStart, RetentionBinding
 from treu.demodata import create_demo_database
 from treu.demodata.association import metadata as association_tables
+from treu.errors import RetentionError
 from treu.policy.loader import load_policy
 from treu.policy.model import Policy
-from treu.retention import build_concept
+from treu.retention import build_concept, hold, holds, release
 from treu.retention.report import concept_to_markdown
-from treu.store import make_engine
+from treu.store import make_engine, make_sessionmaker, session_scope
 
 __all__ = ["store"]  # fixtures
 
@@ -314,7 +316,9 @@ def test_plauderpost_rules_leave_each_row_on_its_day_MS4_MS7_MS12_R2_R3_R9(
                                      "body": "Termin?"} for n in (1, 2)])  # fmt: skip
         events(store, ("account_deletion", "users", 3, berlin(2026, 2, 10, 9, 0)),
                ("unlinking", "social_links", 41, berlin(2026, 3, 10, 15, 0)))  # fmt: skip
-        litigation(store, "app_log", 2, "Fehlermeldung 4711")
+        # a reported fault holds its entries until it is fixed, at most 90 days: the app
+        # puts the hold with that end - 1 March is not counted, the 90 days end 30 May
+        litigation(store, "app_log", 2, "Fehlermeldung 4711", until=berlin(2026, 5, 31, 0, 0))
         rendered = _concept_changes(datamap, policy, store)
         cases = [
             Due("companies", 1, date(2026, 2, 20)),  # contract ended 20 Jan: 30 days end 19 Feb
@@ -328,6 +332,7 @@ def test_plauderpost_rules_leave_each_row_on_its_day_MS4_MS7_MS12_R2_R3_R9(
             Due("messages", 31, date(2026, 3, 13)),
             Due("app_log", 1, date(2026, 3, 16)),  # 14 days from 1 March end 15 March
             Due("app_log", 2, date(2026, 3, 16), "restricted"),  # a reported fault
+            Due("app_log", 2, date(2026, 5, 31)),  # ... never fixed: gone after 90 days
             # both on 29 March in Berlin, the day clocks go forward (web_log 2 is 28 March
             # in UTC): the preset's 14 days end 12 April
             Due("web_log", 1, date(2026, 4, 13)),
@@ -460,3 +465,26 @@ def test_softwerk_rules_leave_each_row_on_its_day_and_holds_restrict_SV5_SV6_SV1
 def _promises(policy: Policy) -> set[str]:
     """The activities whose retention is a period or a preset (criteria drive no rule)."""
     return {a.id for a in policy.activities if a.retention.criteria is None}
+
+
+def test_a_hold_with_an_end_is_active_until_then_and_release_ends_it_early_R3(
+    store: Engine,
+) -> None:
+    """The end of a hold (``until``) must lie ahead; ``holds`` lists it as active until
+    then; releasing it earlier moves the end to the moment of release."""
+    at = berlin(2026, 3, 1, 12, 0)
+    clock = FixedClock(at)
+    with session_scope(make_sessionmaker(store)) as session:
+        for bad in (at, berlin(2026, 2, 1), datetime(2026, 6, 1)):
+            with pytest.raises(RetentionError, match="until"):
+                hold(session, table="app_log", key=1, reason="Fehler 1", clock=clock, until=bad)
+        ends = hold(session, table="app_log", key=1, reason="Fehler 1", clock=clock,
+                    until=berlin(2026, 5, 31))  # fmt: skip
+        stays = hold(session, table="app_log", key=2, reason="Fehler 2", clock=clock)
+        active = lambda when: {h.id for h in holds(session, clock=FixedClock(when))}  # noqa: E731
+        assert active(berlin(2026, 5, 30, 23, 59)) == {ends, stays}
+        assert active(berlin(2026, 5, 31)) == {stays}
+        release(session, ends, clock=FixedClock(berlin(2026, 4, 1)))
+        assert active(berlin(2026, 4, 1, 0, 1)) == {stays}
+        entry = next(h for h in holds(session, active_only=False) if h.id == ends)
+        assert entry.released_at == berlin(2026, 4, 1)

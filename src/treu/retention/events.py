@@ -2,7 +2,7 @@
 
     record_event(session, event="account_deleted", table="customers", key=42, at=when)
     hold_id = hold(session, table="invoices", key=7, reason="Klage LG Leipzig 3 O 12/26",
-                   clock=clock)
+                   clock=clock)                     # until released (or until=<an end>)
     release(session, hold_id, clock=clock)
 
 Both name a row of the application database by table and key, never by a value of the
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from treu.clock import Clock
@@ -67,37 +67,66 @@ def record_event(
     session.flush()
 
 
-def hold(session: Session, *, table: str, key: object, reason: str, clock: Clock) -> int:
+def hold(
+    session: Session,
+    *,
+    table: str,
+    key: object,
+    reason: str,
+    clock: Clock,
+    until: datetime | None = None,
+) -> int:
     """Put a legal hold (litigation, authority request) on one row: until it is released,
     the row and the rows that belong to it are restricted instead of deleted (R3).
-    Returns the hold's id."""
+    Returns the hold's id.
+
+    ``until`` ends the hold by itself at that moment, for a promise with a maximum: "log
+    entries about a reported fault are kept until it is fixed, at most 90 days" is a hold
+    released when the fault is fixed, ``until`` the 90 days have run.  The end is kept as
+    the hold's ``released_at`` (in the future until then)."""
     if not reason.strip():
         raise RetentionError("a hold needs its reason (R3), e.g. the court file number")
+    now = clock.now()
+    if until is not None and until.tzinfo is None:
+        raise RetentionError("a hold's end (until) needs a timezone-aware time")
+    if until is not None and until <= now:
+        raise RetentionError("a hold's end (until) must lie in the future")
     entry = RetentionHold(
-        table_name=table, row_key=_json_key(key), reason=reason.strip(), created_at=clock.now()
-    )
+        table_name=table, row_key=_json_key(key), reason=reason.strip(), created_at=now,
+        released_at=until,
+    )  # fmt: skip
     session.add(entry)
     session.flush()
     return entry.id
 
 
 def release(session: Session, hold_id: int, *, clock: Clock) -> None:
-    """End a hold; the next sweep treats the row like any other.  Releasing twice is
-    harmless."""
+    """End a hold now (one given an end ``until`` ends early); the next sweep treats the
+    row like any other.  Releasing twice is harmless."""
     entry = session.get(RetentionHold, hold_id)
     if entry is None:
         raise NotFound(f"no retention hold {hold_id}")
-    if entry.released_at is None:
-        entry.released_at = clock.now()
+    now = clock.now()
+    if entry.released_at is None or _aware(entry.released_at) > now:
+        entry.released_at = now
         session.flush()
 
 
-def holds(session: Session, *, active_only: bool = True) -> list[RetentionHold]:
-    """The holds, oldest first (only those not released, unless ``active_only`` is false)."""
+def holds(
+    session: Session, *, active_only: bool = True, clock: Clock | None = None
+) -> list[RetentionHold]:
+    """The holds, oldest first (only those not released, unless ``active_only`` is false;
+    one whose end ``until`` lies ahead of ``clock`` - default: now - is still active)."""
     query = select(RetentionHold).order_by(RetentionHold.id)
     if active_only:
-        query = query.where(RetentionHold.released_at.is_(None))
+        now = clock.now() if clock is not None else datetime.now(UTC)
+        ends = RetentionHold.released_at
+        query = query.where(or_(ends.is_(None), ends > now))
     return list(session.scalars(query))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def key_values(row_key: str) -> list[str]:
