@@ -140,8 +140,32 @@ def rules(datamap: DataMap, policy: Policy | None) -> list[Rule]:
     problems += _unerasable(datamap)
     if problems:
         raise DataMapError(problems)
-    return [_rule(datamap, name, policy) for name in sorted(datamap.tables)
+    return [_rule(datamap, name, policy) for name in _order(datamap)
             if datamap.tables[name].retention is not None]  # fmt: skip
+
+
+def _order(datamap: DataMap) -> list[str]:
+    """The tables by name, but each after the ``keep`` tables whose rows refer to it.
+
+    A row that a kept row of another table refers to is restricted, not deleted, while
+    that row stays.  Run first, the keep table's rule deletes its row when the hold ends,
+    and the rule of the table it refers to then finds nothing holding its row: both go on
+    the same day rather than the second a sweep later.  A cycle of references falls back
+    to the order of names."""
+    edges, _ = resolve(datamap)
+    referred_by: dict[str, set[str]] = {name: set() for name in datamap.tables}
+    for edge in edges:
+        erasure = datamap.tables[edge.source].erasure
+        kept = erasure is not None and erasure.strategy == "keep"
+        if kept and edge.source != edge.target and edge.target in referred_by:
+            referred_by[edge.target].add(edge.source)
+    pending, done, order = sorted(datamap.tables), set[str](), list[str]()
+    while pending:
+        name = next((n for n in pending if referred_by[n] <= done), pending[0])
+        pending.remove(name)
+        done.add(name)
+        order.append(name)
+    return order
 
 
 def rules_digest(found: list[Rule]) -> str:
