@@ -282,10 +282,10 @@ def plauderpost_map(dialect: str) -> DataMap:
         "newsletter": flat({"email": column("VARCHAR(200)", "user.contact.email"),
                             "unsubscribed_at": column("TIMESTAMP")},
                            retention={"activity": "product-news", "start": "unsubscribed_at"}),
-        # the processor's promise to each participating company (a recipient, not an
-        # activity): its inbox copies go 30 days after its contract ends
+        # the processor's promise to each participating company (processing on its behalf,
+        # not an activity): its inbox copies go 30 days after its contract ends
         "companies": flat({"name": column("VARCHAR(100)"), "contract_ended_at": column("TIMESTAMP")},
-                          retention={"period": "30 days", "start": "contract_ended_at"}),
+                          retention={"on_behalf": "company-inboxes", "start": "contract_ended_at"}),
         "company_inbox": {"role": "owned", "primary_key": ["id"], "erasure": gone,
                           "columns": {"id": column("INTEGER"), "company_id": column("INTEGER"),
                                       "sender_phone": column("VARCHAR(30)", "user.contact.phone_number"),

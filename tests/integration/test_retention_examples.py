@@ -65,6 +65,8 @@ NOT_RUN: dict[str, dict[str, str]] = {
         "server-logs": "no table in the association demo database",
         "web-analytics": "no table in the association demo database",
         "captcha": "no table in the association demo database",
+        "receipts-cloud": "the processor's side of 'cloud-receipts' (1 month after "
+        "cancellation), whose rule on associations takes the receipts with it",
     },
     "ideenwerk": {
         "product-development": "works on the ideas table (rule 'ideas'); no data of its own",
@@ -100,8 +102,10 @@ def _concept_changes(datamap: DataMap, policy: Policy, store: Engine) -> Callabl
 
 
 def _bound(datamap: DataMap) -> set[str]:
-    """The activities whose periods run: as a rule's period or as a kept table's hold."""
-    rules = {t.retention.activity for t in datamap.tables.values() if t.retention}
+    """The activities (and processing on behalf) whose periods run: as a rule's period or
+    as a kept table's hold."""
+    rules = {t.retention.activity or t.retention.on_behalf
+             for t in datamap.tables.values() if t.retention}  # fmt: skip
     holds = {t.erasure.hold for t in datamap.tables.values() if t.erasure}
     return {a for a in rules | holds if a is not None}
 
@@ -464,8 +468,11 @@ def test_softwerk_rules_leave_each_row_on_its_day_and_holds_restrict_SV5_SV6_SV1
 
 
 def _promises(policy: Policy) -> set[str]:
-    """The activities whose retention is a period or a preset (criteria drive no rule)."""
-    return {a.id for a in policy.activities if a.retention.criteria is None}
+    """The activities and processing on behalf whose retention is a period or a preset
+    (criteria drive no rule)."""
+    on_behalf = {o.id for o in policy.processing_on_behalf
+                 if o.retention is not None and o.retention.criteria is None}  # fmt: skip
+    return on_behalf | {a.id for a in policy.activities if a.retention.criteria is None}
 
 
 def test_a_hold_with_an_end_is_active_until_then_and_release_ends_it_early_R3(

@@ -167,6 +167,9 @@ class RetentionBinding(_Model):
     (deleted by the next sweep after the event: "at once on withdrawal")."""
 
     activity: Name | None = None
+    on_behalf: Name | None = None
+    """A ``processing_on_behalf`` id of the policy: its ``retention`` gives the period (the
+    processor's promise to its customers, e.g. "30 days after the contract ends")."""
     preset: Name | None = None
     period: Name | None = None
     start: Name | EventStart
@@ -174,12 +177,13 @@ class RetentionBinding(_Model):
 
     @model_validator(mode="after")
     def _one_source(self) -> RetentionBinding:
-        given = [k for k in ("activity", "preset", "period") if getattr(self, k) is not None]
+        sources = ("activity", "on_behalf", "preset", "period")
+        given = [k for k in sources if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
-                "give exactly one of 'activity' (an activity id of the policy), 'preset' "
-                "(e.g. hgb-ao-vouchers) or 'period' (e.g. P12M)"
-                + (f"; found {', '.join(given)}" if given else "")
+                "give exactly one of 'activity' (an activity id of the policy), 'on_behalf' "
+                "(a processing_on_behalf id), 'preset' (e.g. hgb-ao-vouchers) or 'period' "
+                "(e.g. P12M)" + (f"; found {', '.join(given)}" if given else "")
             )
         if self.period is not None:
             parse_duration(self.period, zero=True)
@@ -375,29 +379,33 @@ def _retention_structure(at: Loc, name: str, table: Table, datamap: DataMap) -> 
 
 
 def retention_issues(datamap: DataMap, policy: Policy | None) -> list[Issue]:
-    """Deletion rules that name an activity the policy lacks, or one whose retention has
-    no period (criteria only) and so cannot drive a rule."""
+    """Deletion rules that name an activity (or processing on behalf) the policy lacks, or
+    one whose retention has no period (criteria only) and so cannot drive a rule."""
     issues: list[Issue] = []
-    activities = {a.id: a for a in policy.activities} if policy else {}
+    activities = {a.id: a.retention for a in policy.activities} if policy else {}
+    on_behalf = {o.id: o.retention for o in policy.processing_on_behalf} if policy else {}
     for name, table in datamap.tables.items():
         rule = table.retention
-        if rule is None or rule.activity is None:
+        if rule is None or (rule.activity is None and rule.on_behalf is None):
             continue
-        loc: Loc = ("tables", name, "retention", "activity")
+        field, known, what = (("activity", activities, "activity") if rule.activity is not None
+                              else ("on_behalf", on_behalf, "processing_on_behalf id"))  # fmt: skip
+        ref = str(getattr(rule, field))
+        loc: Loc = ("tables", name, "retention", field)
         if policy is None:
-            issues.append(Issue(loc, f"the rule of {name} takes its period from activity "
-                                f"'{rule.activity}'", "give the policy (--policy policy.yaml)",
+            issues.append(Issue(loc, f"the rule of {name} takes its period from {what} "
+                                f"'{ref}'", "give the policy (--policy policy.yaml)",
                                 item="R2"))  # fmt: skip
             continue
-        activity = activities.get(rule.activity)
-        if activity is None:
-            issues.append(_unknown(loc, "activity", rule.activity, set(activities)))
+        if ref not in known:
+            issues.append(_unknown(loc, what, ref, set(known)))
             continue
-        retention = activity.retention
-        if retention.criteria is not None:
-            issues.append(Issue(loc, f"activity '{rule.activity}' keeps its data by criteria, "
-                                "without a period, so it cannot drive a deletion rule",
-                                "give the activity a period or preset in policy.yaml, or give "
+        retention = known[ref]
+        if retention is None or retention.criteria is not None:
+            issues.append(Issue(loc, f"{what} '{ref}' keeps its data "
+                                f"{'by criteria, ' if retention else ''}without a period, so "
+                                "it cannot drive a deletion rule",
+                                f"give the {what} a period or preset in policy.yaml, or give "
                                 "this rule its own period: P12M or preset: ...", item="R2"))  # fmt: skip
             continue
         if (
@@ -406,9 +414,9 @@ def retention_issues(datamap: DataMap, policy: Policy | None) -> list[Issue]:
             and rule.from_year_end != retention.from_year_end
         ):
             issues.append(Issue((*loc[:-1], "from_year_end"),
-                                f"activity '{rule.activity}' says from_year_end: "
+                                f"{what} '{ref}' says from_year_end: "
                                 f"{str(retention.from_year_end).lower()}",
-                                "remove from_year_end here; the activity decides", item="R2"))  # fmt: skip
+                                f"remove from_year_end here; the {what} decides", item="R2"))  # fmt: skip
     return issues
 
 

@@ -1,7 +1,8 @@
 """Deletion rules (Löschregeln, R2) as the data map binds them to tables.
 
 A table's ``retention`` in ``datamap.yaml`` names where its period comes from - an
-activity of the policy, a legal preset, or a period of its own - and where it starts:
+activity of the policy, its processing on behalf of customers, a legal preset, or a
+period of its own - and where it starts:
 a date/time column, the end of that column's calendar year, or a domain event the
 application records.  ``rules(datamap, policy)`` resolves every binding into a
 ``Rule`` with its period, start and legal source, or raises ``DataMapError`` listing
@@ -21,7 +22,7 @@ from treu.datamap.model import DataMap, consistency, retention_issues
 from treu.errors import DataMapError, Problem
 from treu.policy.durations import Duration, parse_duration
 from treu.policy.loader import _dotted
-from treu.policy.model import Lang, Policy
+from treu.policy.model import Lang, Policy, Retention
 from treu.policy.reference import RetentionPreset, retention_presets
 from treu.retention._dates import Cutoff, cutoff
 
@@ -41,7 +42,7 @@ class Rule:
 
     table: str
     source: str
-    """``activity:<id>``, ``preset:<key>`` or ``period:<ISO 8601>``."""
+    """``activity:<id>``, ``on_behalf:<id>``, ``preset:<key>`` or ``period:<ISO 8601>``."""
     period: Duration
     from_year_end: bool
     start_column: str | None
@@ -187,6 +188,12 @@ def _rule(datamap: DataMap, name: str, policy: Policy | None) -> Rule:
         assert policy is not None
         period, from_year_end, preset = _activity_period(policy, binding.activity)
         source = f"activity:{binding.activity}"
+    elif binding.on_behalf is not None:
+        assert policy is not None
+        entry = next(o for o in policy.processing_on_behalf if o.id == binding.on_behalf)
+        assert entry.retention is not None  # refused by retention_issues
+        period, from_year_end, preset = _period_of(entry.retention)
+        source = f"on_behalf:{binding.on_behalf}"
     else:
         assert binding.period is not None
         period = parse_duration(binding.period, zero=True)
@@ -220,7 +227,10 @@ def _iso(period: Duration) -> str:
 def _activity_period(
     policy: Policy, activity_id: str
 ) -> tuple[Duration, bool, RetentionPreset | None]:
-    retention = policy.activity(activity_id).retention
+    return _period_of(policy.activity(activity_id).retention)
+
+
+def _period_of(retention: Retention) -> tuple[Duration, bool, RetentionPreset | None]:
     if retention.preset is not None:
         preset = retention_presets()[retention.preset]
         return preset.duration, preset.from_year_end, preset
