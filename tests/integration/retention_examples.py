@@ -382,10 +382,11 @@ def softwerk_map(dialect: str) -> DataMap:
                                  "ended_on": column("DATE"), "restricted_at": column("TIMESTAMP")},
                      "references": [reference(["customer_id"], "customers", "child_of")]},
         # enquiries without a quote go six months after the last message (the activity's
-        # note); a quote is a business letter, kept six years from the end of its year,
-        # and keeps its enquiry restricted
+        # case 'no-quote'); a quote is a business letter, kept six years from the end of
+        # its year, and keeps its enquiry restricted
         "enquiries": {"role": "subject", "primary_key": ["id"], "erasure": marked,
-                      "retention": {"period": "6 months", "start": "last_message_at"},
+                      "retention": {"activity": "quotes-demos", "case": "no-quote",
+                                    "start": "last_message_at"},
                       "columns": {"id": column("INTEGER"),
                                   "email": column("VARCHAR(200)", "user.contact.email", identity="email"),
                                   "name": column("VARCHAR(100)", "user.name"),
@@ -400,9 +401,9 @@ def softwerk_map(dialect: str) -> DataMap:
                                "phone": column("VARCHAR(30)", "user.contact.phone_number"),
                                "issued_on": column("DATE"), "restricted_at": column("TIMESTAMP")},
                    "references": [reference(["enquiry_id"], "enquiries", "child_of")]},
-        # switched off: the installation's data go within 30 days (the activity's note)
+        # switched off: the installation's data go 30 days later (the activity's case)
         "installations": flat({"installation_uuid": column("VARCHAR(36)", "user.device.device_id")},
-                              retention={"period": "30 days",
+                              retention={"activity": "telemetry", "case": "switched-off",
                                          "start": {"event": "telemetry_disabled", "key": "id"}}),
         "telemetry_events": {"role": "owned", "primary_key": ["id"], "erasure": gone,
                              "retention": {"activity": "telemetry", "start": "recorded_at"},

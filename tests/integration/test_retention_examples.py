@@ -104,7 +104,7 @@ def _concept_changes(datamap: DataMap, policy: Policy, store: Engine) -> Callabl
 def _bound(datamap: DataMap) -> set[str]:
     """The activities (and processing on behalf) whose periods run: as a rule's period or
     as a kept table's hold."""
-    rules = {t.retention.activity or t.retention.on_behalf
+    rules = {_name(t.retention.activity or t.retention.on_behalf, t.retention.case)
              for t in datamap.tables.values() if t.retention}  # fmt: skip
     holds = {t.erasure.hold for t in datamap.tables.values() if t.erasure}
     return {a for a in rules | holds if a is not None}
@@ -329,7 +329,7 @@ def test_plauderpost_rules_leave_each_row_on_its_day_MS4_MS7_MS12_R2_R3_R9(
             Due("company_inbox", 11, date(2026, 2, 20)),
             Due("support_requests", 1, date(2026, 3, 1)),  # 6 months from 31 Aug end 28 Feb
             # "24 hours after unlinking", instant to instant: unlinked 10 March 15:00, the
-            # key goes at 15:00 on 11 March (the note: by the following day at the latest)
+            # key goes at 15:00 on 11 March
             Due("social_links", 41, berlin(2026, 3, 11, 15, 0)),
             # account deleted 10 Feb: 30 days end with 12 March (February has 28 days)
             Due("users", 3, date(2026, 3, 13)),
@@ -472,7 +472,13 @@ def _promises(policy: Policy) -> set[str]:
     (criteria drive no rule)."""
     on_behalf = {o.id for o in policy.processing_on_behalf
                  if o.retention is not None and o.retention.criteria is None}  # fmt: skip
-    return on_behalf | {a.id for a in policy.activities if a.retention.criteria is None}
+    cases = {_name(a.id, c.id) for a in policy.activities for c in a.retention.cases}
+    return on_behalf | cases | {a.id for a in policy.activities if a.retention.criteria is None}
+
+
+def _name(source: str | None, case: str | None) -> str | None:
+    """An activity's id, or ``<activity>/<case>`` for one of its retention cases."""
+    return f"{source}/{case}" if case else source
 
 
 def test_a_hold_with_an_end_is_active_until_then_and_release_ends_it_early_R3(

@@ -167,6 +167,9 @@ class RetentionBinding(_Model):
     (deleted by the next sweep after the event: "at once on withdrawal")."""
 
     activity: Name | None = None
+    case: Name | None = None
+    """With ``activity``: one of its retention ``cases`` (a period of its own for some of
+    its data, e.g. enquiries that led to no quote) instead of its main period."""
     on_behalf: Name | None = None
     """A ``processing_on_behalf`` id of the policy: its ``retention`` gives the period (the
     processor's promise to its customers, e.g. "30 days after the contract ends")."""
@@ -177,6 +180,8 @@ class RetentionBinding(_Model):
 
     @model_validator(mode="after")
     def _one_source(self) -> RetentionBinding:
+        if self.case is not None and self.activity is None:
+            raise ValueError("'case' names a retention case of an activity: give 'activity' too")
         sources = ("activity", "on_behalf", "preset", "period")
         given = [k for k in sources if getattr(self, k) is not None]
         if len(given) != 1:
@@ -401,6 +406,21 @@ def retention_issues(datamap: DataMap, policy: Policy | None) -> list[Issue]:
             issues.append(_unknown(loc, what, ref, set(known)))
             continue
         retention = known[ref]
+        if rule.case is not None and retention is not None:
+            cases = {c.id: c for c in retention.cases}
+            if rule.case not in cases:
+                issues.append(_unknown((*loc[:-1], "case"), f"retention case of '{ref}'",
+                                       rule.case, set(cases)))  # fmt: skip
+                continue
+            if (
+                rule.from_year_end is not None
+                and rule.from_year_end != cases[rule.case].from_year_end
+            ):
+                issues.append(Issue((*loc[:-1], "from_year_end"),
+                                    f"case '{rule.case}' of '{ref}' says from_year_end: "
+                                    f"{str(cases[rule.case].from_year_end).lower()}",
+                                    "remove from_year_end here; the case decides", item="R2"))  # fmt: skip
+            continue
         if retention is None or retention.criteria is not None:
             issues.append(Issue(loc, f"{what} '{ref}' keeps its data "
                                 f"{'by criteria, ' if retention else ''}without a period, so "

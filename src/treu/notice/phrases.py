@@ -381,9 +381,25 @@ def retention_text(
     """The storage period as a notice promises it (Art. 13(2)(a), Art. 30(1)(f)).
 
     ``12 Monate nach Erstellung`` · ``8 Jahre ab Ende des Kalenderjahres, in dem
-    der Beleg entstanden ist (§ 257 … HGB; § 147 … AO …)`` · the criteria text.
+    der Beleg entstanden ist (§ 257 … HGB; § 147 … AO …)`` · the criteria text; then
+    each case: ``; Anfragen ohne Angebot: 6 Monate nach der letzten Nachricht``.
     ``citation=False`` drops the statute after a preset, for one-line summaries.
     """
+    text = _main_text(retention, lang, presets, citation=citation)
+    for case in retention.cases:
+        period = _period_text(case.period, case.after, localized(case.after_text, lang),
+                              case.from_year_end, lang)  # fmt: skip
+        text += f"; {localized(case.applies_to, lang)}: {period}"
+    return text
+
+
+def _main_text(
+    retention: Retention,
+    lang: str,
+    presets: Mapping[str, RetentionPreset] | None,
+    *,
+    citation: bool,
+) -> str:
     if retention.period is not None:
         event_text = localized(retention.after_text, lang)
         return _period_text(

@@ -19,7 +19,12 @@ from pydantic import (
     model_validator,
 )
 
-from treu.policy.durations import Duration, parse_duration, parse_retention_shorthand
+from treu.policy.durations import (
+    START_EVENTS,
+    Duration,
+    parse_duration,
+    parse_retention_shorthand,
+)
 
 __all__ = [
     "EEA_COUNTRIES",
@@ -43,6 +48,7 @@ __all__ = [
     "Recipient",
     "RequestChannels",
     "Retention",
+    "RetentionCase",
     "Security",
     "Source",
     "TaxonomyExtension",
@@ -220,10 +226,43 @@ class Purpose(_Model):
 ConsentChannel = Literal["banner", "in_product", "email", "form", "double_opt_in", "api"]
 
 
+class RetentionCase(_Model):
+    """A period of its own for some of an activity's data, or from another event:
+    "enquiries that led to no quote: 6 months after the last message".  It lives in the
+    policy, the source of truth, so the notice states it and a data-map rule can run it
+    (``retention: {activity: ..., case: <id>}``)."""
+
+    id: Slug
+    applies_to: Text
+    period: Duration
+    after: NonEmpty | None = None
+    after_text: Text | None = None
+    from_year_end: bool = False
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_duration(value)
+        return value
+
+    @model_validator(mode="after")
+    def _started(self) -> RetentionCase:
+        if self.after is None and self.after_text is None:
+            raise ValueError("a case needs its start event: 'after: last_activity' or 'after_text'")
+        if self.after is not None and self.after not in START_EVENTS:
+            raise ValueError(
+                f"'{self.after}' is not a start event; known: {', '.join(START_EVENTS)}; or "
+                "describe it in 'after_text'"
+            )
+        return self
+
+
 class Retention(_Model):
     """How long data stay: a period from a start event, a legal preset, or criteria.
 
-    Accepts the shorthand ``"12 months after creation"``.
+    Accepts the shorthand ``"12 months after creation"``.  ``cases`` add periods of
+    their own for some of the data or from other events (whichever comes first).
     """
 
     period: Duration | None = None
@@ -232,6 +271,7 @@ class Retention(_Model):
     from_year_end: bool = False
     preset: NonEmpty | None = None
     criteria: Text | None = None
+    cases: list[RetentionCase] = Field(default_factory=list)
     note: Text | None = None
 
     @model_validator(mode="before")
@@ -258,6 +298,10 @@ class Retention(_Model):
             )
         if self.period is not None and self.after is None and self.after_text is None:
             raise ValueError("a 'period' needs a start event: 'after: creation' or 'after_text'")
+        ids = [case.id for case in self.cases]
+        if len(ids) != len(set(ids)):
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            raise ValueError(f"each case needs its own id; given twice: {', '.join(twice)}")
         return self
 
 

@@ -42,7 +42,8 @@ class Rule:
 
     table: str
     source: str
-    """``activity:<id>``, ``on_behalf:<id>``, ``preset:<key>`` or ``period:<ISO 8601>``."""
+    """``activity:<id>`` (``activity:<id>/<case>``), ``on_behalf:<id>``, ``preset:<key>`` or
+    ``period:<ISO 8601>``."""
     period: Duration
     from_year_end: bool
     start_column: str | None
@@ -184,6 +185,12 @@ def _rule(datamap: DataMap, name: str, policy: Policy | None) -> Rule:
         preset = retention_presets()[binding.preset]
         period, from_year_end = preset.duration, preset.from_year_end
         source = f"preset:{binding.preset}"
+    elif binding.activity is not None and binding.case is not None:
+        assert policy is not None
+        retention = policy.activity(binding.activity).retention
+        case = next(c for c in retention.cases if c.id == binding.case)
+        period, from_year_end = case.period, case.from_year_end
+        source = f"activity:{binding.activity}/{binding.case}"
     elif binding.activity is not None:
         assert policy is not None
         period, from_year_end, preset = _activity_period(policy, binding.activity)
