@@ -1,5 +1,5 @@
-"""Windows planned ahead (``treu.retention._sweeper``): the sweep plans the next window
-while the one before it runs; a row both reach is still deleted and counted once."""
+"""A sweep's windows (``treu.retention._sweeper``): a row that two windows reach - child_of
+an order in each - is deleted with the first and counted once."""
 
 from __future__ import annotations
 

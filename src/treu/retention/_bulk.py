@@ -18,7 +18,7 @@ twice still changes nothing more.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -70,44 +70,25 @@ def among(
     return col.in_(unpacked)
 
 
-Seen = Callable[[str, Sequence[str], Sequence[Row]], None]
-"""Told the table, the columns matched and the rows of every read (see ``BulkFetcher``)."""
-
-
 class BulkFetcher(Fetcher):
-    """A ``Fetcher`` that reads rows by one-column keys in one statement (see ``among``).
+    """A ``Fetcher`` that reads rows by one-column keys in one statement (see ``among``)."""
 
-    ``seen``, when given, is told every row read (and the keys counted): the sweep plans a
-    window ahead while the one before it runs, and throws the plan away when it read a row
-    that window changed."""
-
-    def __init__(self, conn: Connection, datamap: DataMap, seen: Seen | None = None) -> None:
+    def __init__(self, conn: Connection, datamap: DataMap) -> None:
         super().__init__(conn, datamap.database.schema_name)
         self.datamap = datamap
         self.dialect = conn.dialect.name
-        self.seen = seen
 
     def __call__(
         self, name: str, columns: Sequence[str], match: Sequence[str], values: Sequence[Key]
     ) -> list[Row]:
-        rows: list[Row] | None = None
         if len(match) == 1 and len(values) > 1:
             t = self._table(name, [*columns, *match])
             type_ = _type(self.datamap, name, match[0])
             condition = among(self.dialect, t.c[match[0]], type_, [v[0] for v in values])
             if condition is not None:
                 query = select(*(t.c[c] for c in columns)).where(condition)
-                rows = [dict(zip(columns, row, strict=True)) for row in self.conn.execute(query)]
-        if rows is None:
-            rows = super().__call__(name, columns, match, values)
-        if self.seen is not None:
-            self.seen(name, columns, rows)
-        return rows
-
-    def count(self, name: str, key: Sequence[str], keys: Sequence[Key]) -> int:
-        if self.seen is not None:
-            self.seen(name, key, [dict(zip(key, k, strict=True)) for k in keys])
-        return super().count(name, key, keys)
+                return [dict(zip(columns, row, strict=True)) for row in self.conn.execute(query)]
+        return super().__call__(name, columns, match, values)
 
 
 def apply_batch(conn: Connection, datamap: DataMap, batch: Batch) -> None:

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
@@ -198,8 +196,6 @@ def next_window(
             raise NotFound(f"no retention run {run_id} rule {rule_no}")
         if fold:
             _fold(session, log, done, seconds)
-        if stored and any(b.action == "delete" for b in stored):
-            _chain_ahead(log.checksum, stored)
         if batches is not None and next_cursor is not None:
             if stored:
                 session.execute(insert(RetentionBatch), [
@@ -225,13 +221,13 @@ def _fold(
         ).all()
         done = [_batch(r) for r in rows]
     counts = {t: dict(a) for t, a in (log.counts or {}).items()}
-    deleted, restricted = log.deleted, log.restricted
-    checksum = _chained(log.checksum, done)
-    for batch in done:
+    checksum, deleted, restricted = log.checksum, log.deleted, log.restricted
+    for batch in sorted(done, key=lambda b: b.batch_no):
         per_table = counts.setdefault(batch.table, {})
         per_table[batch.action] = per_table.get(batch.action, 0) + batch.row_count
         if batch.action == "delete":
             deleted += batch.row_count
+            checksum = chain_keys(checksum, batch.table, batch.keys)
         elif batch.action == "restrict":
             restricted += batch.row_count
     log.counts, log.checksum = counts, checksum
@@ -244,47 +240,6 @@ def _fold(
         )
     )
     session.flush()
-
-
-def _chain_batches(checksum: str, done: Sequence[Batch]) -> str:
-    """``checksum`` chained over the deleted keys of a window's batches, in their order."""
-    for batch in sorted(done, key=lambda b: b.batch_no):
-        if batch.action == "delete":
-            checksum = chain_keys(checksum, batch.table, batch.keys)
-    return checksum
-
-
-_ahead: dict[int, tuple[Sequence[Batch], str, Future[str]]] = {}
-"""Per window recorded (by the identity of its batches as ``next_window`` returned them):
-the checksum it starts from and its checksum when done, being chained on ``_chainer``."""
-_ahead_lock = threading.Lock()
-_chainer: ThreadPoolExecutor | None = None
-
-
-def _chain_ahead(checksum: str, stored: Sequence[Batch]) -> None:
-    """Start chaining a recorded window's deleted keys (110,000 SHA-256 at 1 M messages in
-    bench/retention.py) on a thread of its own: it runs while the window's batches wait
-    on the database, and the fold only takes the result."""
-    global _chainer
-    with _ahead_lock:
-        if _chainer is None:
-            _chainer = ThreadPoolExecutor(1, thread_name_prefix="treu-retention-checksum")
-        for stale in [k for k, (_, _, f) in _ahead.items() if f.done()][:-8]:
-            del _ahead[stale]  # windows never folded here (a run that stopped)
-        _ahead[id(stored)] = (stored, checksum, _chainer.submit(_chain_batches, checksum, stored))
-
-
-def _chained(checksum: str, done: Sequence[Batch]) -> str:
-    """The checksum after ``done``: chained ahead when ``done`` is what ``next_window``
-    returned and the log still ends where it started; else chained here."""
-    with _ahead_lock:
-        found = _ahead.pop(id(done), None)
-    if found is not None and found[0] is done and found[1] == checksum:
-        try:
-            return found[2].result()
-        except Exception:  # chained again here, which reports it
-            pass
-    return _chain_batches(checksum, done)
 
 
 def _as_stored(batch: Batch) -> Batch:

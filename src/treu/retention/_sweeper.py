@@ -7,7 +7,6 @@ batches applied - each its own transaction on one writer connection.  Apart from
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -51,7 +50,7 @@ from treu.errors import ErasureBlocked, RetentionError
 from treu.policy.model import Policy
 from treu.requests.kinds import OPEN_STATES
 from treu.retention import _log as log
-from treu.retention._bulk import BulkFetcher, Seen, apply_batch
+from treu.retention._bulk import BulkFetcher, apply_batch
 from treu.retention._dates import Cutoff
 from treu.retention.rules import Rule, rules
 from treu.store.db import make_sessionmaker, session_scope
@@ -88,10 +87,6 @@ class Sweep:
     """The connection the batches run on, while ``writing``."""
     last_due: dict[str, object] = field(init=False, default_factory=dict)
     """Per rule of a one-column key, the highest key among its due rows (see ``_last_due``)."""
-    ahead: _Ahead | None = field(init=False, default=None)
-    """The next window, planned while the one before it runs (see ``window``)."""
-    planner: ThreadPoolExecutor | None = field(init=False, default=None)
-    """The thread that plans ahead, while ``writing``."""
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
@@ -122,36 +117,13 @@ class Sweep:
 
     # -- windows ---------------------------------------------------------------------------
 
-    def window(self, rule: Rule, cursor: Sequence[object] | None) -> Window | None:
+    def window(
+        self, rule: Rule, cursor: Sequence[object] | None
+    ) -> tuple[list[Batch], list[object], int] | None:
         """The next window of due rows after ``cursor``: its batches, its last key and
-        how many rows of the rule's table it holds; None when no due row is left.
-
-        While ``writing``, the window after the one returned is planned at once on a
-        second connection, so reading and walking it overlap the batches the caller runs
-        now (on PostgreSQL the sweep spent as long planning windows as deleting them,
-        bench/retention.py).  The plan sees the rows as they were before those batches:
-        it is used only when it read no row that the window before it changes (its
-        batches' keys), else planned again - so the windows are the same as one after
-        another.  (Rows a database's own ``ON DELETE CASCADE`` removes are not among
-        the batches; a map whose ``child_of`` references mirror its foreign keys walks
-        to them anyway.)  Not on SQLite: there the deletes run in this process, and the
-        second reader kept the WAL from being checkpointed - the sweep took longer
-        (1 M messages: 1.5 s -> 1.6-2.5 s)."""
-        found: Window | _Missing | None = _MISSING
-        ahead, self.ahead = self.ahead, None
-        if ahead is not None:
-            found = ahead.take(rule, cursor)
-        if isinstance(found, _Missing):
-            found = self._window(rule, cursor, None)
-        if found is not None and self.planner is not None:
-            self.ahead = _Ahead(self, rule, found)
-        return found
-
-    def _window(
-        self, rule: Rule, cursor: Sequence[object] | None, seen: Seen | None
-    ) -> Window | None:
+        how many rows of the rule's table it holds; None when no due row is left."""
         with self.app.connect() as conn:
-            fetch = BulkFetcher(conn, self.datamap, seen)
+            fetch = BulkFetcher(conn, self.datamap)
             if rule.event is None:
                 rows, expired, last = self._column_window(conn, rule, cursor)
             else:
@@ -159,8 +131,6 @@ class Sweep:
             if last is None:
                 conn.rollback()
                 return None
-            if seen is not None:
-                seen(rule.table, self.keys[rule.table], rows)
             planned = self._batches(fetch, rule, rows, expired) if rows else []
             conn.rollback()
         return planned, last, len(rows)
@@ -459,8 +429,6 @@ class Sweep:
         connection returns to the pool."""
         conn = self.app.connect()
         saved: list[tuple[str, int]] = []
-        if conn.dialect.name != "sqlite":  # see ``window``
-            self.planner = ThreadPoolExecutor(1, thread_name_prefix="treu-retention-plan")
         try:
             if conn.dialect.name == "sqlite":
                 for name, value in (("cache_size", -16384), ("wal_autocheckpoint", 20000)):
@@ -470,9 +438,6 @@ class Sweep:
             self.writer = conn
             yield
         finally:
-            planner, self.planner, self.ahead = self.planner, None, None
-            if planner is not None:
-                planner.shutdown(wait=True, cancel_futures=True)  # its connection back first
             try:
                 for name, before in saved:
                     conn.exec_driver_sql(f"PRAGMA {name}={before}")
@@ -521,65 +486,6 @@ class Sweep:
             if batch.action == "hash":  # the others run again harmlessly (see _log)
                 log.mark_done(self.store, run_id, rule_no, batch.batch_no, clock.now())
         return applied
-
-
-Window = tuple[list[Batch], list[object], int]
-"""A window's batches, its last key and how many rows of the rule's table it holds."""
-
-
-class _Missing:
-    pass
-
-
-_MISSING = _Missing()
-
-
-class _Ahead:
-    """The window after ``behind``, planned on the planner thread as soon as ``behind``
-    is returned, with every row the planning read; ``take`` hands it out when nothing
-    it read is among ``behind``'s batches."""
-
-    def __init__(self, sweep: Sweep, rule: Rule, behind: Window) -> None:
-        self.rule, self.cursor = rule, behind[1]
-        self.changed: dict[str, set[Key]] = {}
-        for batch in behind[0]:
-            self.changed.setdefault(batch.table, set()).update(batch.keys)
-        self.read: dict[str, set[Key]] = {}
-        self.unsure = False
-        self.keys = sweep.keys
-        assert sweep.planner is not None
-        self.future: Future[Window | None] = sweep.planner.submit(
-            sweep._window, rule, behind[1], self._seen
-        )
-
-    def _seen(self, name: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
-        if name not in self.changed or not rows:
-            return
-        key = self.keys.get(name, ())
-        if not key or not set(key) <= set(columns):
-            self.unsure = True  # rows of a changed table, not known by key
-            return
-        found = self.read.setdefault(name, set())
-        if len(key) == 1:
-            only = key[0]
-            found.update((row[only],) for row in rows)
-        else:
-            found.update(tuple(row[c] for c in key) for row in rows)
-
-    def take(self, rule: Rule, cursor: Sequence[object] | None) -> Window | _Missing | None:
-        """The planned window if it is the one asked for and still holds; else _MISSING."""
-        if rule is not self.rule or cursor is None or list(cursor) != list(self.cursor):
-            self.future.cancel()
-            return _MISSING
-        try:
-            found = self.future.result()
-        except Exception:  # planned again on the caller's thread, which reports it
-            return _MISSING
-        if self.unsure or any(
-            not self.changed[name].isdisjoint(keys) for name, keys in self.read.items()
-        ):
-            return _MISSING
-        return found
 
 
 def _after(t: TableClause, key: Sequence[str], cursor: Sequence[object]) -> ColumnElement[bool]:
