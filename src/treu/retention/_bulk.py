@@ -53,9 +53,10 @@ def among(
     if dialect not in ("postgresql", "sqlite") or not values:
         return None
     kind = column_kind(type_)
-    if kind == "number" and all(type(v) is int for v in values):
+    types = set(map(type, values))  # one pass in C, not a generator per key
+    if kind == "number" and types == {int}:
         element: Any = BigInteger()
-    elif kind == "text" and all(type(v) is str for v in values):
+    elif kind == "text" and types == {str}:
         element = String()
     else:
         return None

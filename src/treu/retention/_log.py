@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
+from itertools import chain as flat
 
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -62,6 +63,11 @@ def chain_keys(checksum: str, table: str, keys: Sequence[Sequence[object]]) -> s
     """``chain`` over many deleted rows in order; keys of integers (the common case) are
     written without the JSON encoder, to the same text (``[7]``, ``[7,2]``)."""
     sha256, dumps = hashlib.sha256, json.dumps
+    if all(len(k) == 1 for k in keys) and set(map(type, (k[0] for k in keys))) == {int}:
+        head = f"\n{table}\t["  # the common case in one tight loop: 110,000 rows at 1 M
+        for (value,) in keys:
+            checksum = sha256(f"{checksum}{head}{value}]".encode()).hexdigest()
+        return checksum
     for key in keys:
         if len(key) == 1 and type(key[0]) is int:
             text = f"[{key[0]}]"
@@ -245,7 +251,7 @@ def _fold(
 def _as_stored(batch: Batch) -> Batch:
     """The batch as reading it back from the store gives it: keys as JSON keeps them."""
     keys: tuple[Key, ...] = batch.keys
-    if not {type(v) for k in keys for v in k} <= _JSON_TYPES:
+    if not set(map(type, flat.from_iterable(keys))) <= _JSON_TYPES:
         keys = tuple(tuple(plain_key(k)) for k in keys)
     return replace(batch, keys=keys, hold=batch.hold[:64] if batch.hold else None,
                    hashes=None, done=False)  # fmt: skip

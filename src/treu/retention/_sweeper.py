@@ -291,10 +291,7 @@ class Sweep:
                 for name in reversed(order)
             )
             window = Plan("user_id", steps, (), tuple(order), ())
-            pinned = {
-                t: {k: h for k in found[t] if (h := self.pinned.get(t, {}).get(k)) is not None}
-                for t in found
-            }
+            pinned = {t: _held_among(self.pinned.get(t, {}), found[t]) for t in found}
             try:
                 made = batches(fetch, self.datamap, window, batch_size=self.batch_size,
                                now=self.now, holds=pinned)  # fmt: skip
@@ -486,6 +483,14 @@ class Sweep:
             if batch.action == "hash":  # the others run again harmlessly (see _log)
                 log.mark_done(self.store, run_id, rule_no, batch.batch_no, clock.now())
         return applied
+
+
+def _held_among(held: dict[Key, str], rows: dict[Key, Row]) -> dict[Key, str]:
+    """The held rows among a window's rows, looked up from the smaller side: a sweep
+    holds a few rows, a window has thousands."""
+    if len(held) < len(rows):
+        return {k: h for k, h in held.items() if k in rows}
+    return {k: held[k] for k in rows if k in held}
 
 
 def _after(t: TableClause, key: Sequence[str], cursor: Sequence[object]) -> ColumnElement[bool]:
