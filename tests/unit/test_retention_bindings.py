@@ -112,7 +112,7 @@ def test_R2_a_binding_runs_a_case_of_the_activity() -> None:
     [({"id": "a", "applies_to": {"de": "x", "en": "x"}, "period": "6 months"},
       "a case needs its start event"),
      ({"id": "a", "applies_to": {"de": "x", "en": "x"}, "period": "6 months", "after": "colection"},
-      "'colection' is not a start event"),
+      "'colection' is not a start event; did you mean 'collection'"),
      ({"id": "a", "applies_to": {"de": "x", "en": "x"}, "period": "0 days", "after": "creation"},
       "longer than zero")],
 )  # fmt: skip

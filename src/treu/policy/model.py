@@ -8,6 +8,7 @@ live in ``checks.py`` so that a broken file still gets all of them reported.
 from __future__ import annotations
 
 from datetime import date
+from difflib import get_close_matches
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -251,9 +252,11 @@ class RetentionCase(_Model):
         if self.after is None and self.after_text is None:
             raise ValueError("a case needs its start event: 'after: last_activity' or 'after_text'")
         if self.after is not None and self.after not in START_EVENTS:
+            near = get_close_matches(self.after, START_EVENTS, n=1)
             raise ValueError(
-                f"'{self.after}' is not a start event; known: {', '.join(START_EVENTS)}; or "
-                "describe it in 'after_text'"
+                f"'{self.after}' is not a start event"
+                + (f"; did you mean '{near[0]}'?" if near else "")
+                + f"; known: {', '.join(START_EVENTS)}; or describe it in 'after_text'"
             )
         return self
 
