@@ -113,3 +113,20 @@ def test_an_activity_without_a_period_is_reported_with_its_line_R2(tmp_path: Pat
     assert result.returncode == 1
     assert f"{datamap}:24:" in result.stderr
     assert "activity 'blog-comments' keeps its data by criteria" in result.stderr
+
+
+def test_a_hold_with_an_end_says_it_and_refuses_an_end_in_the_past_R3(tmp_path: Path) -> None:
+    store = tmp_path / "treu.db"
+    held = _treu(store, "retention", "hold", "--table", "orders", "--key", "3",
+                 "--reason", "Störung 4711", "--until", "2999-06-01T00:00")  # fmt: skip
+    assert held.returncode == 0, held.stderr
+    assert held.stdout.strip() == "hold 1 on orders 3 until 2999-06-01T00:00:00+02:00"
+    with sqlite3.connect(store) as conn:  # the end is kept as the hold's release, in UTC
+        (ends,) = conn.execute("SELECT released_at FROM retention_holds").fetchone()
+    assert str(ends).startswith("2999-05-31 22:00:00")
+    past = _treu(store, "retention", "hold", "--table", "orders", "--key", "4",
+                 "--reason", "x", "--until", "2001-01-01T00:00")  # fmt: skip
+    assert past.returncode == 1 and "must lie in the future" in past.stderr
+    bad = _treu(store, "retention", "hold", "--table", "orders", "--key", "4",
+                "--reason", "x", "--until", "next week")  # fmt: skip
+    assert bad.returncode == 1 and "--until next week: not an ISO 8601 time" in bad.stderr

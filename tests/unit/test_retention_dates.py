@@ -73,14 +73,16 @@ def test_zero_days_end_with_the_start_day_so_the_next_day_is_due_R6() -> None:
     zero = Duration(0, "days")
     for offset in range(366):
         start = date(2024, 1, 1) + timedelta(days=offset)
-        assert _due(start, zero) == start + timedelta(days=1) == due_day(
-            start, zero, from_year_end=False
+        assert (
+            _due(start, zero)
+            == start + timedelta(days=1)
+            == due_day(start, zero, from_year_end=False)
         )
     assert _due(date(2025, 6, 30), zero, from_year_end=True) == date(2026, 1, 1)
 
 
 def test_zero_hours_are_due_at_their_moment_R6() -> None:
-    """"At once on withdrawal": due from the event's instant, not a microsecond before."""
+    """ "At once on withdrawal": due from the event's instant, not a microsecond before."""
     at = datetime(2026, 2, 20, 14, 5, tzinfo=BERLIN)
     cut = cutoff(at, Duration(0, "hours"), from_year_end=False)
     assert cut.exact and cut.before - timedelta(microseconds=1) == at.astimezone(UTC)

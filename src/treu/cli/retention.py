@@ -191,15 +191,27 @@ def retention_hold(
         list[str], typer.Option("--key", help="The row's key (repeat for a composite key).")
     ],
     reason: Annotated[str, typer.Option("--reason", help="Why, e.g. the court file number.")],
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            help="End the hold by itself then, if not released before (ISO 8601; without "
+            "offset: Berlin time), e.g. for 'kept until fixed, at most 90 days'.",
+        ),
+    ] = None,
     store_db: StoreOpt = None,
 ) -> None:
     """Put a litigation hold on one row: it and its rows are restricted, never deleted."""
     from treu.retention import hold
     from treu.store import make_sessionmaker, session_scope
 
+    ends = _moment(until, "--until") if until else None
     with session_scope(make_sessionmaker(_store(store_db))) as session:
-        hold_id = hold(session, table=table, key=key, reason=reason, clock=SystemClock())
-    out.print(f"hold {hold_id} on {table} {'+'.join(key)}", markup=False)
+        hold_id = hold(
+            session, table=table, key=key, reason=reason, clock=SystemClock(), until=ends
+        )
+    end = f" until {ends.isoformat()}" if ends else ""
+    out.print(f"hold {hold_id} on {table} {'+'.join(key)}{end}", markup=False)
 
 
 @retention_app.command("release")
@@ -234,11 +246,13 @@ def _store(url: str | None) -> Engine:
     return store
 
 
-def _moment(text: str) -> datetime:
+def _moment(text: str, option: str = "--at") -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise TreuError(f"--at {text}: not an ISO 8601 time, e.g. 2026-06-01T09:30+02:00") from None
+        raise TreuError(
+            f"{option} {text}: not an ISO 8601 time, e.g. 2026-06-01T09:30+02:00"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)  # people's time
 
 
