@@ -300,3 +300,31 @@ def test_withdrawn_commitment_is_material_and_a_new_one_is_not() -> None:
     added = diff_policies(without, with_promise, "de")
     assert not added.material
     assert added.changes[0].text == "Neu zugesagt: Wir verkaufen keine Daten."
+
+
+def _with_cases(policy: Policy, *cases: dict[str, Any]) -> Policy:
+    rule = Retention.model_validate(
+        {"period": "12 months", "after": "collection", "cases": list(cases)}
+    )
+    return _activity(policy, "feedback", retention=rule)
+
+
+CASE = {"id": "rejected", "applies_to": {"de": "Abgelehnte Ideen", "en": "Rejected ideas"},
+        "period": "3 months", "after": "collection"}  # fmt: skip
+
+
+def test_N7_a_case_that_gets_longer_is_material_though_the_rule_is_unchanged(
+    old: Policy,
+) -> None:
+    before = _with_cases(old, CASE)
+    longer = _with_cases(old, {**CASE, "period": "9 months"})
+    change = _only(diff_policies(before, longer, "en"), "retention_longer")
+    assert change.material
+    shorter = _with_cases(old, {**CASE, "period": "1 month"})
+    assert not diff_policies(before, shorter, "en").material
+
+
+def test_N7_a_case_added_or_dropped_is_material(old: Policy) -> None:
+    plain, with_case = _with_cases(old), _with_cases(old, CASE)
+    assert _only(diff_policies(plain, with_case, "de"), "retention_changed").material
+    assert _only(diff_policies(with_case, plain, "de"), "retention_changed").material

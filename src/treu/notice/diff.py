@@ -444,7 +444,31 @@ def _effective(retention: Retention) -> tuple[Duration, bool, str | None] | None
 
 
 def _compare_retention(old: Retention, new: Retention) -> tuple[ChangeKind, bool]:
-    before, after = _effective(old), _effective(new)
+    """The rule's change, its cases' included: a case that is new, gone or longer makes
+    the change material as a longer main period does."""
+    kind, material = _compare_periods(_effective(old), _effective(new))
+    if kind == "retention_longer":
+        return kind, material
+    before = {case.id: case for case in old.cases}
+    for case in new.cases:
+        was = before.pop(case.id, None)
+        if was is None:
+            return "retention_changed", True  # a period of its own for some data: tell
+        case_kind, case_material = _compare_periods(
+            (was.period, was.from_year_end, was.after),
+            (case.period, case.from_year_end, case.after),
+        )
+        if case_material:
+            return case_kind, True
+    if before:  # a case dropped: its data now keep the rule's own period
+        return "retention_changed", True
+    return kind, material
+
+
+def _compare_periods(
+    before: tuple[Duration, bool, str | None] | None,
+    after: tuple[Duration, bool, str | None] | None,
+) -> tuple[ChangeKind, bool]:
     if before is None or after is None:
         return "retention_changed", True
     if before[2] and after[2] and before[2] != after[2]:
