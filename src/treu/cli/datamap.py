@@ -229,8 +229,10 @@ def dsr_resume(
     _print_erasure(report, lang, fmt)
 
 
-def _erasure_store() -> tuple[Engine, bytes]:
-    """treu's store (migrated) and the key for hashes, both from the environment."""
+def _erasure_store(
+    url: str | None = None, *, keys: str = "the hashes erasure writes"
+) -> tuple[Engine, bytes]:
+    """treu's store (migrated; ``url`` or TREU_DATABASE_URL) and the key for hashes."""
     from treu.settings import Settings
     from treu.store import make_engine
     from treu.store.ready import ensure_migrated
@@ -238,18 +240,14 @@ def _erasure_store() -> tuple[Engine, bytes]:
     settings = Settings()
     secret = settings.secret_key.get_secret_value()
     if len(secret) < 32:
-        raise TreuError(
-            "TREU_SECRET_KEY: set it (≥ 32 characters); it keys the hashes erasure writes"
-        )
-    store = make_engine(settings.database_url)
+        raise TreuError(f"TREU_SECRET_KEY: set it (≥ 32 characters); it keys {keys}")
+    store = make_engine(url or settings.database_url)
     ensure_migrated(store)
     return store, secret.encode()
 
 
 def _policy_model(policy: Path | None) -> Any:
-    from treu.policy.loader import load_policy
-
-    return load_policy(policy).policy if policy is not None else None
+    return _loaded_policy(policy).policy if policy is not None else None
 
 
 def _print_erasure(report: ErasureReport, lang: Lang, fmt: OutputFormat) -> None:
@@ -301,7 +299,6 @@ def dsr_rectify(
 ) -> None:
     """Set named columns of the person's rows to new values, in one transaction (Art. 16)."""
     from treu.datamap import rectify
-    from treu.policy.loader import load_policy
 
     changes = _changes(assignments)
     engine, loaded, found = _plan_for(db, datamap, identity, value)
@@ -311,7 +308,7 @@ def dsr_rectify(
         loaded,
         found,
         changes,
-        policy=load_policy(policy).policy if policy is not None else None,
+        policy=_policy_model(policy),
         dry_run=dry_run,
     )
     _report(report, fmt, lang)
@@ -341,7 +338,6 @@ def dsr_restrict(
 ) -> None:
     """Mark the person's rows restricted (Art. 18(1)); list the tables staff must restrict."""
     from treu.datamap import lift_restriction, restrict
-    from treu.policy.loader import load_policy
 
     if lift and informed_at is None:
         raise TreuError("--lift needs --informed-at: the person is told before (Art. 18(3))")
@@ -349,7 +345,7 @@ def dsr_restrict(
     out.print(found.render_text(lang.value), markup=False)
     if dry_run:
         return
-    loaded_policy = load_policy(policy).policy if policy is not None else None
+    loaded_policy = _policy_model(policy)
     if lift:
         assert informed_at is not None
         report = lift_restriction(
@@ -395,23 +391,12 @@ def dsr_object(
     The list holds keyed hashes (TREU_SECRET_KEY), never the address or number.
     """
     from treu.datamap import object_to
-    from treu.policy.loader import load_policy
-    from treu.settings import Settings
-    from treu.store import make_engine
-    from treu.store.ready import ensure_migrated
 
     engine, loaded, found = _plan_for(db, datamap, identity, value)
     out.print(found.render_text(lang.value), markup=False)
     if dry_run:
         return
-    settings = Settings()
-    secret = settings.secret_key.get_secret_value()
-    if len(secret) < 32:
-        raise TreuError(
-            "TREU_SECRET_KEY: set it (≥ 32 characters); it keys the hashes on the suppression list"
-        )
-    store = make_engine(store_db or settings.database_url)
-    ensure_migrated(store)
+    store, secret = _erasure_store(store_db, keys="the hashes on the suppression list")
     report = object_to(
         engine,
         store,
@@ -419,7 +404,7 @@ def dsr_object(
         found,
         purposes=purposes,
         clock=SystemClock(),
-        hash_key=secret.encode(),
-        policy=load_policy(policy).policy if policy is not None else None,
+        hash_key=secret,
+        policy=_policy_model(policy),
     )
     _report(report, fmt, lang)
