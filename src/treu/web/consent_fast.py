@@ -31,6 +31,7 @@ from treu.web.consent_routes import (
     checked_decision,
     cors_headers,
     count_decision,
+    origin_refused,
 )
 from treu.web.deps import Services
 
@@ -103,7 +104,7 @@ class FastDecisions:
         svc = self.svc
         request = Request(scope)
         cors = cors_headers(request, svc)
-        if request.headers.get("origin") and "Access-Control-Allow-Origin" not in cors:
+        if origin_refused(request, cors):
             return None
         try:
             decision_in = DecisionIn.model_validate_json(body)

@@ -172,7 +172,7 @@ async def post_decision(body: DecisionIn, request: Request) -> JSONResponse:
     """
     svc = services(request)
     cors = cors_headers(request, svc)
-    if request.headers.get("origin") and "Access-Control-Allow-Origin" not in cors:
+    if origin_refused(request, cors):
         raise Forbidden("this origin may not record consent decisions (TREU_CONSENT_ORIGINS)")
     host = request.client.host if request.client else None
     counted = bool(request.scope.get(COUNTED))
@@ -248,6 +248,11 @@ def cors_headers(request: Request, svc: Services) -> dict[str, str]:
     ):
         headers["Access-Control-Allow-Origin"] = origin
     return headers
+
+
+def origin_refused(request: Request, cors: dict[str, str]) -> bool:
+    """A page of another site posts: ``cors`` (``cors_headers``) did not allow its origin."""
+    return bool(request.headers.get("origin")) and "Access-Control-Allow-Origin" not in cors
 
 
 @cache

@@ -85,8 +85,7 @@ class LocalCounts:
     def hit(self, bucket: str, value: str, rule: Limit, clock: Clock) -> int:
         """Count one attempt; ``RateLimited`` once more than ``rule.limit`` fall into this
         window.  Returns the attempts counted so far in the window."""
-        now = int(clock.now().timestamp())
-        start = now - now % rule.window_seconds
+        now, start = _window(clock, rule.window_seconds)
         with self._lock:
             window = self._windows.get(bucket)
             if window is None or window[0] != start:
@@ -96,10 +95,18 @@ class LocalCounts:
             counts[value] += 1
             count = counts[value]
         if count > rule.limit:
-            wait = start + rule.window_seconds - now
-            raise RateLimited(f"too many attempts; try again in {wait} seconds",
-                              retry_after=max(1, wait))  # fmt: skip
+            raise _refused(start + rule.window_seconds - now)
         return count
+
+
+def _window(clock: Clock, seconds: int) -> tuple[int, int]:
+    """Now and the start of its fixed window, in whole seconds since the epoch."""
+    now = int(clock.now().timestamp())
+    return now, now - now % seconds
+
+
+def _refused(wait: int) -> RateLimited:
+    return RateLimited(f"too many attempts; try again in {wait} seconds", retry_after=max(1, wait))
 
 
 def client_network(host: str | None) -> str:
@@ -136,8 +143,7 @@ def hit(
     Returns the attempts counted so far in the window.  The increment is one
     atomic upsert, so concurrent processes never lose a hit.
     """
-    now = int(clock.now().timestamp())
-    start = now - now % window_seconds
+    now, start = _window(clock, window_seconds)
     window_start = datetime.fromtimestamp(start, UTC)
     key = key_hash(secret, bucket, value)
     session.execute(_upsert(session, bucket, key, window_start))
@@ -151,10 +157,7 @@ def hit(
     if purge_chance > 0 and random.random() < purge_chance:
         purge(session, bucket, before=window_start)
     if count is not None and count > limit:
-        raise RateLimited(
-            f"too many attempts; try again in {start + window_seconds - now} seconds",
-            retry_after=max(1, start + window_seconds - now),
-        )
+        raise _refused(start + window_seconds - now)
     return count or 0
 
 
