@@ -239,10 +239,10 @@ def _inputs(datamap: Path, policy: Path | None) -> tuple[Any, Any]:
 def _store(url: str | None) -> Engine:
     from treu.settings import Settings
     from treu.store import make_engine
-    from treu.store.migrate import upgrade
+    from treu.store.ready import ensure_migrated
 
     store = make_engine(url or Settings().database_url)
-    upgrade(store)  # in turn: workers started together migrate one after another
+    ensure_migrated(store)  # Alembic only when behind, in turn (workers started together)
     return store
 
 
