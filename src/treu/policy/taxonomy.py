@@ -38,12 +38,8 @@ def fideslang_keys(kind: Kind) -> frozenset[str]:
     with ship in ``data/fideslang_keys.json`` (a test compares them), any other installed
     version is asked directly."""
     snapshot = _snapshot()
-    try:
-        installed = metadata.version("fideslang")
-    except metadata.PackageNotFoundError:
-        installed = None
-    keys = snapshot.get(kind)
-    if snapshot.get("fideslang") == installed and isinstance(keys, list):
+    keys = snapshot.get(kind) if snapshot else None
+    if isinstance(keys, list):
         return frozenset(map(str, keys))
     return taxonomy_keys(kind)
 
@@ -56,10 +52,15 @@ def taxonomy_keys(kind: Kind) -> frozenset[str]:
 
 
 @cache
-def _snapshot() -> dict[str, object]:
+def _snapshot() -> dict[str, object] | None:
+    """The shipped keys when their fideslang version is the installed one (asked once)."""
     text = (files("treu.policy") / "data" / "fideslang_keys.json").read_text(encoding="utf-8")
     data: dict[str, object] = json.loads(text)
-    return data
+    try:
+        installed: str | None = metadata.version("fideslang")
+    except metadata.PackageNotFoundError:
+        installed = None
+    return data if data.get("fideslang") == installed else None
 
 
 def is_special_category(key: str) -> bool:
