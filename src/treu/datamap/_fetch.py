@@ -91,12 +91,7 @@ class Fetcher:
     def live_columns(self, name: str) -> tuple[str, ...]:
         """The columns a ``SELECT *`` returns, in table order: one query that reads no row,
         where reflection costs several catalogue queries per table on the servers."""
-        key = (name, None, (), -1)
-        sql = self._sql.get(key)
-        if sql is None:
-            sql = _select_sql(self.conn, self.schema, name, None, (), 0)
-            self._sql[key] = sql
-        return tuple(map(str, self.conn.exec_driver_sql(sql).keys()))
+        return tuple(map(str, self.conn.exec_driver_sql(self._select(name, None, (), 0)).keys()))
 
     def _select(
         self, name: str, columns: tuple[str, ...] | None, match: tuple[str, ...], n: int
@@ -105,11 +100,15 @@ class Fetcher:
         driver's own SQL, built once per shape.  A plan and its export read some dozen
         tables per person; composing, compiling and caching a SQLAlchemy statement for
         each read cost more than the database's work (bench/dsr.py, the floor)."""
-        key = (name, columns, match, n)
+        return self._cached(
+            (name, columns, match, n),
+            lambda: _select_sql(self.conn, self.schema, name, columns, match, n),
+        )
+
+    def _cached(self, key: tuple[object, ...], build: Callable[[], str]) -> str:
         sql = self._sql.get(key)
         if sql is None:
-            sql = _select_sql(self.conn, self.schema, name, columns, match, n)
-            self._sql[key] = sql
+            sql = self._sql[key] = build()
         return sql
 
     def count(self, name: str, key: Sequence[str], keys: Sequence[Key]) -> int:
@@ -131,11 +130,10 @@ class Fetcher:
         value: str,
     ) -> list[Row]:
         if identity == "email":  # the common case, as the driver's SQL (see ``_select``)
-            key = (name, tuple(columns), tuple(identity_columns), "email")
-            sql = self._sql.get(key)
-            if sql is None:
-                sql = _email_sql(self.conn, self.schema, name, columns, list(identity_columns))
-                self._sql[key] = sql
+            sql = self._cached(
+                (name, tuple(columns), tuple(identity_columns), "email"),
+                lambda: _email_sql(self.conn, self.schema, name, columns, list(identity_columns)),
+            )
             address = value.strip().lower()
             result = self.conn.exec_driver_sql(sql, (address,) * len(identity_columns))
             return [dict(zip(columns, row, strict=True)) for row in result]
