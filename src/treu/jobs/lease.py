@@ -32,9 +32,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from treu.clock import Clock, SystemClock
 from treu.store.models import WorkerLease
-from treu.store.turns import in_turn, lock_key
+from treu.store.turns import lock_key
 
-__all__ = ["TTL_SECONDS", "exclusive", "in_turn", "worker_id"]
+__all__ = ["TTL_SECONDS", "exclusive", "worker_id"]
 
 TTL_SECONDS = 60.0
 
