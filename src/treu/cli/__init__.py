@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sys
 from importlib import import_module
-from types import ModuleType
 from typing import Any
+
+from treu._lazy import keep_names
 
 __all__ = ["COMMANDS", "MODULES", "app", "main"]
 
@@ -81,14 +82,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class _Package(ModuleType):
-    """Importing the submodule ``treu.cli.app`` would bind it as the package's ``app``;
-    the name stays with ``__getattr__``, which hands out the whole command tree."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name == "app" and isinstance(value, ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+keep_names(__name__, ["app"])  # ``treu.cli.app`` the name is the whole command tree

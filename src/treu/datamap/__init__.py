@@ -22,11 +22,9 @@ Every report names the recipients to inform under Art. 19 when given the policy.
 
 from __future__ import annotations
 
-import sys
-from types import ModuleType
 from typing import TYPE_CHECKING
 
-from treu._lazy import lazy_names
+from treu._lazy import keep_names, lazy_names
 
 if TYPE_CHECKING:
     from treu.datamap._report_text import render_erasure_report
@@ -126,14 +124,4 @@ _HOME = {
 __getattr__, __dir__ = lazy_names(__name__, _HOME, __all__)
 
 
-class _Package(ModuleType):
-    """Importing ``treu.datamap.plan`` (the module) binds it as the package's ``plan``;
-    the package keeps the function of that name instead, as eager imports did."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if isinstance(value, ModuleType) and _HOME.get(name) == name:
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+keep_names(__name__, [name for name, home in _HOME.items() if name == home])
