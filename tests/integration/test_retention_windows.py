@@ -52,3 +52,27 @@ def test_a_row_two_windows_reach_is_deleted_and_counted_once_R3(shop: Shop, stor
     with shop.engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM order_links")).scalar_one() == 0
         assert conn.execute(text("SELECT COUNT(*) FROM orders")).scalar_one() == 0
+
+
+def test_a_key_range_deletes_exactly_the_due_keys_and_spares_the_rows_between_R3(
+    shop: Shop, store: Engine
+) -> None:
+    """Due orders 1-20 with two rows in between that must stay - one not due yet, one
+    under a litigation hold - are deleted as one key range less its holes
+    (``_bulk._key_range``); order lines (ids 11, 12, 21, ...) as ranges with holes too."""
+    from treu.retention import hold
+    from treu.store import make_sessionmaker, session_scope
+
+    old, new = berlin(2024, 6, 1, 12, 0), berlin(2026, 2, 1, 12, 0)
+    customer(shop, 1, orders=[(o, new if o == 7 else old) for o in range(1, 21)])
+    now = berlin(2026, 3, 1, 0, 0)
+    with session_scope(make_sessionmaker(store)) as session:
+        hold(session, table="orders", key=12, reason="Az. 1 O 1/26", clock=FixedClock(now))
+
+    report = run(shop.engine, store, shop_map(shop.engine.dialect.name), None,
+                 clock=FixedClock(now), batch_size=50, only=["orders"])  # fmt: skip
+
+    assert shop.ids("orders") == {7, 12}
+    assert shop.ids("order_lines") == {71, 72, 121, 122}
+    assert shop.ids("orders", f"{shop.q('restricted')} = :yes", yes=True) == {12}
+    assert report.rules[0].counts["orders"] == {"delete": 18, "restrict": 1}

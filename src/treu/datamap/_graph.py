@@ -214,8 +214,12 @@ def walk(
         parent, rows = queue.popleft()
         for edge in children.get(parent, []):
             ref = edge.reference
-            values = {tuple(row[c] for c in ref.to_columns) for row in rows}
-            wanted = ordered(v for v in values if None not in v)
+            if len(ref.to_columns) == 1:  # the common case, without a generator per row
+                (to,) = ref.to_columns
+                wanted: list[Key] = [(v,) for v in _sorted({row[to] for row in rows} - {None})]
+            else:
+                values = {tuple(row[c] for c in ref.to_columns) for row in rows}
+                wanted = ordered(v for v in values if None not in v)
             if not wanted:
                 continue
             columns = fetch_columns(edge.source, keys[edge.source], edges)
@@ -235,8 +239,25 @@ def ordered(keys: Iterable[Key]) -> list[Key]:
         return sorted(listed, key=repr)
 
 
+def _sorted(values: set[object]) -> list[object]:
+    """``ordered`` for single values."""
+    try:
+        return sorted(values)  # type: ignore[type-var]
+    except TypeError:
+        return sorted(values, key=repr)
+
+
 def _add(found: Found, table: str, key: Sequence[str], rows: Iterable[Row]) -> list[Row]:
     known = found.setdefault(table, {})
+    rows = rows if isinstance(rows, list) else list(rows)
+    if len(key) == 1:  # the common case as comprehensions: a retention sweep walks millions
+        (c,) = key
+        fresh: dict[Key, Row] = {(row[c],): row for row in rows}
+        if len(fresh) == len(rows):  # no key twice (a table without primary key may repeat one)
+            if known:
+                fresh = {k: row for k, row in fresh.items() if k not in known}
+            known.update(fresh)
+            return list(fresh.values())
     new: list[Row] = []
     for row in rows:
         k = tuple(row[c] for c in key)

@@ -18,14 +18,17 @@ twice still changes nothing more.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Connection,
+    CursorResult,
     Select,
     String,
+    and_,
     any_,
     bindparam,
     cast,
@@ -38,11 +41,11 @@ from sqlalchemy.sql.expression import ColumnElement, literal_column
 
 from treu.datamap._erase_batches import Batch, column_kind
 from treu.datamap._erase_sql import apply
-from treu.datamap._fetch import Fetcher
+from treu.datamap._fetch import BATCH, Fetcher
 from treu.datamap._graph import Key, Row
 from treu.datamap.model import DataMap
 
-__all__ = ["BulkFetcher", "among", "apply_batch"]
+__all__ = ["BulkFetcher", "among", "apply_batch", "tuples"]
 
 
 def among(
@@ -88,23 +91,70 @@ class BulkFetcher(Fetcher):
             condition = among(self.dialect, t.c[match[0]], type_, [v[0] for v in values])
             if condition is not None:
                 query = select(*(t.c[c] for c in columns)).where(condition)
-                return [dict(zip(columns, row, strict=True)) for row in self.conn.execute(query)]
+                found = tuples(self.conn.execute(query))
+                if len(columns) == 1:
+                    (only,) = columns
+                    return [{only: v} for (v,) in found]
+                return [dict(zip(columns, row, strict=True)) for row in found]
         return super().__call__(name, columns, match, values)
+
+
+def tuples(result: CursorResult[Any]) -> list[tuple[Any, ...]]:
+    """A SELECT's rows as the driver's own tuples.  SQLAlchemy's rows cost three times
+    the reading of them (100,000 keys: 75 ms against 26 ms on SQLite), and the sweep's
+    statements name columns without types, so there is nothing for it to convert."""
+    try:
+        cursor = result.cursor
+        return list(cursor.fetchall()) if cursor is not None else []
+    finally:
+        result.close()
 
 
 def apply_batch(conn: Connection, datamap: DataMap, batch: Batch) -> None:
     """Run one batch inside the caller's transaction: a ``delete`` of one-column keys as
-    one statement with one parameter, everything else as erasure runs it."""
+    one statement (a key range, or the keys as one parameter), everything else as
+    erasure runs it."""
     schema = datamap.database.schema_name
     if batch.action == "delete" and len(batch.key_columns) == 1 and len(batch.keys) > 1:
         key = batch.key_columns[0]
         t = Fetcher(conn, schema)._table(batch.table, [key])
         type_ = _type(datamap, batch.table, key)
-        condition = among(conn.dialect.name, t.c[key], type_, [k[0] for k in batch.keys])
+        values = [k[0] for k in batch.keys]
+        condition = _key_range(t.c[key], type_, values)
+        if condition is None:
+            condition = among(conn.dialect.name, t.c[key], type_, values)
         if condition is not None:
             conn.execute(delete(t).where(condition))
             return
     apply(conn, schema, batch)
+
+
+_INTEGER = re.compile(r"(TINY|SMALL|MEDIUM|BIG)?(INT(EGER|2|4|8)?|SERIAL)\b")
+
+_FEW_HOLES = 64
+"""At most this many integers (or one in eight of the keys) missing from a key range."""
+
+
+def _key_range(
+    col: ColumnElement[Any], type_: str, values: Sequence[object]
+) -> ColumnElement[bool] | None:
+    """Integer keys that (nearly) fill the range from the lowest to the highest, as
+    ``BETWEEN lo AND hi`` less the few integers in between that are not keys: exactly
+    the rows of these keys, since an integer column holds nothing between two integers.
+    Due rows are mostly consecutive - a window takes them in key order - and a range
+    is what the bare ``DELETE ... WHERE`` walks: deleting 5,000 messages by range took
+    29.5 ms on PostgreSQL, by a key array 34 ms (bench/retention.py's database)."""
+    if not _INTEGER.match(type_.strip().upper()) or column_kind(type_) != "number":
+        return None
+    if set(map(type, values)) != {int}:
+        return None
+    ints: Sequence[int] = values  # type: ignore[assignment]
+    low, high = min(ints), max(ints)
+    if high - low + 1 > len(ints) + max(_FEW_HOLES, min(len(ints) // 8, BATCH)):
+        return None
+    holes = sorted(set(range(low, high + 1)).difference(ints))
+    inside = col.between(low, high)
+    return and_(inside, col.not_in(holes)) if holes else inside
 
 
 def _type(datamap: DataMap, name: str, column: str) -> str:

@@ -7,6 +7,7 @@ batches applied - each its own transaction on one writer connection.  Apart from
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -50,7 +51,7 @@ from treu.errors import ErasureBlocked, RetentionError
 from treu.policy.model import Policy
 from treu.requests.kinds import OPEN_STATES
 from treu.retention import _log as log
-from treu.retention._bulk import BulkFetcher, apply_batch
+from treu.retention._bulk import BulkFetcher, apply_batch, tuples
 from treu.retention._dates import Cutoff
 from treu.retention.rules import Rule, rules
 from treu.store.db import make_sessionmaker, session_scope
@@ -118,10 +119,14 @@ class Sweep:
     # -- windows ---------------------------------------------------------------------------
 
     def window(
-        self, rule: Rule, cursor: Sequence[object] | None
+        self, rule: Rule, cursor: Sequence[object] | None, busy: Sequence[Batch] = ()
     ) -> tuple[list[Batch], list[object], int] | None:
         """The next window of due rows after ``cursor``: its batches, its last key and
-        how many rows of the rule's table it holds; None when no due row is left."""
+        how many rows of the rule's table it holds; None when no due row is left.
+
+        ``busy`` are the batches of the window before, still running on the writer while
+        this one is planned: this window leaves out every row they name, as it would
+        had they finished (see ``_batches``)."""
         with self.app.connect() as conn:
             fetch = BulkFetcher(conn, self.datamap)
             if rule.event is None:
@@ -131,7 +136,7 @@ class Sweep:
             if last is None:
                 conn.rollback()
                 return None
-            planned = self._batches(fetch, rule, rows, expired) if rows else []
+            planned = self._batches(fetch, rule, rows, expired, busy) if rows else []
             conn.rollback()
         return planned, last, len(rows)
 
@@ -159,10 +164,13 @@ class Sweep:
             .order_by(*(t.c[c] for c in key))
             .limit(self.batch_size)
         )
-        result = conn.execute(query).all()
+        result = tuples(conn.execute(query))
         if not result:
             return [], None, None
-        if len(wanted) == 1:  # the key alone, the common case
+        if len(wanted) == 1 and hold is None:  # the key alone, the common case
+            only = wanted[0]
+            rows = [{only: v} for (v,) in result]
+        elif len(wanted) == 1:
             only = wanted[0]
             rows = [{only: r[0]} for r in result]
         else:  # zip stops at the last wanted column, before _expired (slicing a Row is slow)
@@ -267,11 +275,26 @@ class Sweep:
         )
 
     def _batches(
-        self, fetch: Fetcher, rule: Rule, rows: list[Row], expired: set[Key] | None
+        self,
+        fetch: Fetcher,
+        rule: Rule,
+        rows: list[Row],
+        expired: set[Key] | None,
+        busy: Sequence[Batch] = (),
     ) -> list[Batch]:
         """The window's rows with their child_of rows, as numbered batches; a keep table's
-        rows past their hold are deleted, the others restricted under it."""
+        rows past their hold are deleted, the others restricted under it.
+
+        Rows the ``busy`` batches name are left out.  Planned one after the other, the
+        window before would have deleted them (or restricted them: counted once, then),
+        and the rows reached only through them are theirs too - a row's child_of rows are
+        found with it.  What else a plan reads (the references of its own rows, for
+        holds and dangling keys) only the plan's own rows decide, which the busy
+        batches do not write."""
         key = self.keys[rule.table]
+        taken: dict[str, set[Key]] = {}
+        for b in busy:
+            taken.setdefault(b.table, set()).update(b.keys)
         groups: list[tuple[list[Row], Strategy | None]] = [(rows, None)]
         if expired is not None:
             gone = [r for r in rows if tuple(r[c] for c in key) in expired]
@@ -285,6 +308,10 @@ class Sweep:
                 t: r for t, r in walk(self.datamap, self.edges, {rule.table: group}, fetch,
                                       self.keys).items() if r
             }  # fmt: skip
+            if taken:
+                found = {t: r for t, r in _without(found, taken).items() if r}
+                if not found:
+                    continue
             order, _ = deletion_order(found, self.edges)
             steps = tuple(
                 self._step(fetch, name, found[name], override if name == rule.table else None)
@@ -418,12 +445,25 @@ class Sweep:
     # -- execution -------------------------------------------------------------------------
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
-        """One application connection for every batch of the run, each batch still its own
-        transaction: no pool checkout and ping per batch.  On SQLite it also gets a 16 MB
+    def writing(self) -> Iterator[ThreadPoolExecutor]:
+        """The writer: one thread with one application connection for every batch of the
+        run, each batch still its own transaction (no pool checkout and ping per batch).
+
+        Batches go to the thread (``submit(self.apply, ...)``) so that the next window is
+        planned while the database executes this one: the drivers let go of the GIL
+        while the database works (PostgreSQL's round trips, SQLite's own C code), and
+        planning is the sweep's own Python.  On SQLite the connection also gets a 16 MB
         page cache and checkpoints its WAL every 20,000 pages rather than 1,000 (the 10 M
         messages of bench/retention.py: 19-21 s -> 13.5 s), set back before the
         connection returns to the pool."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="treu-sweep") as worker:
+            saved = worker.submit(self._open_writer).result()
+            try:
+                yield worker
+            finally:
+                worker.submit(self._close_writer, saved).result()
+
+    def _open_writer(self) -> list[tuple[str, int]]:
         conn = self.app.connect()
         saved: list[tuple[str, int]] = []
         try:
@@ -432,15 +472,21 @@ class Sweep:
                     saved.append((name, int(conn.exec_driver_sql(f"PRAGMA {name}").scalar_one())))
                     conn.exec_driver_sql(f"PRAGMA {name}={value}")
             conn.commit()
-            self.writer = conn
-            yield
+        except BaseException:
+            conn.close()
+            raise
+        self.writer = conn
+        return saved
+
+    def _close_writer(self, saved: list[tuple[str, int]]) -> None:
+        conn = self.writer
+        try:
+            for name, before in saved:
+                conn.exec_driver_sql(f"PRAGMA {name}={before}")
+            conn.commit()
+        except DBAPIError:
+            conn.invalidate()  # not back into the pool with the sweep's settings
         finally:
-            try:
-                for name, before in saved:
-                    conn.exec_driver_sql(f"PRAGMA {name}={before}")
-                conn.commit()
-            except DBAPIError:
-                conn.invalidate()  # not back into the pool with the sweep's settings
             conn.close()
 
     def apply(
@@ -483,6 +529,16 @@ class Sweep:
             if batch.action == "hash":  # the others run again harmlessly (see _log)
                 log.mark_done(self.store, run_id, rule_no, batch.batch_no, clock.now())
         return applied
+
+
+def _without(
+    found: dict[str, dict[Key, Row]], taken: dict[str, set[Key]]
+) -> dict[str, dict[Key, Row]]:
+    """``found`` less the rows of ``taken`` (per table, by key)."""
+    return {
+        t: {k: r for k, r in rows.items() if k not in taken[t]} if t in taken else rows
+        for t, rows in found.items()
+    }
 
 
 def _held_among(held: dict[Key, str], rows: dict[Key, Row]) -> dict[Key, str]:

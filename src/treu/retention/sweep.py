@@ -222,7 +222,7 @@ def run(
         log.create(store, run_id, as_of=as_of, now=now, batch_size=size, digest=digest,
                    rules=sweep.rules)  # fmt: skip
     applied = 0
-    with sweep.writing():  # one connection for every batch of the run
+    with sweep.writing() as writer:  # one thread and connection for every batch of the run
         for rule_no, rule in enumerate(sweep.rules, start=1):
             entry = _entry(store, run_id, rule_no)
             if entry.state == "done":
@@ -231,15 +231,23 @@ def run(
             # the window in flight when the run stopped: run again (it changes nothing more)
             done: list[Batch] | None = log.pending(store, run_id, rule_no) or None
             if done:
-                applied = sweep.apply(run_id, rule_no, done, applied, clock, on_batch)
+                applied = writer.submit(sweep.apply, run_id, rule_no, done, applied, clock,
+                                        on_batch).result()  # fmt: skip
             cursor = entry.pending_cursor if done else entry.cursor
-            # one store commit per window: the window done folded, the next one recorded
-            while (window := sweep.window(rule, cursor)) is not None:
+            window = sweep.window(rule, cursor)
+            # one store commit per window: the window done folded, the next one recorded;
+            # the next window is planned while the writer runs this one's batches
+            while window is not None:
                 planned, cursor, _ = window
                 seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
                 done = log.next_window(store, run_id, rule_no, fold=done is not None, done=done,
                                        seconds=seconds, batches=planned, next_cursor=cursor)  # fmt: skip
-                applied = sweep.apply(run_id, rule_no, done, applied, clock, on_batch)
+                running = writer.submit(sweep.apply, run_id, rule_no, done, applied, clock,
+                                        on_batch)  # fmt: skip
+                try:
+                    window = sweep.window(rule, cursor, busy=planned)
+                finally:
+                    applied = running.result()  # its error, if any, wins: it stopped the run
             if done is not None:
                 seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
                 log.end_window(store, run_id, rule_no, seconds, done)
