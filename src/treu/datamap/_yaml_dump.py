@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from treu.datamap.model import Column, DataMap, Guard, Reference, Table
+from treu.datamap.model import Column, DataMap, Guard, Reference, RetentionBinding, Table
 
 __all__ = ["dump"]
 
@@ -57,7 +57,12 @@ tables.<name>:
                {period: P30D, start: {event: account_deleted, key: customer_id}}
                                                         from an event the application records
                from_year_end: true counts a period from the end of the start's calendar year;
-               due rows get the erasure strategy, their child_of rows go with them
+               due rows get the erasure strategy, their child_of rows go with them.
+               Several rules: a list, every rule after the first with a name of its own
+               - {on_behalf: cloud-accounts, start: {event: cancellation, key: association_id}}
+               - {name: members-own-account, activity: cloud-accounts, case: own-account,
+                  start: {event: account_closed, key: id}}
+               a row due under two of them goes with the first
 """
 
 GUARDS = """\
@@ -112,12 +117,18 @@ def _table(table: Table) -> CommentedMap:
     out["references"] = _flow(CommentedSeq(_reference(r) for r in table.references))
     if table.references:
         out["references"].fa.set_block_style()
-    if table.retention is not None:
-        rule = table.retention.model_dump(exclude_none=True)
-        if isinstance(rule["start"], dict):
-            rule["start"] = _flow(CommentedMap(rule["start"]))
-        out["retention"] = _flow(CommentedMap(rule))
+    if isinstance(table.retention, list):  # several rules: one line each
+        out["retention"] = CommentedSeq(_binding(b) for b in table.retention)
+    elif table.retention is not None:
+        out["retention"] = _binding(table.retention)
     return out
+
+
+def _binding(binding: RetentionBinding) -> CommentedMap:
+    rule = binding.model_dump(exclude_none=True)
+    if isinstance(rule["start"], dict):
+        rule["start"] = _flow(CommentedMap(rule["start"]))
+    return _flow(CommentedMap(rule))
 
 
 def _column(column: Column) -> CommentedMap:

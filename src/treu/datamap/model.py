@@ -10,11 +10,21 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
+from treu.datamap._bindings import Loc, bindings, retention_issues, rule_name_issues, unknown
 from treu.policy.checks import Issue
 from treu.policy.durations import parse_duration
-from treu.policy.model import Policy, Term
+from treu.policy.model import Term
 from treu.policy.reference import retention_presets
 from treu.policy.taxonomy import fideslang_keys, suggest
 
@@ -31,6 +41,7 @@ __all__ = [
     "Reference",
     "RetentionBinding",
     "Role",
+    "RuleName",
     "Strategy",
     "Table",
     "consistency",
@@ -52,10 +63,12 @@ Strategy = Literal["delete", "nullify", "mask", "hash", "keep"]
 """What erasure does to a subject's rows in a table."""
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Loc = tuple[str | int, ...]
 GuardName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
 PurposeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=64)]
 """A purpose a person can object to: ``marketing``, a fideslang data use, an activity id."""
+RuleName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=48)]
+"""A deletion rule's own name (``members-own-account``): in the run log, the job queue
+and ``--only``.  At most 48 characters: ``retention-rule:<name>`` names its job's lease."""
 
 
 class _Model(BaseModel):
@@ -166,6 +179,8 @@ class RetentionBinding(_Model):
     day (a licence restricted from the day after its term), ``0 hours`` at its moment
     (deleted by the next sweep after the event: "at once on withdrawal")."""
 
+    name: RuleName | None = None
+    """The rule's name where a table has more than one (see ``Table.retention``)."""
     activity: Name | None = None
     case: Name | None = None
     """With ``activity``: one of its retention ``cases`` (a period of its own for some of
@@ -204,6 +219,18 @@ class RetentionBinding(_Model):
         return self.start if isinstance(self.start, str) else None
 
 
+def _form(value: object) -> str:
+    return "binding[list]" if isinstance(value, list) else "binding[one]"
+
+
+Bindings = Annotated[
+    Annotated[RetentionBinding, Tag("binding[one]")]
+    | Annotated[list[RetentionBinding], Field(min_length=1), Tag("binding[list]")],
+    Discriminator(_form),
+]
+"""One binding, or a list of them; the tags are dropped from error paths (``[...]``)."""
+
+
 class Table(_Model):
     primary_key: list[Name] = Field(default_factory=list)
     role: Role | None = None
@@ -214,8 +241,21 @@ class Table(_Model):
     Art. 21(2)), a fideslang data use or an activity id of the policy."""
     columns: dict[str, Column] = Field(default_factory=dict)
     references: list[Reference] = Field(default_factory=list)
-    retention: RetentionBinding | None = None
-    """The table's deletion rule, executed by ``treu retention run``."""
+    retention: Bindings | None = None
+    """The table's deletion rule, executed by ``treu retention run`` - or a list of rules
+    when one promise of the policy is not enough for its rows ("deleted a month after the
+    association cancels; your own account 30 days after you close it").
+
+    A rule is named by its table, as it always was; in a list the first binding keeps
+    that name unless it gives its own, and every binding after it names itself
+    (``name: members-own-account``).  So a table's first rule never changes its name - its
+    job, its runs in the log, ``--only <table>`` - when a second rule joins it, and every
+    other name says what it is for.  Names are unique in the map, and no rule takes the
+    name of another table."""
+
+    def rules(self) -> list[RetentionBinding]:
+        """The table's bindings in order (none, one, or the list)."""
+        return [b for _, b in bindings(self.retention, ())]
 
     @property
     def restriction_column(self) -> str | None:
@@ -296,7 +336,7 @@ def consistency(datamap: DataMap) -> list[Issue]:
             target = datamap.tables.get(ref.to_table)
             if target is None:
                 issues.append(
-                    _unknown(
+                    unknown(
                         (*at, "references", r, "to_table"),
                         "table",
                         ref.to_table,
@@ -305,7 +345,7 @@ def consistency(datamap: DataMap) -> list[Issue]:
                 )
                 continue
             issues += [
-                _unknown(
+                unknown(
                     (*at, "references", r, "to_columns", i),
                     f"column of {ref.to_table}",
                     c,
@@ -315,12 +355,12 @@ def consistency(datamap: DataMap) -> list[Issue]:
                 if c not in target.columns
             ]
         issues += [
-            _unknown(loc, "column", c, set(table.columns))
+            unknown(loc, "column", c, set(table.columns))
             for loc, c in named
             if c not in table.columns
         ]
-        if table.retention is not None:
-            issues += _retention_structure(at, name, table, datamap)
+        for loc, binding in bindings(table.retention, (*at, "retention")):
+            issues += _retention_structure(loc, at, name, binding, table, datamap)
         for column_name, column in table.columns.items():
             if column.category is not None and not is_category(column.category):
                 near = suggest(column.category, fideslang_keys("data_category"))
@@ -332,24 +372,25 @@ def consistency(datamap: DataMap) -> list[Issue]:
                         item="DM5",
                     )
                 )
-    return issues
+    return issues + rule_name_issues(datamap)
 
 
-def _retention_structure(at: Loc, name: str, table: Table, datamap: DataMap) -> list[Issue]:
-    """What a deletion rule needs of its table: a date/time start column (or an event key
-    column), a known preset, a primary key to page by and an erasure strategy; and no
-    shared rows, which belong to many subjects."""
-    rule = table.retention
-    assert rule is not None
-    loc: Loc = (*at, "retention")
+def _retention_structure(
+    loc: Loc, at: Loc, name: str, rule: RetentionBinding, table: Table, datamap: DataMap
+) -> list[Issue]:
+    """What a deletion rule (at ``loc``) needs of its table: a date/time start column (or
+    an event key column), a known preset, a primary key to page by and an erasure
+    strategy; and no shared rows, which belong to many subjects.  What concerns the table
+    rather than the rule is said once, at the first rule."""
     issues: list[Issue] = []
+    first = loc[-1] in ("retention", 0)
     if rule.preset is not None and rule.preset not in retention_presets():
-        issues.append(_unknown((*loc, "preset"), "retention preset", rule.preset,
+        issues.append(unknown((*loc, "preset"), "retention preset", rule.preset,
                                set(retention_presets())))  # fmt: skip
     if isinstance(rule.start, str):
         column = table.columns.get(rule.start)
         if column is None:
-            issues.append(_unknown((*loc, "start"), "column", rule.start, set(table.columns)))
+            issues.append(unknown((*loc, "start"), "column", rule.start, set(table.columns)))
         elif not any(word in column.type.upper() for word in ("DATE", "TIME")):
             issues.append(Issue((*loc, "start"),
                                 f"'{rule.start}' is {column.type}, not a date or time column",
@@ -357,11 +398,13 @@ def _retention_structure(at: Loc, name: str, table: Table, datamap: DataMap) -> 
                                 item="R2"))  # fmt: skip
     else:
         if rule.start.key not in table.columns:
-            issues.append(_unknown((*loc, "start", "key"), "column", rule.start.key,
+            issues.append(unknown((*loc, "start", "key"), "column", rule.start.key,
                                    set(table.columns)))  # fmt: skip
         if rule.start.table is not None and rule.start.table not in datamap.tables:
-            issues.append(_unknown((*loc, "start", "table"), "table", rule.start.table,
+            issues.append(unknown((*loc, "start", "table"), "table", rule.start.table,
                                    set(datamap.tables)))  # fmt: skip
+    if not first:
+        return issues
     if table.role == "shared":
         issues.append(Issue((*at, "role"),
                             f"{name} is shared: its rows belong to many subjects, so no rule "
@@ -381,73 +424,6 @@ def _retention_structure(at: Loc, name: str, table: Table, datamap: DataMap) -> 
                             "use delete, nullify or mask for a table with a retention rule",
                             item="R2"))  # fmt: skip
     return issues
-
-
-def retention_issues(datamap: DataMap, policy: Policy | None) -> list[Issue]:
-    """Deletion rules that name an activity (or processing on behalf) the policy lacks, or
-    one whose retention has no period (criteria only) and so cannot drive a rule."""
-    issues: list[Issue] = []
-    activities = {a.id: a.retention for a in policy.activities} if policy else {}
-    on_behalf = {o.id: o.retention for o in policy.processing_on_behalf} if policy else {}
-    for name, table in datamap.tables.items():
-        rule = table.retention
-        if rule is None or (rule.activity is None and rule.on_behalf is None):
-            continue
-        field, known, what = (("activity", activities, "activity") if rule.activity is not None
-                              else ("on_behalf", on_behalf, "processing_on_behalf id"))  # fmt: skip
-        ref = str(getattr(rule, field))
-        loc: Loc = ("tables", name, "retention", field)
-        if policy is None:
-            issues.append(Issue(loc, f"the rule of {name} takes its period from {what} "
-                                f"'{ref}'", "give the policy (--policy policy.yaml)",
-                                item="R2"))  # fmt: skip
-            continue
-        if ref not in known:
-            issues.append(_unknown(loc, what, ref, set(known)))
-            continue
-        retention = known[ref]
-        if rule.case is not None and retention is not None:
-            cases = {c.id: c for c in retention.cases}
-            if rule.case not in cases:
-                issues.append(_unknown((*loc[:-1], "case"), f"retention case of '{ref}'",
-                                       rule.case, set(cases)))  # fmt: skip
-                continue
-            if (
-                rule.from_year_end is not None
-                and rule.from_year_end != cases[rule.case].from_year_end
-            ):
-                issues.append(Issue((*loc[:-1], "from_year_end"),
-                                    f"case '{rule.case}' of '{ref}' says from_year_end: "
-                                    f"{str(cases[rule.case].from_year_end).lower()}",
-                                    "remove from_year_end here; the case decides", item="R2"))  # fmt: skip
-            continue
-        if retention is None or retention.criteria is not None:
-            issues.append(Issue(loc, f"{what} '{ref}' keeps its data "
-                                f"{'by criteria, ' if retention else ''}without a period, so "
-                                "it cannot drive a deletion rule",
-                                f"give the {what} a period or preset in policy.yaml, or give "
-                                "this rule its own period: P12M or preset: ...", item="R2"))  # fmt: skip
-            continue
-        if (
-            retention.period is not None
-            and rule.from_year_end is not None
-            and rule.from_year_end != retention.from_year_end
-        ):
-            issues.append(Issue((*loc[:-1], "from_year_end"),
-                                f"{what} '{ref}' says from_year_end: "
-                                f"{str(retention.from_year_end).lower()}",
-                                f"remove from_year_end here; the {what} decides", item="R2"))  # fmt: skip
-    return issues
-
-
-def _unknown(loc: Loc, what: str, name: str, known: set[str]) -> Issue:
-    near = suggest(name, known)
-    hint = (
-        f"did you mean '{near}'?"
-        if near
-        else f"the map lists no {what} of that name; add it or fix the name"
-    )
-    return Issue(loc, f"unknown {what} '{name}'", hint, item="DM4")
 
 
 def is_category(key: str) -> bool:

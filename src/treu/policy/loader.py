@@ -257,7 +257,12 @@ def _unwrap(annotation: Any, *, index: bool) -> Any:
         return _unwrap(typing.get_args(annotation)[0], index=index)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _unwrap(args[0], index=index) if len(args) == 1 else annotation
+        if len(args) == 1:
+            return _unwrap(args[0], index=index)
+        # a model or a list of them (a data map's ``retention``): the model either way
+        found = [_unwrap(a, index=index) for a in args]
+        models = {a for a in found if isinstance(a, type) and issubclass(a, BaseModel)}
+        return models.pop() if len(models) == 1 else annotation
     if index and origin is list:
         return typing.get_args(annotation)[0]
     return annotation

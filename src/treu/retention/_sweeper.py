@@ -53,7 +53,8 @@ from treu.requests.kinds import OPEN_STATES
 from treu.retention import _log as log
 from treu.retention._bulk import BulkFetcher, apply_batch, tuples
 from treu.retention._dates import Cutoff
-from treu.retention.rules import Rule, rules
+from treu.retention._overlap import earlier_rules, first_reach
+from treu.retention.rules import Rule, rules, selected
 from treu.store.db import make_sessionmaker, session_scope
 from treu.store.models import Request, RetentionEvent, RetentionHold
 
@@ -88,16 +89,16 @@ class Sweep:
     """The connection the batches run on, while ``writing``."""
     last_due: dict[str, object] = field(init=False, default_factory=dict)
     """Per rule of a one-column key, the highest key among its due rows (see ``_last_due``)."""
+    earlier: dict[str, list[Rule]] = field(init=False)
+    """Per rule, the rules of its table before it, which its rows are left to (``_overlap``)."""
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise RetentionError("the batch size must be at least 1")
         self.rules = rules(self.datamap, self.policy)
-        if self.only is not None:
-            unknown = sorted(set(self.only) - {r.table for r in self.rules})
-            if unknown:
-                raise RetentionError(f"no deletion rule for {', '.join(unknown)} in the data map")
-            self.rules = [r for r in self.rules if r.table in self.only]
+        self.earlier = earlier_rules(self.rules)
+        if self.only is not None:  # rule names, or table names for all their rules
+            self.rules = selected(self.rules, self.only)
         self.edges, _ = resolve(self.datamap)
         self.keys = {n: key_columns(n, t, self.edges) for n, t in self.datamap.tables.items()}
         self.pinned = self._pinned()
@@ -136,6 +137,8 @@ class Sweep:
             if last is None:
                 conn.rollback()
                 return None
+            if rows and rule.name in self.earlier:  # a table's later rule
+                rows = first_reach(self, conn, rule, rows)
             planned = self._batches(fetch, rule, rows, expired, busy) if rows else []
             conn.rollback()
         return planned, last, len(rows)
@@ -190,13 +193,13 @@ class Sweep:
         without the bound, the last window's scan would read every newer row to the end
         of the table to learn that none of them is due (9 M rows of 10 M in
         bench/retention.py).  Rows that become due later wait for the next sweep."""
-        if rule.table not in self.last_due:
+        if rule.name not in self.last_due:
             key = t.c[self.keys[rule.table][0]]
             # max(coalesce(k, k)), not max(k): for max(k) PostgreSQL and SQLite walk the
             # primary key down from its top, through every row newer than the cutoff
             found = conn.execute(select(func.max(func.coalesce(key, key))).where(*due)).scalar()
-            self.last_due[rule.table] = found
-        return self.last_due[rule.table]
+            self.last_due[rule.name] = found
+        return self.last_due[rule.name]
 
     def _event_window(
         self, conn: Connection, rule: Rule, cursor: Sequence[object] | None

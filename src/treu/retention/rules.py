@@ -13,28 +13,32 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from treu.datamap._bindings import rule_name
 from treu.datamap._graph import resolve
-from treu.datamap.model import DataMap, consistency, retention_issues
-from treu.errors import DataMapError, Problem
+from treu.datamap.model import DataMap, RetentionBinding, consistency, retention_issues
+from treu.errors import DataMapError, Problem, RetentionError
 from treu.policy.durations import Duration, parse_duration
 from treu.policy.loader import _dotted
 from treu.policy.model import Lang, Policy, Retention
 from treu.policy.reference import RetentionPreset, retention_presets
 from treu.retention._dates import Cutoff, cutoff
 
-__all__ = ["Rule", "rules", "rules_digest"]
+__all__ = ["Rule", "rules", "rules_digest", "selected"]
 
 _ISO_UNIT = {"days": "D", "weeks": "W", "months": "M", "years": "Y"}
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One table's Löschregel: a start plus a period, with where the period comes from.
+    """One Löschregel of a table: a start plus a period, with where the period comes from.
 
+    ``name`` tells the rules apart in the run log, the job queue and ``only``: the table's
+    name for its first rule (the only one, mostly), or the binding's own ``name``.
     ``hold`` is the period of a ``keep`` table's legal hold when treu knows it (a preset
     or an activity of the policy): due rows still inside it are restricted, rows past
     it are deleted.  ``None`` on a ``keep`` table: the hold never ends by itself.
@@ -53,6 +57,12 @@ class Rule:
     preset: RetentionPreset | None
     activity: str | None
     hold: tuple[Duration, bool] | None
+    name: str = ""
+    """Empty: the table's name."""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.table)
 
     @property
     def iso_period(self) -> str:
@@ -110,7 +120,11 @@ class Rule:
         return self.preset.citation[lang] if self.preset else None
 
     def to_dict(self) -> dict[str, Any]:
+        """The rule as data; ``name`` only when it is not the table's, so the digest of a
+        map of one rule per table stays what it was (runs started before resume)."""
+        named = {"name": self.name} if self.name != self.table else {}
         return {
+            **named,
             "table": self.table,
             "source": self.source,
             "period": self.iso_period,
@@ -133,7 +147,8 @@ _UNITS: dict[str, dict[Lang, tuple[str, str]]] = {
 
 
 def rules(datamap: DataMap, policy: Policy | None) -> list[Rule]:
-    """Every table's deletion rule, by table name; raises ``DataMapError`` listing every
+    """Every deletion rule, table by table (see ``_order``), a table's rules in the order
+    it lists them; raises ``DataMapError`` listing every
     binding that cannot run (unknown names, an activity without a period, a table a
     rule would reach through ``child_of`` that has no erasure strategy)."""
     issues = consistency(datamap) + retention_issues(datamap, policy)
@@ -142,8 +157,8 @@ def rules(datamap: DataMap, policy: Policy | None) -> list[Rule]:
     problems += _unerasable(datamap)
     if problems:
         raise DataMapError(problems)
-    return [_rule(datamap, name, policy) for name in _order(datamap)
-            if datamap.tables[name].retention is not None]  # fmt: skip
+    return [_rule(datamap, name, index, binding, policy) for name in _order(datamap)
+            for index, binding in enumerate(datamap.tables[name].rules())]  # fmt: skip
 
 
 def _order(datamap: DataMap) -> list[str]:
@@ -170,16 +185,31 @@ def _order(datamap: DataMap) -> list[str]:
     return order
 
 
+def selected(found: list[Rule], only: Collection[str]) -> list[Rule]:
+    """The rules ``only`` names, in their order: a rule by its name, or every rule of a
+    table by the table's name.  A rule's name wins: a table's first rule is named by the
+    table, so ``members`` selects that rule alone - as it did before a second rule joined
+    it (a scheduler's job per rule, a run resumed from its log) - and a table whose rules
+    all have names of their own is selected whole by its name.  Raises
+    ``RetentionError`` for a name that is neither."""
+    names = {r.name for r in found}
+    tables = {n for n in only if n not in names}
+    unknown = sorted(tables - {r.table for r in found})
+    if unknown:
+        raise RetentionError(f"no deletion rule for {', '.join(unknown)} in the data map")
+    return [r for r in found if r.name in only or r.table in tables]
+
+
 def rules_digest(found: list[Rule]) -> str:
     """SHA-256 of the rules' JSON: a run resumes only under the rules it started with."""
     data = json.dumps([r.to_dict() for r in found], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def _rule(datamap: DataMap, name: str, policy: Policy | None) -> Rule:
+def _rule(
+    datamap: DataMap, name: str, index: int, binding: RetentionBinding, policy: Policy | None
+) -> Rule:
     table = datamap.tables[name]
-    binding = table.retention
-    assert binding is not None
     preset: RetentionPreset | None = None
     if binding.preset is not None:
         preset = retention_presets()[binding.preset]
@@ -222,6 +252,7 @@ def _rule(datamap: DataMap, name: str, policy: Policy | None) -> Rule:
         preset=preset,
         activity=binding.activity,
         hold=hold,
+        name=rule_name(name, index, binding),
     )
 
 
