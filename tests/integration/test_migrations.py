@@ -59,7 +59,7 @@ def test_upgrade_from_empty_creates_the_models_schema(store: Engine) -> None:
 
     assert treu_tables(store) == TREU_TABLES
     assert check(store) == []
-    assert current(store) == head() == "0009_procrastinate"
+    assert current(store) == head() == "0010_rule_names"
 
 
 def test_downgrade_to_base_drops_every_treu_table_and_upgrade_rebuilds_them(

@@ -56,6 +56,15 @@ BUSY = {
 BatchOpt = Annotated[
     int, typer.Option("--batch-size", min=1, help="Due rows per window and keys per batch.")
 ]
+OnlyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--only",
+        help="Only this rule, by its name - a table's first rule is named by the table, "
+        "later ones by their 'name' - or every rule of a table none of whose rules bears "
+        "its name; repeat for more.",
+    ),
+]
 
 
 @retention_app.command("plan")
@@ -65,6 +74,7 @@ def retention_plan(
     policy: PolicyOpt = None,
     store_db: StoreOpt = None,
     batch_size: BatchOpt = 5000,
+    only: OnlyOpt = None,
     lang: LangOpt = Lang.de,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
@@ -74,7 +84,7 @@ def retention_plan(
 
     loaded_policy, loaded = _inputs(datamap, policy)
     found = plan(make_engine(db), _store(store_db), loaded, loaded_policy, clock=SystemClock(),
-                 batch_size=batch_size)  # fmt: skip
+                 batch_size=batch_size, only=only or None)  # fmt: skip
     _print(found, lang, fmt)
 
 
@@ -85,8 +95,10 @@ def retention_run(
     policy: PolicyOpt = None,
     store_db: StoreOpt = None,
     batch_size: BatchOpt = 5000,
+    only: OnlyOpt = None,
     run_id: Annotated[
-        str | None, typer.Option("--run-id", help="Resume this run (it printed its id).")
+        str | None,
+        typer.Option("--run-id", help="Resume this run (it printed its id), with its own rules."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only print the plan; change nothing.")
@@ -94,7 +106,8 @@ def retention_run(
     lang: LangOpt = Lang.de,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
-    """Execute every rule in batches, logged in treu's store; resumable with --run-id.
+    """Execute every rule (or those --only names) in batches, logged in treu's store;
+    resumable with --run-id.
 
     Rows of dependent tables that hash their columns take the key from TREU_SECRET_KEY.
     While another sweep runs (a worker, another run) it changes nothing and exits 75.
@@ -109,7 +122,7 @@ def retention_run(
     app_engine, store = make_engine(db), _store(store_db)
     if dry_run:
         found = plan(app_engine, store, loaded, loaded_policy, clock=SystemClock(),
-                     batch_size=batch_size)  # fmt: skip
+                     batch_size=batch_size, only=only or None)  # fmt: skip
         _print(found, lang, fmt)
         return
     secret = Settings().secret_key.get_secret_value()
@@ -118,7 +131,7 @@ def retention_run(
             err.print(BUSY[lang.value], markup=False)
             raise typer.Exit(BUSY_EXIT)
         report = run(app_engine, store, loaded, loaded_policy, clock=SystemClock(),
-                     batch_size=batch_size, run_id=run_id,
+                     batch_size=batch_size, run_id=run_id, only=only or None,
                      hash_key=secret.encode() if len(secret) >= 32 else None)  # fmt: skip
     _print(report, lang, fmt)
 

@@ -6,8 +6,10 @@ Every worker process registers the same periodic jobs; procrastinate defers each
 once per scheduled moment, however many workers run (``procrastinate_periodic_defers``),
 and any free worker takes it:
 
-* one job per deletion rule (``retention-rule:<table>``, on ``cron``): ``Worker.rule``
-  resumes the rule's unfinished run, then runs it alone.  Its ``queueing_lock`` keeps at
+* one job per deletion rule (``retention-rule:<rule>``, on ``cron``; a rule is named by
+  its table unless it is a table's second rule or later, so a table of one rule keeps the
+  job, periodic id and locks it always had): ``Worker.rule`` resumes the rule's
+  unfinished run, then runs it alone.  Its ``queueing_lock`` keeps at
   most one waiting job per rule, its ``lock`` keeps two from running at once; beneath
   that the advisory locks of ``Worker.rule`` keep it apart from a whole sweep;
 * on the same schedule, a whole sweep left unfinished (a killed ``treu retention run``)
@@ -100,6 +102,8 @@ def make_app(worker: Worker, *, cron: str, stalled_after: float) -> App:
     _check_cron(cron)
 
     def retention_rule(timestamp: int, table: str) -> None:
+        # ``table`` carries the rule's name: the argument keeps the name it had when every
+        # rule was named by its table, so jobs already queued (and older workers) still fit
         _quiet(rule_job(table), lambda: worker.rule(table))
 
     def resume_sweeps(timestamp: int) -> None:
@@ -117,9 +121,9 @@ def make_app(worker: Worker, *, cron: str, stalled_after: float) -> App:
 
     rule_task = app.task(name=RULE_TASK, queue=RETENTION_QUEUE)(retention_rule)
     for rule in rules(worker.datamap, worker.policy):
-        lock = f"treu:{rule_job(rule.table)}"
-        app.periodic(cron=cron, periodic_id=rule.table, lock=lock, queueing_lock=lock,
-                     task_kwargs={"table": rule.table})(rule_task)  # fmt: skip
+        lock = f"treu:{rule_job(rule.name)}"
+        app.periodic(cron=cron, periodic_id=rule.name, lock=lock, queueing_lock=lock,
+                     task_kwargs={"table": rule.name})(rule_task)  # fmt: skip
     lock = f"treu:{RETENTION_SWEEP}"
     sweeps = app.task(name=SWEEPS_TASK, queue=RETENTION_QUEUE)(resume_sweeps)
     app.periodic(cron=cron, periodic_id="sweeps", lock=lock, queueing_lock=lock)(sweeps)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from treu.clock import Clock
@@ -47,9 +47,10 @@ log = logging.getLogger("treu.worker")
 RETENTION_SWEEP = "retention-sweep"
 
 
-def rule_job(table: str) -> str:
-    """The job (and lease) name of one table's deletion rule."""
-    return f"retention-rule:{table}"
+def rule_job(name: str) -> str:
+    """The job (and lease) name of one deletion rule, by the rule's name: a table's first
+    rule is named by the table, so a table of one rule keeps the job it always had."""
+    return f"retention-rule:{name}"
 
 
 @dataclass(frozen=True)
@@ -77,25 +78,28 @@ def unfinished_runs(store: Engine, digest: str | None = None) -> list[str]:
 
 
 def resumable_runs(store: Engine, current: list[Rule]) -> dict[str, tuple[str, ...]]:
-    """Unfinished runs that can go on under ``current``, oldest first, with their tables.
+    """Unfinished runs that can go on under ``current``, oldest first, with their rules'
+    names.
 
-    A run recorded the rules of its tables (all of them, or one for a scheduler's
-    per-rule job); it resumes when those tables' rules are still the same (digest)."""
+    A run recorded its rules by name (all of them, or one for a scheduler's per-rule job;
+    a row from before names were kept by its table's); it resumes when those rules are
+    still the same (digest)."""
+    named = func.coalesce(RetentionRuleRun.rule_name, RetentionRuleRun.table_name)
     query = (
-        select(RetentionRun.id, RetentionRun.rules_digest, RetentionRuleRun.table_name)
+        select(RetentionRun.id, RetentionRun.rules_digest, named)
         .join(RetentionRuleRun, RetentionRuleRun.run_id == RetentionRun.id)
         .where(RetentionRun.state != "done")
         .order_by(RetentionRun.started_at, RetentionRun.id, RetentionRuleRun.rule_no)
     )
     found: dict[str, tuple[str, list[str]]] = {}
     with session_scope(make_sessionmaker(store)) as session:
-        for run_id, digest, table in session.execute(query):
-            found.setdefault(run_id, (digest, []))[1].append(table)
+        for run_id, digest, name in session.execute(query):
+            found.setdefault(run_id, (digest, []))[1].append(name)
     resumable = {}
-    for run_id, (digest, tables) in found.items():
-        subset = [r for r in current if r.table in tables]
-        if len(subset) == len(tables) and rules_digest(subset) == digest:
-            resumable[run_id] = tuple(tables)
+    for run_id, (digest, names) in found.items():
+        subset = [r for r in current if r.name in names]
+        if len(subset) == len(names) and rules_digest(subset) == digest:
+            resumable[run_id] = tuple(names)
     return resumable
 
 
@@ -123,18 +127,19 @@ class Worker:
         """The retention sweep: unfinished runs under these rules resumed, then a new run."""
         return self._exclusive(RETENTION_SWEEP, self._sweep)
 
-    def rule(self, table: str) -> JobResult:
-        """One table's deletion rule (the job queue's per-rule job): its unfinished runs
-        resumed, then a new run of it alone.  It holds ``retention-sweep`` shared - rules
-        run side by side, a whole sweep keeps them out - and its own lease exclusively."""
-        name = rule_job(table)
+    def rule(self, rule: str) -> JobResult:
+        """One deletion rule by its name (the job queue's per-rule job): its unfinished
+        runs resumed, then a new run of it alone.  It holds ``retention-sweep`` shared -
+        rules run side by side, a whole sweep keeps them out - and its own lease
+        exclusively."""
+        name = rule_job(rule)
         shared = self.store.dialect.name == "postgresql"  # elsewhere: one sweep at a time
         with exclusive(self.store, RETENTION_SWEEP, holder=self.holder, ttl=self.lease_ttl,
                        shared=shared) as free:  # fmt: skip
             if not free:
                 log.info("job %s skipped: a retention sweep is running", name)
                 return JobResult(name, ran=False)
-            return self._exclusive(name, lambda: self._rules(name, table))
+            return self._exclusive(name, lambda: self._rules(name, rule))
 
     def resume_sweeps(self) -> JobResult:
         """Unfinished whole sweeps (a killed ``treu retention run`` or ``--once``) resumed
@@ -155,7 +160,7 @@ class Worker:
 
     def _whole_sweeps(self) -> list[str]:
         found = resumable_runs(self.store, rules(self.datamap, self.policy))
-        return [run_id for run_id, tables in found.items() if len(tables) > 1]
+        return [run_id for run_id, names in found.items() if len(names) > 1]
 
     def run_job(self, name: str) -> JobResult:
         """One of the jobs by name, under its lease (the job queue's housekeeping job)."""
@@ -213,19 +218,19 @@ class Worker:
     def _sweep(self) -> JobResult:
         return self._rules(RETENTION_SWEEP, None)
 
-    def _rules(self, job: str, table: str | None) -> JobResult:
-        """Unfinished runs of these rules resumed (all of them, or one table's), then a new
-        run of them."""
+    def _rules(self, job: str, rule: str | None) -> JobResult:
+        """Unfinished runs of these rules resumed (all of them, or the one named), then a
+        new run of them."""
         current = rules(self.datamap, self.policy)
         resumable = resumable_runs(self.store, current)
-        if table is None:
+        if rule is None:
             for other in sorted(set(unfinished_runs(self.store)) - set(resumable)):
                 log.warning("job %s: run %s was started under other rules; not resumed",
                             job, other)  # fmt: skip
             resumed = list(resumable)
         else:
-            resumed = [run_id for run_id, tables in resumable.items() if tables == (table,)]
-        only = None if table is None else [table]
+            resumed = [run_id for run_id, names in resumable.items() if names == (rule,)]
+        only = None if rule is None else [rule]
         reports = [self._run(run_id, None) for run_id in resumed]
         reports.append(self._run(None, only))
         return JobResult(

@@ -110,6 +110,7 @@ def create(
                 run_id=run_id,
                 rule_no=no,
                 table_name=rule.table,
+                rule_name=rule.name,
                 rule=rule.source[:200],
                 period=rule.iso_period,
                 start=rule.start[:200],

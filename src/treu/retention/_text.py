@@ -56,7 +56,8 @@ def render(
     lines = [_WORDS[head][lang].format(at=at, run=run_id, rules=len(results))]
     for r in results:
         lines.append("")
-        lines.append(f"{_WORDS['rule'][lang]} {r.rule.table}: {r.rule.describe(lang)} "
+        named = r.rule.table if r.rule.name == r.rule.table else f"{r.rule.name} ({r.rule.table})"
+        lines.append(f"{_WORDS['rule'][lang]} {named}: {r.rule.describe(lang)} "
                      f"({r.rule.source}, {r.rule.deletion_class})")  # fmt: skip
         if (basis := r.rule.legal_basis(lang)) is not None:
             lines.append(f"  {_WORDS['legal'][lang]}: {basis}")

@@ -11,8 +11,9 @@ __all__ = ["last_runs"]
 
 
 def last_runs(store: Engine) -> dict[str, RetentionRuleRun]:
-    """Per table, the log row of the latest finished run of its rule (by the run's
-    ``as_of``): when, cutoff, counts deleted/restricted, checksum, duration."""
+    """Per rule name, the log row of the latest finished run of the rule (by the run's
+    ``as_of``): when, cutoff, counts deleted/restricted, checksum, duration.  Rows
+    written before rules had names count as their table's (``RetentionRuleRun.name``)."""
     with session_scope(make_sessionmaker(store)) as session:
         rows = session.execute(
             select(RetentionRuleRun, RetentionRun.as_of)
@@ -20,6 +21,6 @@ def last_runs(store: Engine) -> dict[str, RetentionRuleRun]:
             .where(RetentionRuleRun.state == "done")
             .order_by(RetentionRun.as_of, RetentionRuleRun.finished_at)
         ).all()
-        latest = {entry.table_name: entry for entry, _ in rows}
+        latest = {entry.name: entry for entry, _ in rows}
         session.expunge_all()
     return latest

@@ -3,7 +3,8 @@
 ``build_concept(datamap, policy, store=..., lang=...)`` reads the same rules the sweep
 runs (``rules``) and the deletion-run log (``last_runs``) and turns them into finished
 text in one language: one row per Datenart (a table of the data map with its data
-categories), its Löschregel in words, Regellöschfrist, Startzeitpunkt, Löschklasse,
+categories) and Löschregel - a table with two rules has two rows, the second naming
+its rule - the Löschregel in words, Regellöschfrist, Startzeitpunkt, Löschklasse,
 legal basis, the responsible role, the hold that restricts instead of deleting, and the
 last run.  Tables holding personal data without a rule are listed too, marked (R1).
 
@@ -88,6 +89,7 @@ _UI: dict[str, tuple[str, str]] = {
         "{when}: {deleted} deleted, {restricted} restricted (run {run}, done)",
     ),
     "older_rule": ("; damals unter {rule}", "; then under {rule}"),
+    "named": ("Regel „{name}“", "rule '{name}'"),
     "retention_duty": ("Aufbewahrungspflicht", "retention duty"),
     "activity": ("Tätigkeit", "activity"),
 }
@@ -169,6 +171,7 @@ class ConceptRow:
     holds: str
     last_run: str
     table: str = ""  # the data map's table name, for tools; not a column
+    rule_name: str = ""  # the rule's name (the table's for its first rule), for tools
 
     def cells(self) -> list[str]:
         return [getattr(self, f.name) for f in fields(self) if f.name in _COLUMNS]
@@ -229,33 +232,20 @@ def build_concept(
         raise RetentionError(f"no Löschkonzept in '{lang}'; treu writes it in de, en")
     from treu.retention.history import last_runs
 
-    found = {r.table: r for r in rules(datamap, policy)}
+    found: dict[str, list[Rule]] = {}
+    for r in rules(datamap, policy):
+        found.setdefault(r.table, []).append(r)
     runs = last_runs(store) if store is not None else None
     c = policy.controller
     responsible = f"{c.name} ({_ui('role', lang)})"
     rows: list[ConceptRow] = []
     for name, table in sorted(datamap.tables.items()):
-        rule = found.get(name)
-        if rule is None:
+        if name not in found:
             if _categories(table):  # personal data without a rule: a gap to close (R1)
                 rows.append(_gap_row(name, table, policy, lang, responsible))
             continue
-        log = None if runs is None else runs.get(name)
-        last = _ui("no_store", lang) if runs is None else _last_run(rule, log, lang)
-        rows.append(
-            ConceptRow(
-                datenart=_datenart(name, table, policy, lang),
-                rule=rule.describe(lang),
-                period=rule.iso_period,
-                start=rule.start,
-                deletion_class=rule.deletion_class,
-                legal_basis=_basis(rule, policy, lang),
-                responsible=responsible,
-                holds=_holds(rule, table, lang),
-                last_run=last,
-                table=name,
-            )
-        )
+        for rule in found[name]:
+            rows.append(_rule_row(rule, table, policy, lang, responsible, runs))
     if today is None:
         today = datetime.now(BERLIN).date()
     db = datamap.database
@@ -263,7 +253,7 @@ def build_concept(
         dialect=db.dialect,
         scanned=ph.date_text(db.scanned_at.astimezone(BERLIN).date(), lang),
         tables=len(datamap.tables),
-        ruled=len(found),
+        ruled=len(found),  # tables with a rule
     )
     return Concept(
         lang=lang,
@@ -275,6 +265,33 @@ def build_concept(
         ),
         scope=scope,
         rows=tuple(rows),
+    )
+
+
+def _rule_row(
+    rule: Rule,
+    table: Table,
+    policy: Policy,
+    lang: Lang,
+    responsible: str,
+    runs: dict[str, RetentionRuleRun] | None,
+) -> ConceptRow:
+    datenart = _datenart(rule.table, table, policy, lang)
+    if rule.name != rule.table:  # a table's second rule (or later): say which
+        datenart += f" – {_ui('named', lang).format(name=rule.name)}"
+    log = None if runs is None else runs.get(rule.name)
+    return ConceptRow(
+        datenart=datenart,
+        rule=rule.describe(lang),
+        period=rule.iso_period,
+        start=rule.start,
+        deletion_class=rule.deletion_class,
+        legal_basis=_basis(rule, policy, lang),
+        responsible=responsible,
+        holds=_holds(rule, table, lang),
+        last_run=_ui("no_store", lang) if runs is None else _last_run(rule, log, lang),
+        table=rule.table,
+        rule_name=rule.name,
     )
 
 

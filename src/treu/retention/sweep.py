@@ -94,6 +94,7 @@ class RuleResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.rule.to_dict(),
+            "name": self.rule.name,
             "cutoff": self.cutoff.to_dict(),
             "due": self.due,
             "oldest": self.oldest,
@@ -163,8 +164,8 @@ def plan(
     batch_size: int = 5000,
     only: Collection[str] | None = None,
 ) -> RetentionPlan:
-    """Every rule's due rows now (``only``: of those tables), with their dependants and
-    holds, as counts; reads only.
+    """Every rule's due rows now (``only``: those rules, see ``rules.selected``), with their
+    dependants and holds, as counts; reads only.
 
     It walks the same windows a run would, so a run at the same moment does exactly
     this (``--dry-run``)."""
@@ -201,15 +202,16 @@ def run(
     """Execute every rule (see the module docstring); with the ``run_id`` of a recorded
     run, resume it at the moment it was started (its cutoffs), under the same rules.
 
-    ``only`` names the tables whose rules run (a scheduler runs one rule per job); the
-    run's log holds those rules alone, and resuming it takes them from the log.
+    ``only`` names the rules that run (a scheduler runs one rule per job), by their
+    names, or a table's rules by the table's name (``rules.selected``); the run's log
+    holds those rules alone, by name, and resuming it takes them from the log.
     ``hash_key`` keys the ``hash`` strategy of dependent tables (``TREU_SECRET_KEY``)."""
     now = clock.now()
     recorded = log.load(store, run_id) if run_id is not None else None
     as_of = recorded[0].as_of if recorded else now
     size = recorded[0].batch_size if recorded else batch_size
     if recorded:
-        only = [entry.table_name for entry in recorded[1]]
+        only = [entry.name for entry in recorded[1]]  # rule names: exactly those rules
     sweep = Sweep(app, store, datamap, policy, as_of, size, hash_key=hash_key, only=only)
     digest = rules_digest(sweep.rules)
     if recorded is not None and recorded[0].rules_digest != digest:
@@ -271,10 +273,10 @@ def report(
     if recorded is None:
         raise NotFound(f"no retention run {run_id}")
     run_row, entries = recorded
-    by_table = {r.table: r for r in rules(datamap, policy)}
+    by_name = {r.name: r for r in rules(datamap, policy)}
     results = []
     for entry in entries:
-        rule = by_table.get(entry.table_name)
+        rule = by_name.get(entry.name)
         if rule is None:
             continue
         counts = {t: dict(a) for t, a in (entry.counts or {}).items()}

@@ -446,7 +446,8 @@ class RetentionRuleRun(Base):
     restricted, when, how long, and a SHA-256 chained over the deleted keys in order.
 
     ``cursor`` is the last key of the rule's table done; ``pending_cursor`` the last key
-    of the window whose batches are in ``retention_batches`` right now."""
+    of the window whose batches are in ``retention_batches`` right now.  ``rule_name``
+    tells a table's rules apart (``name``: NULL in rows written before it was kept)."""
 
     __tablename__ = "retention_rule_runs"
 
@@ -472,6 +473,13 @@ class RetentionRuleRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     seconds: Mapped[float] = mapped_column(Float)
     state: Mapped[str] = mapped_column(String(16))  # running | done
+    rule_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
+
+    @property
+    def name(self) -> str:
+        """The rule's name; a row without one was written when every table had one rule,
+        named by the table (``0010_rule_names``)."""
+        return self.rule_name or self.table_name
 
 
 class RetentionBatch(Base):
