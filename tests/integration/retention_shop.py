@@ -150,6 +150,21 @@ def shop_map(dialect: str) -> DataMap:
     })  # fmt: skip
 
 
+CANCELLED = "orders-cancelled"
+"""The second rule of orders in ``two_rule_map``."""
+
+
+def two_rule_map(dialect: str) -> DataMap:
+    """``shop_map`` with a second rule on orders: a cancelled order goes 7 days after its
+    cancellation (an event), besides the 12 months after ``created_at`` of the first."""
+    datamap = shop_map(dialect).model_dump()
+    first = datamap["tables"]["orders"]["retention"]
+    second = {"name": CANCELLED, "period": "P7D",
+              "start": {"event": "order_cancelled", "key": "id"}}  # fmt: skip
+    datamap["tables"]["orders"]["retention"] = [first, second]
+    return DataMap.model_validate(datamap)
+
+
 def open_shop(url: str) -> Shop:
     engine = make_engine(url)
     METADATA.create_all(engine)

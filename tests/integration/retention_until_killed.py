@@ -2,7 +2,8 @@
 
     python retention_until_killed.py spec.json
 
-The spec names the application and store databases, the dialect of the shop's map, the
+The spec names the application and store databases, the dialect of the shop's map (and
+``two_rules``: the map with a second rule on orders, ``only``: the rules to run), the
 run id, the clock's time, the batch size and ``kill_at``: after the ``kill_at``-th batch
 has committed on the application database - and before the store records it as done,
 the worst moment - the process ends with ``os._exit(9)``: no cleanup, no rollback.
@@ -16,7 +17,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from retention_shop import shop_map
+from retention_shop import shop_map, two_rule_map
 
 from treu.clock import FixedClock
 from treu.retention import run
@@ -31,8 +32,10 @@ def main(spec_file: str) -> None:
         if applied >= spec["kill_at"]:
             os._exit(9)
 
-    run(app, store, shop_map(spec["dialect"]), None, clock=FixedClock(datetime.fromisoformat(spec["now"])),
-        run_id=spec["run_id"], batch_size=spec["batch_size"], on_batch=die)  # fmt: skip
+    datamap = (two_rule_map if spec.get("two_rules") else shop_map)(spec["dialect"])
+    run(app, store, datamap, None, clock=FixedClock(datetime.fromisoformat(spec["now"])),
+        run_id=spec["run_id"], batch_size=spec["batch_size"], on_batch=die,
+        only=spec.get("only"))  # fmt: skip
 
 
 if __name__ == "__main__":
