@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from treu.datamap import loads
-from treu.errors import DataMapError
+from treu.datamap import dump, loads
+from treu.errors import DataMapError, RetentionError
 from treu.notice.phrases import retention_text
 from treu.policy.durations import Duration
 from treu.policy.loader import load_policy
 from treu.policy.model import Retention
 from treu.retention import rules
+from treu.retention.rules import rules_digest, selected
 
 PLAUDERPOST = load_policy("examples/plauderpost/policy.yaml").policy
 
@@ -124,3 +125,125 @@ def test_R2_a_case_without_a_start_or_period_is_refused(
     twice = {"preset": "web-logs", "cases": [{**case, "after": "creation", "period": "1 day"}] * 2}
     with pytest.raises(ValidationError, match="given twice: a"):
         Retention.model_validate(twice)
+
+
+# -- several rules on one table --------------------------------------------------------
+
+TWO = """treu_datamap: 1
+database: {dialect: sqlite, scanned_at: '2026-01-01T00:00:00Z'}
+tables:
+  companies:
+    role: unrelated
+    primary_key: [id]
+    erasure: {strategy: delete}
+    retention:
+      - {period: P12M, start: ended_at}
+      - {name: companies-closed, period: P30D, start: {event: closed, key: id}}
+    columns:
+      id: {type: INTEGER}
+      ended_at: {type: TIMESTAMP}
+  visits:
+    role: unrelated
+    primary_key: [id]
+    erasure: {strategy: delete}
+    retention: {period: P14D, start: day}
+    columns:
+      id: {type: INTEGER}
+      day: {type: DATE}
+"""
+
+
+def test_R2_a_table_lists_two_rules_the_first_named_by_the_table() -> None:
+    datamap = loads(TWO)
+    found = rules(datamap, None)
+    assert [(r.name, r.table, r.iso_period, r.start) for r in found] == [
+        ("companies", "companies", "P12M", "ended_at"),
+        ("companies-closed", "companies", "P30D", "event:closed(companies.id)"),
+        ("visits", "visits", "P14D", "day")]  # fmt: skip
+    assert datamap.tables["companies"].rules()[1].name == "companies-closed"
+    assert [b.period for b in datamap.tables["visits"].rules()] == ["P14D"]
+
+
+def test_R2_the_list_form_is_written_back_as_a_list_and_one_rule_as_before() -> None:
+    datamap = loads(TWO)
+    text = dump(datamap)
+    assert "    retention:\n      - {period: P12M, start: ended_at}\n" in text
+    assert (
+        "      - {name: companies-closed, period: P30D, start: {event: closed, key: id}}\n" in text
+    )
+    assert "    retention: {period: P14D, start: day}\n" in text
+    assert loads(text) == datamap
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [("{period: P30D, start: ended_at}",
+      ":10:9: error [R2]: tables.companies.retention[1].name: rule 2 of companies has no name"),
+     ("{name: companies, period: P30D, start: ended_at}",
+      ":10:10: error [R2]: tables.companies.retention[1].name: rule name 'companies' is the "
+      "name of this table"),
+     ("{name: visits, period: P30D, start: ended_at}",
+      ":10:10: error [R2]: tables.companies.retention[1].name: rule name 'visits' is the name "
+      "of another table"),
+     ("{name: Closed, period: P30D, start: ended_at}",
+      ":10:10: error: tables.companies.retention[1].name: 'Closed': ids are lower-case"),
+     ("{nmae: closed, period: P30D, start: ended_at}",
+      ":10:10: error: tables.companies.retention[1].nmae: unknown field 'nmae'\n"
+      "    hint: did you mean 'name'?"),
+     ("{name: closed, period: P30D, start: endet_at}",
+      ":10:38: error [DM4]: tables.companies.retention[1].start: unknown column 'endet_at'"),
+     ("{name: closed, period: P30D, preset: web-logs, start: ended_at}",
+      ":10:9: error: tables.companies.retention[1]: give exactly one of")],
+)  # fmt: skip
+def test_R2_a_second_rule_is_refused_at_its_own_line_and_field(second: str, message: str) -> None:
+    text = TWO.replace(
+        "      - {name: companies-closed, period: P30D, start: {event: closed, key: id}}",
+        f"      - {second}",
+    )
+    with pytest.raises(DataMapError) as caught:
+        loads(text)
+    assert message in str(caught.value), str(caught.value)
+
+
+def test_R2_a_rule_name_given_twice_is_refused_where_it_is_given_again() -> None:
+    text = TWO.replace(
+        "    retention: {period: P14D, start: day}",
+        "    retention: [{period: P14D, start: day}, {name: companies-closed, period: P1D, "
+        "start: day}]",
+    )
+    with pytest.raises(DataMapError) as caught:
+        loads(text)
+    assert (
+        ":18:46: error [R2]: tables.visits.retention[1].name: rule name 'companies-closed' is "
+        "given twice\n    hint: rule names are unique in the map; the other is at "
+        "tables.companies.retention[1]"
+    ) in str(caught.value), str(caught.value)
+    with pytest.raises(DataMapError, match=r"retention: must not be empty"):
+        loads(TWO.replace("    retention: {period: P14D, start: day}", "    retention: []"))
+
+
+def test_R2_a_single_rule_leaves_its_name_out_of_the_digest_so_old_runs_resume() -> None:
+    """The digest a run records must not change for a map of one rule per table: a run
+    started before rules had names resumes only under the same digest."""
+    (rule,) = rules(loads(_map("{period: P12M, start: ended_at}")), None)
+    assert rule.name == "companies" and "name" not in rule.to_dict()
+    # the digest treu wrote for this map before rules had names
+    assert rules_digest([rule]) == (
+        "793086ec507177551021e51d7fb78560c61ce28211571d9a3efb2a1e6e10401e"
+    )
+    named = rules(loads(TWO), None)[1]
+    assert named.to_dict()["name"] == "companies-closed"
+
+
+def test_R2_only_selects_rules_by_name_or_a_tables_rules_by_the_tables_name() -> None:
+    found = rules(loads(TWO), None)
+    names = lambda only: [r.name for r in selected(found, only)]  # noqa: E731
+    assert names(["companies-closed"]) == ["companies-closed"]
+    assert names(["companies"]) == ["companies"]  # the first rule bears the table's name
+    assert names(["visits", "companies-closed"]) == ["companies-closed", "visits"]  # map order
+    every = loads(TWO.replace("      - {period: P12M, start: ended_at}",
+                              "      - {name: companies-ended, period: P12M, start: ended_at}"))  # fmt: skip
+    assert [r.name for r in selected(rules(every, None), ["companies"])] == [
+        "companies-ended", "companies-closed"]  # fmt: skip
+    with pytest.raises(RetentionError, match="no deletion rule for nope in the data map"):
+        selected(found, ["nope"])

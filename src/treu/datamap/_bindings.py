@@ -65,7 +65,8 @@ def rule_name_issues(datamap: DataMap) -> list[Issue]:
                 issues.append(Issue((*at, "name"), f"rule name '{name}' is given twice",
                                     f"rule names are unique in the map; the other is at "
                                     f"{_dotted(seen[name])}", item="R2"))  # fmt: skip
-            seen.setdefault(name, at)
+            else:
+                seen[name] = at
     return issues
 
 
