@@ -130,3 +130,58 @@ def test_a_hold_with_an_end_says_it_and_refuses_an_end_in_the_past_R3(tmp_path: 
     bad = _treu(store, "retention", "hold", "--table", "orders", "--key", "4",
                 "--reason", "x", "--until", "next week")  # fmt: skip
     assert bad.returncode == 1 and "--until next week: not an ISO 8601 time" in bad.stderr
+
+
+TWO_RULES = DATAMAP.replace(
+    "    retention: {activity: %s, start: created_at}\n",
+    "    retention:\n"
+    "      - {activity: interactions, start: created_at}\n"
+    "      - {%speriod: P7D, start: {event: order_cancelled, key: id}}\n",
+)
+
+
+def test_only_runs_the_rules_it_names_by_rule_or_table_name_R2_R3(tmp_path: Path) -> None:
+    store, app_file = tmp_path / "treu.db", tmp_path / "app.db"
+    app = _app(app_file)
+    datamap = tmp_path / "datamap.yaml"
+    datamap.write_text(TWO_RULES % "name: orders-cancelled, ", encoding="utf-8")
+    common = ["--db", app, "--datamap", datamap, "--policy", POLICY]
+    cancelled = _treu(store, "retention", "event", "order_cancelled", "--table", "orders",
+                      "--key", "4", "--at", "2026-01-01T12:00")  # fmt: skip
+    assert cancelled.returncode == 0, cancelled.stderr
+
+    planned = _treu(store, "retention", "plan", *common, "--format", "json")
+    assert [(r["name"], r["table"]) for r in json.loads(planned.stdout)["rules"]] == [
+        ("customers", "customers"), ("orders", "orders"), ("orders-cancelled", "orders")]  # fmt: skip
+    text = _treu(store, "retention", "plan", *common, "--lang", "en", "--only", "orders-cancelled")
+    assert text.returncode == 0, text.stderr
+    assert "Rule orders-cancelled (orders): 7 days after the event order_cancelled" in text.stdout
+    assert "Rule orders:" not in text.stdout and "1 rule(s)" in text.stdout
+
+    done = _treu(store, "retention", "run", *common, "--only", "orders-cancelled",
+                 "--format", "json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [(r["name"], r["deleted"]) for r in json.loads(done.stdout)["rules"]] == [
+        ("orders-cancelled", 1)]  # fmt: skip
+    assert _ids(app_file, "orders") == [1, 2, 3]  # the old orders are the first rule's
+    first = _treu(store, "retention", "run", *common, "--only", "orders", "--only", "customers",
+                  "--format", "json")  # fmt: skip
+    assert [r["name"] for r in json.loads(first.stdout)["rules"]] == ["customers", "orders"]
+    assert _ids(app_file, "orders") == []
+
+    unknown = _treu(store, "retention", "plan", *common, "--only", "order-cancelled")
+    assert unknown.returncode == 1 and "Traceback" not in unknown.stderr
+    assert "no deletion rule for order-cancelled in the data map" in unknown.stderr
+
+
+def test_a_second_rule_without_a_name_is_reported_at_its_line_R2(tmp_path: Path) -> None:
+    store, app_file = tmp_path / "treu.db", tmp_path / "app.db"
+    datamap = tmp_path / "datamap.yaml"
+    datamap.write_text(TWO_RULES % "", encoding="utf-8")
+    result = _treu(store, "retention", "plan", "--db", _app(app_file), "--datamap", datamap,
+                   "--policy", POLICY)  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        f"{datamap}:26:9: error [R2]: tables.orders.retention[1].name: rule 2 of orders has "
+        "no name" in result.stderr
+    ), result.stderr
