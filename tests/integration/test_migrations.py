@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from treu.errors import StoreError, StoreUnavailable
+from treu.retention import _log as log
+from treu.retention.history import last_runs
 from treu.store import Base, User, make_engine
 from treu.store.migrate import check, current, downgrade, head, upgrade
 
@@ -121,3 +123,43 @@ def test_unreachable_database_raises_store_unavailable_with_the_url_without_pass
 def test_unknown_revision_raises_store_error(store: Engine) -> None:
     with pytest.raises(StoreError, match="cannot upgrade treu's database to 9999_nonsense"):
         upgrade(store, "9999_nonsense")
+
+
+def test_rule_names_are_added_and_a_log_row_from_before_reads_as_its_tables_R3(
+    store: Engine,
+) -> None:
+    """0010 adds ``rule_name``; a run logged at 0009 resumes by its table's name, the name
+    its rule still has, and its last run is found by that name."""
+    downgrade(store, "0009_procrastinate")
+    assert "rule_name" not in {c["name"] for c in inspect(store).get_columns("retention_rule_runs")}
+    at = datetime(2026, 3, 1, tzinfo=UTC).replace(tzinfo=None)
+    with store.begin() as conn:
+        conn.execute(text("DELETE FROM retention_runs WHERE id = 'old-run'"))
+        conn.execute(
+            text(
+                "INSERT INTO retention_runs (id, as_of, started_at, finished_at, state, batch_size, "
+                "rules_digest) VALUES ('old-run', :at, :at, :at, 'done', 10, 'x')"
+            ),
+            {"at": at},
+        )
+        conn.execute(text(
+            "INSERT INTO retention_rule_runs (run_id, rule_no, table_name, rule, period, start, "
+            "from_year_end, cutoff, counts, deleted, restricted, checksum, started_at, "
+            "finished_at, seconds, state) VALUES ('old-run', 1, 'orders', 'period:P12M', "
+            "'P12M', 'created_at', :f, :at, '{}', 2, 0, 'c', :at, :at, 0.5, 'done')"),
+            {"at": at, "f": False})  # fmt: skip
+    try:
+        upgrade(store)
+        assert check(store) == []
+        recorded = log.load(store, "old-run")
+        assert recorded is not None
+        (entry,) = recorded[1]
+        assert (entry.rule_name, entry.name) == (None, "orders")
+        assert last_runs(store)["orders"].run_id == "old-run"
+        downgrade(store, "0009_procrastinate")  # and back: the column goes, the row stays
+        columns = {c["name"] for c in inspect(store).get_columns("retention_rule_runs")}
+        assert "rule_name" not in columns and "table_name" in columns
+    finally:
+        upgrade(store)
+        with store.begin() as conn:
+            conn.execute(text("DELETE FROM retention_runs WHERE id = 'old-run'"))

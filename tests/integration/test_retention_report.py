@@ -6,14 +6,24 @@ from __future__ import annotations
 import io
 
 import pytest
-from retention_shop import Shop, berlin, customer, invoice, shop, shop_map, store
+from retention_shop import (
+    CANCELLED,
+    Shop,
+    berlin,
+    customer,
+    invoice,
+    shop,
+    shop_map,
+    store,
+    two_rule_map,
+)
 from sqlalchemy.engine import Engine
 
 from treu.clock import FixedClock
 from treu.datamap import DataMap
 from treu.datamap.model import RetentionBinding
 from treu.policy.loader import load_policy
-from treu.retention import build_concept, run
+from treu.retention import build_concept, record_event, run
 from treu.retention.report import (
     Concept,
     ConceptRow,
@@ -21,6 +31,7 @@ from treu.retention.report import (
     concept_to_pdf,
     concept_to_xlsx,
 )
+from treu.store import make_sessionmaker, session_scope
 
 __all__ = ["shop", "store"]  # fixtures
 
@@ -125,3 +136,36 @@ def test_concept_as_xlsx_and_pdf_carries_the_rows(shop: Shop, store: Engine) -> 
     assert pdf.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Löschkonzept" in text and "P8Y/year_end" in text and "§ 257" in text
+
+
+def test_concept_gives_each_rule_of_a_table_its_own_row_and_last_run_R2_R3(
+    shop: Shop, store: Engine
+) -> None:
+    _sqlite_or_postgresql(shop)
+    customer(shop, 1, orders=[(1, berlin(2024, 3, 1, 10, 0)), (2, berlin(2026, 3, 1, 10, 0))])
+    with session_scope(make_sessionmaker(store)) as session:
+        record_event(session, event="order_cancelled", table="orders", key=2,
+                     at=berlin(2026, 3, 2, 10, 0))  # fmt: skip
+    datamap = two_rule_map(shop.engine.dialect.name)
+    run(shop.engine, store, datamap, POLICY, clock=FixedClock(berlin(2026, 6, 1, 9, 0)))
+
+    concept = build_concept(datamap, POLICY, store=store, lang="de")
+    first, second = (r for r in concept.rows if r.table == "orders")
+    assert (first.rule_name, second.rule_name) == ("orders", CANCELLED)
+    assert first.datenart == "orders (Von Nutzenden erstellte Inhalte)"
+    assert second.datenart == f"{first.datenart} – Regel „{CANCELLED}“"
+    assert first.rule == "12 Monate nach created_at" and first.deletion_class == "P12M/time"
+    assert second.rule == "7 Tage nach dem Ereignis order_cancelled"
+    assert second.deletion_class == "P7D/event" and second.period == "P7D"
+    assert second.legal_basis == first.legal_basis == "eigene Frist der Datenkarte"
+    assert first.last_run.startswith("01.06.2026 09:00: 3 gelöscht"), first.last_run
+    assert second.last_run.startswith("01.06.2026 09:00: 3 gelöscht"), second.last_run
+    assert "Datenbank (" in concept.scope and "6 Tabellen, 4 mit Löschregel" in concept.scope
+
+    text = concept_to_markdown(concept)
+    assert f"### {first.datenart}\n" in text and f"### {second.datenart}\n" in text
+    assert "| Löschregel | 12 Monate nach created_at |" in text
+    assert "| Löschregel | 7 Tage nach dem Ereignis order_cancelled |" in text
+    english = concept_to_markdown(build_concept(datamap, POLICY, store=store, lang="en"))
+    assert f") – rule '{CANCELLED}'\n" in english
+    assert "7 days after the event order_cancelled" in english
