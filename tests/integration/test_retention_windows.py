@@ -3,6 +3,9 @@ an order in each - is deleted with the first and counted once."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from retention_shop import Shop, berlin, customer, shop, shop_map, store
 from sqlalchemy import Column, Integer, MetaData, Table, text
 from sqlalchemy.engine import Engine
@@ -76,3 +79,50 @@ def test_a_key_range_deletes_exactly_the_due_keys_and_spares_the_rows_between_R3
     assert shop.ids("order_lines") == {71, 72, 121, 122}
     assert shop.ids("orders", f"{shop.q('restricted')} = :yes", yes=True) == {12}
     assert report.rules[0].counts["orders"] == {"delete": 18, "restrict": 1}
+
+
+class _Killed(Exception):
+    pass
+
+
+def test_rows_a_stopped_run_has_recorded_are_left_to_it_by_another_run_R3(
+    shop: Shop, store: Engine
+) -> None:
+    """A run stops while the writer runs window 3 (one order each) with window 4 already
+    recorded (it is planned and recorded while 3 runs).  Another run before the resume
+    deletes and counts only order 5; the resumed run replays 3 and 4: every order is
+    counted once over both runs."""
+    from treu.retention._log import load
+
+    old, now = berlin(2024, 6, 1, 12, 0), berlin(2026, 3, 1, 0, 0)
+    customer(shop, 1, orders=[(o, old) for o in range(1, 6)])
+    mapped = shop_map(shop.engine.dialect.name)
+
+    def die(applied: int, table: str) -> None:
+        if applied == 9:  # window 3's order (each window: its two lines, then the order)
+            raise _Killed
+
+    with pytest.raises(_Killed):
+        run(shop.engine, store, mapped, None, clock=FixedClock(now), batch_size=1,
+            only=["orders"], on_batch=die)  # fmt: skip
+    ((stopped, _),) = [(r.id, r) for r in _runs(store)]
+    assert shop.ids("orders") == {4, 5}
+
+    other = run(shop.engine, store, mapped, None, clock=FixedClock(now), only=["orders"])
+    assert other.rules[0].counts == {"orders": {"delete": 1}, "order_lines": {"delete": 2}}
+    assert shop.ids("orders") == {4}
+
+    resumed = run(shop.engine, store, mapped, None, clock=FixedClock(now), run_id=stopped)
+    assert resumed.rules[0].counts == {"orders": {"delete": 4}, "order_lines": {"delete": 8}}
+    assert shop.ids("orders") == set() and shop.ids("order_lines") == set()
+    recorded = load(store, stopped)
+    assert recorded is not None and recorded[1][0].deleted == 12
+
+
+def _runs(store: Engine) -> list[Any]:
+    from sqlalchemy import select
+
+    from treu.store.models import RetentionRun
+
+    with store.connect() as conn:
+        return list(conn.execute(select(RetentionRun).order_by(RetentionRun.started_at)))

@@ -1,14 +1,16 @@
-"""The deletion-run log in treu's store: runs, one log row per rule, the window in flight.
+"""The deletion-run log in treu's store: runs, one log row per rule, the windows in flight.
 
 Each function is one short transaction on the store, committed before it returns:
 progress must outlive the process that made it.  A window's batches are written
-before the first of them runs (``begin_window``), and ``end_window`` folds the window
-into the rule's log row - counts, checksum, cursor - and deletes its batches, in one
-transaction; ``next_window`` does both at once (the window done, the next one), so a
-window costs the store one commit.  A ``hash`` batch is marked done right after its
-application transaction commits (its saved hashes are dropped then: run again, it
-would hash the hashes); the others set constants by key, so a resumed window simply
-runs them again, changing nothing, and they are not marked one by one.
+before the first of them runs (``record_window``), and ``fold_window`` folds a window
+whose batches ran into the rule's log row - counts, checksum, cursor - and deletes its
+batches, in one transaction.  Two windows may be pending at once: the next one is
+recorded while the writer still runs this one, which is folded while the next one
+runs (neither commit waits in the sweep's path).  A ``hash`` batch is marked done
+right after its application transaction commits (its saved hashes are dropped then:
+run again, it would hash the hashes); the others set constants by key, so a resumed
+run simply replays every pending batch, changing nothing, and they are not marked
+one by one.
 """
 
 from __future__ import annotations
@@ -33,17 +35,17 @@ from treu.store.models import RetentionBatch, RetentionRuleRun, RetentionRun
 
 __all__ = [
     "EMPTY",
-    "begin_window",
     "chain",
+    "claimed",
     "create",
     "end_rule",
-    "end_window",
     "finish",
+    "fold_window",
     "load",
     "mark_done",
-    "next_window",
     "pending",
     "plain_key",
+    "record_window",
     "save_hashes",
 ]
 
@@ -147,6 +149,27 @@ def load(store: Engine, run_id: str) -> tuple[RetentionRun, list[RetentionRuleRu
         return run, logs
 
 
+def claimed(store: Engine, *, but: str | None) -> dict[str, set[Key]]:
+    """Per table, the keys in the pending batches of unfinished runs other than ``but``.
+
+    A run killed after recording a window and before running all of it replays that
+    window when resumed, and counts its rows then.  Another run in between (a
+    scheduler's job for one rule, say) must leave those rows to it.  Few: a run has at
+    most two windows pending per rule."""
+    query = (
+        select(RetentionBatch.table_name, RetentionBatch.row_keys)
+        .join(RetentionRun, RetentionRun.id == RetentionBatch.run_id)
+        .where(RetentionRun.state != "done")
+    )
+    if but is not None:
+        query = query.where(RetentionBatch.run_id != but)
+    found: dict[str, set[Key]] = {}
+    with _session(store) as session:
+        for table, keys in session.execute(query):
+            found.setdefault(table, set()).update(tuple(k) for k in keys)
+    return found
+
+
 def pending(store: Engine, run_id: str, rule_no: int) -> list[Batch]:
     """The batches of the window a rule was working on when the run stopped."""
     with _session(store) as session:
@@ -158,75 +181,64 @@ def pending(store: Engine, run_id: str, rule_no: int) -> list[Batch]:
         return [_batch(r) for r in rows]
 
 
-def begin_window(
+def record_window(
     store: Engine,
     run_id: str,
     rule_no: int,
     batches: Sequence[Batch],
     next_cursor: Sequence[object],
-) -> list[Batch]:
-    """Record a window's batches and where it ends; returns them as they will be read
-    back on resume (keys as JSON keeps them), so both paths chain the same checksum."""
-    return next_window(store, run_id, rule_no, fold=False, batches=batches,
-                       next_cursor=next_cursor)  # fmt: skip
-
-
-def end_window(
-    store: Engine, run_id: str, rule_no: int, seconds: float, done: Sequence[Batch] | None = None
-) -> None:
-    """Fold the done window into the rule's log row: counts, checksum, cursor; then drop
-    its batches.  One transaction, so a crash leaves either the window or its result.
-    ``done`` are the window's batches as recorded (read from the store when not given)."""
-    next_window(store, run_id, rule_no, done=done, seconds=seconds)
-
-
-def next_window(
-    store: Engine,
-    run_id: str,
-    rule_no: int,
     *,
-    fold: bool = True,
-    done: Sequence[Batch] | None = None,
-    seconds: float = 0.0,
-    batches: Sequence[Batch] | None = None,
-    next_cursor: Sequence[object] | None = None,
+    first_no: int = 1,
 ) -> list[Batch]:
-    """In one transaction: fold the window just done into the rule's log row (``fold``;
-    ``done`` its batches as recorded, read from the store when not given) and record the
-    next window's ``batches`` ending at ``next_cursor`` (when given).  A crash leaves either the done
-    window recorded - its batches run again on resume, changing nothing - or its result
-    and the next window.  Returns the next window's batches as the store keeps them."""
-    stored = [_as_stored(b) for b in batches or ()]
+    """Record a window's batches, numbered from ``first_no``, and where it ends, before
+    any of them runs.  The window before may still be running and unfolded: batch
+    numbers go on from its last, so both windows' batches stand side by side, and a
+    resumed run replays them in that order.  Returns the batches as they will be read
+    back on resume (keys as JSON keeps them), so both paths chain the same checksum."""
+    stored = [replace(_as_stored(b), batch_no=no) for no, b in enumerate(batches, start=first_no)]
     with _session(store) as session:
         log = session.get(RetentionRuleRun, (run_id, rule_no))
         if log is None:
             raise NotFound(f"no retention run {run_id} rule {rule_no}")
-        if fold:
-            _fold(session, log, done, seconds)
-        if batches is not None and next_cursor is not None:
-            if stored:
-                session.execute(insert(RetentionBatch), [
-                    {"run_id": run_id, "rule_no": rule_no, "batch_no": b.batch_no,
-                     "table_name": b.table, "strategy": b.action,
-                     "hold": b.hold[:64] if b.hold else None, "key_columns": list(b.key_columns),
-                     "row_keys": b.keys, "changes": b.changes,
-                     "hashes": None, "row_count": b.row_count}
-                    for b in stored
-                ])  # fmt: skip
-            log.pending_cursor = plain_key(next_cursor)
+        if stored:
+            session.execute(insert(RetentionBatch), [
+                {"run_id": run_id, "rule_no": rule_no, "batch_no": b.batch_no,
+                 "table_name": b.table, "strategy": b.action,
+                 "hold": b.hold, "key_columns": list(b.key_columns),
+                 "row_keys": b.keys, "changes": b.changes,
+                 "hashes": None, "row_count": b.row_count}
+                for b in stored
+            ])  # fmt: skip
+        log.pending_cursor = plain_key(next_cursor)
     return stored
 
 
-def _fold(
-    session: Session, log: RetentionRuleRun, done: Sequence[Batch] | None, seconds: float
+def fold_window(
+    store: Engine,
+    run_id: str,
+    rule_no: int,
+    done: Sequence[Batch],
+    cursor: Sequence[object] | None,
+    seconds: float,
 ) -> None:
-    if done is None:
-        rows = session.scalars(
-            select(RetentionBatch)
-            .where(RetentionBatch.run_id == log.run_id, RetentionBatch.rule_no == log.rule_no)
-            .order_by(RetentionBatch.batch_no)
-        ).all()
-        done = [_batch(r) for r in rows]
+    """Fold windows whose batches all ran into the rule's log row - counts, checksum,
+    ``cursor`` (where they end) - and drop their batches; a window recorded after them
+    stays pending.  One transaction, so a crash leaves either the windows or their
+    result.  ``done`` are the batches as recorded (``record_window``, ``pending``)."""
+    with _session(store) as session:
+        log = session.get(RetentionRuleRun, (run_id, rule_no))
+        if log is None:
+            raise NotFound(f"no retention run {run_id} rule {rule_no}")
+        _fold(session, log, done, seconds, cursor)
+
+
+def _fold(
+    session: Session,
+    log: RetentionRuleRun,
+    done: Sequence[Batch],
+    seconds: float,
+    cursor: Sequence[object] | None,
+) -> None:
     counts = {t: dict(a) for t, a in (log.counts or {}).items()}
     checksum, deleted, restricted = log.checksum, log.deleted, log.restricted
     for batch in sorted(done, key=lambda b: b.batch_no):
@@ -239,13 +251,19 @@ def _fold(
             restricted += batch.row_count
     log.counts, log.checksum = counts, checksum
     log.deleted, log.restricted = deleted, restricted
-    log.cursor, log.pending_cursor = log.pending_cursor, None
+    if cursor is not None:
+        log.cursor = plain_key(cursor)
+        if log.pending_cursor == log.cursor:
+            log.pending_cursor = None
     log.seconds = (log.seconds or 0.0) + seconds
-    session.execute(
-        delete(RetentionBatch).where(
-            RetentionBatch.run_id == log.run_id, RetentionBatch.rule_no == log.rule_no
+    if done:
+        session.execute(
+            delete(RetentionBatch).where(
+                RetentionBatch.run_id == log.run_id,
+                RetentionBatch.rule_no == log.rule_no,
+                RetentionBatch.batch_no <= max(b.batch_no for b in done),
+            )
         )
-    )
     session.flush()
 
 

@@ -80,6 +80,8 @@ class Sweep:
     batch_size: int
     hash_key: bytes | None
     only: Collection[str] | None = None
+    run_id: str | None = None
+    """The run resumed, whose own pending batches are not another run's claim."""
     rules: list[Rule] = field(init=False)
     edges: list[Edge] = field(init=False)
     keys: dict[str, tuple[str, ...]] = field(init=False)
@@ -90,6 +92,10 @@ class Sweep:
     last_due: dict[str, object] = field(init=False, default_factory=dict)
     """Per rule of a one-column key, the highest key among its due rows (see ``_last_due``)."""
     earlier: dict[str, list[Rule]] = field(init=False)
+    claimed: dict[str, set[Key]] = field(init=False)
+    """Rows recorded in another unfinished run's pending batches (keys as the log keeps
+    them): that run deletes and counts them when it is resumed, so this one leaves them
+    out - else a row would be counted by both."""
     """Per rule, the rules of its table before it, which its rows are left to (``_overlap``)."""
 
     def __post_init__(self) -> None:
@@ -97,6 +103,7 @@ class Sweep:
             raise RetentionError("the batch size must be at least 1")
         self.rules = rules(self.datamap, self.policy)
         self.earlier = earlier_rules(self.rules)
+        self.claimed = log.claimed(self.store, but=self.run_id)
         if self.only is not None:  # rule names, or table names for all their rules
             self.rules = selected(self.rules, self.only)
         self.edges, _ = resolve(self.datamap)
@@ -311,8 +318,8 @@ class Sweep:
                 t: r for t, r in walk(self.datamap, self.edges, {rule.table: group}, fetch,
                                       self.keys).items() if r
             }  # fmt: skip
-            if taken:
-                found = {t: r for t, r in _without(found, taken).items() if r}
+            if taken or self.claimed:
+                found = {t: r for t, r in _without(found, taken, self.claimed).items() if r}
                 if not found:
                     continue
             order, _ = deletion_order(found, self.edges)
@@ -535,13 +542,19 @@ class Sweep:
 
 
 def _without(
-    found: dict[str, dict[Key, Row]], taken: dict[str, set[Key]]
+    found: dict[str, dict[Key, Row]], taken: dict[str, set[Key]], claimed: dict[str, set[Key]]
 ) -> dict[str, dict[Key, Row]]:
-    """``found`` less the rows of ``taken`` (per table, by key)."""
-    return {
-        t: {k: r for k, r in rows.items() if k not in taken[t]} if t in taken else rows
-        for t, rows in found.items()
-    }
+    """``found`` less the rows of ``taken`` (per table, by key) and of ``claimed`` (keys
+    as the log keeps them: dates and the like as text)."""
+    out: dict[str, dict[Key, Row]] = {}
+    for t, rows in found.items():
+        mine, theirs = taken.get(t), claimed.get(t)
+        if mine:
+            rows = {k: r for k, r in rows.items() if k not in mine}
+        if theirs:
+            rows = {k: r for k, r in rows.items() if tuple(log.plain_key(k)) not in theirs}
+        out[t] = rows
+    return out
 
 
 def _held_among(held: dict[Key, str], rows: dict[Key, Row]) -> dict[Key, str]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import time as clock_time
 import uuid
 from collections.abc import Collection, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -212,7 +213,8 @@ def run(
     size = recorded[0].batch_size if recorded else batch_size
     if recorded:
         only = [entry.name for entry in recorded[1]]  # rule names: exactly those rules
-    sweep = Sweep(app, store, datamap, policy, as_of, size, hash_key=hash_key, only=only)
+    sweep = Sweep(app, store, datamap, policy, as_of, size, hash_key=hash_key, only=only,
+                  run_id=run_id)  # fmt: skip
     digest = rules_digest(sweep.rules)
     if recorded is not None and recorded[0].rules_digest != digest:
         raise ErasureBlocked(
@@ -230,32 +232,61 @@ def run(
             if entry.state == "done":
                 continue
             started = clock_time.perf_counter()
-            # the window in flight when the run stopped: run again (it changes nothing more)
-            done: list[Batch] | None = log.pending(store, run_id, rule_no) or None
-            if done:
-                applied = writer.submit(sweep.apply, run_id, rule_no, done, applied, clock,
+            cursor = entry.cursor
+            # the windows in flight when the run stopped: run again (it changes nothing more)
+            pending = log.pending(store, run_id, rule_no)
+            if pending:
+                applied = writer.submit(sweep.apply, run_id, rule_no, pending, applied, clock,
                                         on_batch).result()  # fmt: skip
-            cursor = entry.pending_cursor if done else entry.cursor
-            window = sweep.window(rule, cursor)
-            # one store commit per window: the window done folded, the next one recorded;
-            # the next window is planned while the writer runs this one's batches
-            while window is not None:
-                planned, cursor, _ = window
+                cursor = entry.pending_cursor
                 seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
-                done = log.next_window(store, run_id, rule_no, fold=done is not None, done=done,
-                                       seconds=seconds, batches=planned, next_cursor=cursor)  # fmt: skip
-                running = writer.submit(sweep.apply, run_id, rule_no, done, applied, clock,
-                                        on_batch)  # fmt: skip
-                try:
-                    window = sweep.window(rule, cursor, busy=planned)
-                finally:
-                    applied = running.result()  # its error, if any, wins: it stopped the run
-            if done is not None:
-                seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
-                log.end_window(store, run_id, rule_no, seconds, done)
+                log.fold_window(store, run_id, rule_no, pending, cursor, seconds)
+            applied, started = _windows(sweep, writer, rule, rule_no, run_id, cursor, applied,
+                                        started, clock, on_batch)  # fmt: skip
             log.end_rule(store, run_id, rule_no, clock.now(), clock_time.perf_counter() - started)
     log.finish(store, run_id, clock.now())
     return report(store, run_id, datamap, policy, warnings=sweep.warnings)
+
+
+def _windows(
+    sweep: Sweep,
+    writer: Executor,
+    rule: Rule,
+    rule_no: int,
+    run_id: str,
+    cursor: Sequence[object] | None,
+    applied: int,
+    started: float,
+    clock: Clock,
+    on_batch: OnBatch | None,
+) -> tuple[int, float]:
+    """A rule's windows after ``cursor``, each recorded before it runs and folded after.
+
+    The writer runs a window's batches while this thread plans the next window (leaving
+    out the rows the running one names), records it, and folds the window before once
+    its batches have run: the database's work and the sweep's own are done side by
+    side, and the store's two commits per window wait on neither."""
+    store = sweep.store
+    window = sweep.window(rule, cursor)
+    flight: tuple[Future[int], list[Batch], list[object]] | None = None
+    next_no = 1
+    while window is not None:
+        planned, end, _ = window
+        recorded = log.record_window(store, run_id, rule_no, planned, end, first_no=next_no)
+        next_no += len(recorded)
+        if flight is not None:
+            applied = flight[0].result()  # its error, if any, stops the run here
+        running = writer.submit(sweep.apply, run_id, rule_no, recorded, applied, clock, on_batch)
+        if flight is not None:
+            seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
+            log.fold_window(store, run_id, rule_no, flight[1], flight[2], seconds)
+        flight = (running, recorded, end)
+        window = sweep.window(rule, end, busy=planned)
+    if flight is not None:
+        applied = flight[0].result()
+        seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
+        log.fold_window(store, run_id, rule_no, flight[1], flight[2], seconds)
+    return applied, started
 
 
 def report(
