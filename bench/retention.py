@@ -31,21 +31,23 @@ mark into the child's count at ``exec``.  Both end states are compared (rows and
 restricted rows per table).  Memory must be flat in the row count: the sweep's peak RSS
 at N and at N/10 is printed side by side.  Goal (issue 7): sweep <= 1.5x bare.
 
-Where the time goes (cProfile; EXPLAIN ANALYZE on PostgreSQL; 1 M messages): the sweep's
-deletes cost what the bare DELETE costs - per window of 5,000 messages about 39 ms, 31 of
-them the foreign-key check on ``attachments`` that the bare DELETE pays per row as well;
-deleting by key range instead of a key array takes the same 36 ms.  The difference is the
-sweep's own Python (the "CPU" printed beside the sweep: about 0.7-0.8 s per 110,000 rows
-on PostgreSQL, 1.2 s on SQLite, whose work runs in-process): row dicts of the window read,
-the walk over the reference graph (a key tuple per row), the batches, the run log's keys
-as JSON and the chained SHA-256.  Planning the next window on a second thread while the
-batches run was tried and dropped: the planning holds the GIL (PostgreSQL: no gain in
-medians of 4; SQLite: slower, 1.5 s -> 1.6-2.5 s).  The 1.5x goal needs that per-row
-Python gone - keys as flat arrays from the window read to the log.
+Where the time goes.  Deleting is the same work for both: per 5,000 messages about
+30 ms on PostgreSQL, most of it the foreign-key check on ``attachments`` that the bare
+DELETE pays per row as well.  The sweep's own share - reading each window, walking the
+reference graph, building the batches, the run log's two commits per window and its
+chained SHA-256 - is done beside that work, not after it: a writer thread runs a
+window's batches (the drivers let go of the GIL while the database works) while the
+sweep plans, records and folds the windows around it (``retention.sweep._windows``).
+Batches of integer keys that nearly fill their range are deleted as ``BETWEEN`` less the
+few keys in between (5,000 messages: 29.5 ms against 34 ms as a key array), and windows
+are read as the driver's tuples.  Before these (at 70b7d96, same machine, one run each):
+1.52x on SQLite and 1.94x on PostgreSQL at 10 M; planning on a thread had been tried
+then without the busy-window exclusion and the log moved out of the writer's path, and
+gave nothing.
 
-Windows of 5,000 rows by default (``--batch-size``): ``treu retention run`` defaults to
-500, at which the per-batch commits dominate (1 M messages, loaded machine: 9x the bare
-DELETE on SQLite, 7x on PostgreSQL, against 3x and 2.7x at 5,000).
+Windows of 5,000 rows by default (``--batch-size``, as ``treu retention run``); at 500
+the per-batch commits dominate (1 M messages, stop 12: 9x the bare DELETE on SQLite, 7x
+on PostgreSQL, against 3x and 2.7x at 5,000 then).
 """
 
 from __future__ import annotations
