@@ -126,3 +126,19 @@ def _runs(store: Engine) -> list[Any]:
 
     with store.connect() as conn:
         return list(conn.execute(select(RetentionRun).order_by(RetentionRun.started_at)))
+
+
+def test_a_sweep_with_its_log_in_the_application_database_itself_R3(shop: Shop) -> None:
+    """treu's store in the application's own database (one SQLite file: one writer at a
+    time): the log's commits and the batches' take turns, window after window."""
+    from treu.store.migrate import upgrade
+
+    upgrade(shop.engine)
+    old = berlin(2024, 6, 1, 12, 0)
+    customer(shop, 1, orders=[(o, old) for o in range(1, 41)])
+
+    report = run(shop.engine, shop.engine, shop_map(shop.engine.dialect.name), None,
+                 clock=FixedClock(berlin(2026, 3, 1, 0, 0)), batch_size=3, only=["orders"])  # fmt: skip
+
+    assert report.rules[0].counts == {"orders": {"delete": 40}, "order_lines": {"delete": 80}}
+    assert shop.ids("orders") == set()
