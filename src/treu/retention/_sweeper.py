@@ -6,9 +6,7 @@ batches applied - each its own transaction on one writer connection.  Apart from
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
@@ -27,12 +25,9 @@ from sqlalchemy import (
     tuple_,
     type_coerce,
 )
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import ColumnElement, TableClause
 
-from treu.clock import Clock
 from treu.datamap._erase_batches import MASK, Batch, batches, column_kind, text_length
-from treu.datamap._erase_sql import hash_values
 from treu.datamap._fetch import BATCH, Fetcher
 from treu.datamap._graph import (
     Edge,
@@ -51,21 +46,17 @@ from treu.errors import ErasureBlocked, RetentionError
 from treu.policy.model import Policy
 from treu.requests.kinds import OPEN_STATES
 from treu.retention import _log as log
-from treu.retention._bulk import BulkFetcher, apply_batch, tuples
+from treu.retention._bulk import BulkFetcher, tuples
 from treu.retention._dates import Cutoff
 from treu.retention._overlap import earlier_rules, first_reach
 from treu.retention.rules import Rule, rules, selected
 from treu.store.db import make_sessionmaker, session_scope
 from treu.store.models import Request, RetentionEvent, RetentionHold
 
-__all__ = ["OPEN_REQUEST", "OnBatch", "Sweep"]
+__all__ = ["OPEN_REQUEST", "Sweep"]
 
 OPEN_REQUEST = "open-request"
 """The hold name of rows whose person has an open data-subject request."""
-
-OnBatch = Callable[[int, str], None]
-"""Called with the number of batches this call has applied and the table, after a batch's
-application transaction commits and before the store records it - tests kill there."""
 
 
 @dataclass
@@ -78,7 +69,6 @@ class Sweep:
     policy: Policy | None
     now: datetime
     batch_size: int
-    hash_key: bytes | None
     only: Collection[str] | None = None
     run_id: str | None = None
     """The run resumed, whose own pending batches are not another run's claim."""
@@ -451,94 +441,6 @@ class Sweep:
             return {}
         wanted = fetch_columns(name, key, self.edges)
         return {name: fetch(name, wanted, key, [coerced])}
-
-    # -- execution -------------------------------------------------------------------------
-
-    @contextmanager
-    def writing(self) -> Iterator[ThreadPoolExecutor]:
-        """The writer: one thread with one application connection for every batch of the
-        run, each batch still its own transaction (no pool checkout and ping per batch).
-
-        Batches go to the thread (``submit(self.apply, ...)``) so that the next window is
-        planned while the database executes this one: the drivers let go of the GIL
-        while the database works (PostgreSQL's round trips, SQLite's own C code), and
-        planning is the sweep's own Python.  On SQLite the connection also gets a 16 MB
-        page cache and checkpoints its WAL every 20,000 pages rather than 1,000 (the 10 M
-        messages of bench/retention.py: 19-21 s -> 13.5 s), set back before the
-        connection returns to the pool."""
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="treu-sweep") as worker:
-            saved = worker.submit(self._open_writer).result()
-            try:
-                yield worker
-            finally:
-                worker.submit(self._close_writer, saved).result()
-
-    def _open_writer(self) -> list[tuple[str, int]]:
-        conn = self.app.connect()
-        saved: list[tuple[str, int]] = []
-        try:
-            if conn.dialect.name == "sqlite":
-                for name, value in (("cache_size", -16384), ("wal_autocheckpoint", 20000)):
-                    saved.append((name, int(conn.exec_driver_sql(f"PRAGMA {name}").scalar_one())))
-                    conn.exec_driver_sql(f"PRAGMA {name}={value}")
-            conn.commit()
-        except BaseException:
-            conn.close()
-            raise
-        self.writer = conn
-        return saved
-
-    def _close_writer(self, saved: list[tuple[str, int]]) -> None:
-        conn = self.writer
-        try:
-            for name, before in saved:
-                conn.exec_driver_sql(f"PRAGMA {name}={before}")
-            conn.commit()
-        except DBAPIError:
-            conn.invalidate()  # not back into the pool with the sweep's settings
-        finally:
-            conn.close()
-
-    def apply(
-        self,
-        run_id: str,
-        rule_no: int,
-        planned: Sequence[Batch],
-        applied: int,
-        clock: Clock,
-        on_batch: OnBatch | None,
-    ) -> int:
-        """Run the window's batches not done yet, each in its own transaction."""
-        schema = self.datamap.database.schema_name
-        for batch in planned:
-            if batch.done:
-                continue
-            if batch.action == "hash" and batch.hashes is None:
-                if self.hash_key is None:
-                    raise RetentionError(
-                        f"{batch.table} hashes its columns: give the hash key (TREU_SECRET_KEY)"
-                    )
-                with self.app.connect() as conn:
-                    hashes = hash_values(conn, schema, batch, self.hash_key)
-                    conn.rollback()
-                log.save_hashes(self.store, run_id, rule_no, batch.batch_no, hashes)
-                batch = replace(batch, hashes=hashes)
-            try:
-                with self.writer.begin():
-                    apply_batch(self.writer, self.datamap, batch)
-            except DBAPIError as exc:
-                raise RetentionError(
-                    f"retention run {run_id} stopped at table {batch.table}: the database "
-                    f"refused a batch ({type(exc).__name__}); the batches before it are done. "
-                    "Fix the cause ('treu datamap check' shows drift), then run again with "
-                    f"--run-id {run_id}"
-                ) from exc
-            applied += 1
-            if on_batch is not None:
-                on_batch(applied, batch.table)
-            if batch.action == "hash":  # the others run again harmlessly (see _log)
-                log.mark_done(self.store, run_id, rule_no, batch.batch_no, clock.now())
-        return applied
 
 
 def _without(

@@ -33,7 +33,7 @@ from __future__ import annotations
 import time as clock_time
 import uuid
 from collections.abc import Collection, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -49,8 +49,9 @@ from treu.errors import ErasureBlocked
 from treu.policy.model import Lang, Policy
 from treu.retention import _log as log
 from treu.retention._dates import Cutoff
-from treu.retention._sweeper import OPEN_REQUEST, OnBatch, Sweep
+from treu.retention._sweeper import OPEN_REQUEST, Sweep
 from treu.retention._text import render
+from treu.retention._writer import OnBatch, Writer
 from treu.retention.rules import Rule, rules, rules_digest
 
 __all__ = [
@@ -170,8 +171,7 @@ def plan(
 
     It walks the same windows a run would, so a run at the same moment does exactly
     this (``--dry-run``)."""
-    sweep = Sweep(app, store, datamap, policy, clock.now(), batch_size, hash_key=None,
-                   only=only)  # fmt: skip
+    sweep = Sweep(app, store, datamap, policy, clock.now(), batch_size, only=only)
     results = []
     for rule in sweep.rules:
         counts: dict[str, dict[str, int]] = {}
@@ -213,8 +213,7 @@ def run(
     size = recorded[0].batch_size if recorded else batch_size
     if recorded:
         only = [entry.name for entry in recorded[1]]  # rule names: exactly those rules
-    sweep = Sweep(app, store, datamap, policy, as_of, size, hash_key=hash_key, only=only,
-                  run_id=run_id)  # fmt: skip
+    sweep = Sweep(app, store, datamap, policy, as_of, size, only=only, run_id=run_id)
     digest = rules_digest(sweep.rules)
     if recorded is not None and recorded[0].rules_digest != digest:
         raise ErasureBlocked(
@@ -226,7 +225,7 @@ def run(
         log.create(store, run_id, as_of=as_of, now=now, batch_size=size, digest=digest,
                    rules=sweep.rules)  # fmt: skip
     applied = 0
-    with sweep.writing() as writer:  # one thread and connection for every batch of the run
+    with Writer(app, store, datamap, hash_key).running() as writer:
         for rule_no, rule in enumerate(sweep.rules, start=1):
             entry = _entry(store, run_id, rule_no)
             if entry.state == "done":
@@ -236,7 +235,7 @@ def run(
             # the windows in flight when the run stopped: run again (it changes nothing more)
             pending = log.pending(store, run_id, rule_no)
             if pending:
-                applied = writer.submit(sweep.apply, run_id, rule_no, pending, applied, clock,
+                applied = writer.submit(run_id, rule_no, pending, applied, clock,
                                         on_batch).result()  # fmt: skip
                 cursor = entry.pending_cursor
                 seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
@@ -250,7 +249,7 @@ def run(
 
 def _windows(
     sweep: Sweep,
-    writer: Executor,
+    writer: Writer,
     rule: Rule,
     rule_no: int,
     run_id: str,
@@ -276,7 +275,7 @@ def _windows(
         next_no += len(recorded)
         if flight is not None:
             applied = flight[0].result()  # its error, if any, stops the run here
-        running = writer.submit(sweep.apply, run_id, rule_no, recorded, applied, clock, on_batch)
+        running = writer.submit(run_id, rule_no, recorded, applied, clock, on_batch)
         if flight is not None:
             seconds, started = clock_time.perf_counter() - started, clock_time.perf_counter()
             log.fold_window(store, run_id, rule_no, flight[1], flight[2], seconds)
