@@ -1,9 +1,10 @@
 """The example organisations' retention promises run as deletion rules, on SQLite,
 PostgreSQL and MariaDB (R2, R3, R4, R6, R7, R9).
 
-Vereinskasse's rules run on the association demo database; Ideenwerk, Plauderpost and
-Softwerk have no demo archetype, so each gets a small schema in its own naming that
-carries its promises.  A fixed clock travels to each due day: the rows are untouched one
+Vereinskasse's cloud rules run on the association demo database, the promises of its own
+website and books on a small schema of their own; Ideenwerk, Plauderpost and Softwerk
+have no demo archetype, so each gets a small schema in its own naming that carries its
+promises.  A fixed clock travels to each due day: the rows are untouched one
 microsecond before 00:00 Berlin and gone (or restricted) at 00:00 - periods counted as
 §§ 187(1), 188 BGB count them, year-end presets from 1 January, held rows restricted.
 
@@ -35,6 +36,13 @@ from retention_examples import (
     utc,
 )
 from retention_shop import store
+from retention_vereinskasse import (
+    PUPIL_NO_CONSENT,
+    PUPIL_WITHDRAWN,
+    VEREINSKASSE,
+    insert,
+    vereinskasse_own_map,
+)
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
@@ -57,14 +65,8 @@ POLICIES = {name: load_policy(f"examples/{name}/policy.yaml").policy
 
 NOT_RUN: dict[str, dict[str, str]] = {
     "vereinskasse": {
-        "enquiries": "no table in the association demo database (the cloud add-on's)",
-        "pupil-enquiries": "no table in the association demo database",
-        "bookkeeping": "Vereinskasse's own vouchers: no table in the association demo "
-        "database; the associations' receipts run under the same preset (hgb-ao-vouchers)",
-        "newsletter": "no table in the association demo database",
-        "server-logs": "no table in the association demo database",
-        "web-analytics": "no table in the association demo database",
-        "captcha": "no table in the association demo database",
+        "captcha": "kept only by the recipient captcha-us (the policy's note: we receive "
+        "just the result of the check); its hc_token cookie lives in the browser",
         "receipts-cloud": "the processor's side of 'cloud-receipts' (1 month after "
         "cancellation), whose rule on associations takes the receipts with it",
     },
@@ -233,7 +235,8 @@ def test_vereinskasse_rules_run_on_the_association_demo_AF11_R2_R3_R4_R6_R7(
                 } <= left
         assert not any(db.present("associations", c) for c in cancelled)
         assert db.present("associations", survivor)
-        assert _bound(datamap) | set(NOT_RUN["vereinskasse"]) == _promises(policy)
+        website = _bound(vereinskasse_own_map(app.dialect.name))  # and its own books
+        assert _bound(datamap) | website | set(NOT_RUN["vereinskasse"]) == _promises(policy)
         rendered()
     finally:
         app.dispose()
@@ -258,6 +261,102 @@ def _retention_until(app: Engine) -> dict[int, date]:
     r = association_tables.tables["receipts"]
     with app.connect() as conn:
         return {i: d for i, d in conn.execute(select(r.c.id, r.c.retention_until))}
+
+
+# -- Vereinskasse: its own website, newsletter and books -----------------------------------
+
+
+def test_vereinskasse_website_and_books_leave_each_row_on_its_day_AF4_AF8_AF13_AF15_R2_R3_R4_R9(
+    fresh_url: Callable[[], str], store: Engine
+) -> None:
+    policy = POLICIES["vereinskasse"]
+    db = open_db(fresh_url(), VEREINSKASSE)
+    try:
+        datamap = vereinskasse_own_map(db.engine.dialect.name)
+        insert(db, "enquiries", [
+            {"id": 1, "form": "contact", "name": "Gisela Brüggemann", "email": "kasse@sv-gievenbeck.example",
+             "organisation": "SV Gievenbeck e.V.", "message": "Preise?", "closed_at": utc(berlin(2025, 10, 31, 17, 0))},
+            {"id": 2, "form": "support", "name": "Heinz Kötter", "email": "h.koetter@example.org",
+             "message": "Export hängt", "closed_at": utc(berlin(2025, 11, 1, 0, 30))},  # 31 Oct in UTC
+            {"id": 3, "form": "training", "name": "Anke Overbeck", "phone": "+49 251 555 0199",
+             "organisation": "Kleingartenverein Coerde e.V.", "message": "Schulung März"}])  # fmt: skip
+        insert(db, "pupil_enquiries", [
+            {"id": 1, "first_name": "Lina", "email": "lina@example.org", "message": "Schulprojekt Vereinskasse",
+             "guardian_consent_at": utc(berlin(2025, 11, 20, 18, 0))},
+            {"id": 2, "first_name": "Mats", "email": "mats@example.org", "message": "Referat",
+             "awaiting_consent_since": utc(berlin(2026, 3, 2, 10, 0))},
+            {"id": 3, "first_name": "Emil", "email": "emil@example.org", "message": "Umfrage",
+             "guardian_consent_at": utc(berlin(2026, 2, 5, 12, 0))},
+            {"id": 4, "first_name": "Ida", "email": "ida@example.org", "message": "Praktikum",
+             "guardian_consent_at": utc(berlin(2026, 2, 6, 12, 0))}])  # fmt: skip
+        db.insert("newsletter_signups", [{"id": 1, "email": "jana@example.org", "first_name": "Jana",
+                                          "token": "a1b2", "requested_at": utc(berlin(2026, 1, 31, 20, 0))}])  # fmt: skip
+        insert(db, "newsletter_subscribers", [
+            {"id": 1, "email": "kasse@tus-wolbeck.example", "confirmed_at": utc(berlin(2021, 4, 1, 9, 0)),
+             "unsubscribed_at": utc(berlin(2023, 3, 15, 20, 0))},
+            {"id": 2, "email": "vorstand@dlrg-hiltrup.example", "first_name": "Bernd",
+             "confirmed_at": utc(berlin(2022, 6, 1, 9, 0))}])  # fmt: skip
+        db.insert("access_log", [
+            {"id": n, "ip": "203.0.113.40", "path": "/preise", "user_agent": "Mozilla/5.0",
+             "referrer": "https://www.vereinskasse.example/", "requested_at": utc(at)}
+            for n, at in ((1, berlin(2025, 10, 25, 23, 30)), (2, berlin(2025, 10, 26, 0, 30)),
+                          (3, berlin(2025, 10, 26, 0, 30)))])  # fmt: skip
+        insert(db, "analytics_visits", [
+            {"id": 1, "visitor_id": "3f2a9c", "ip_shortened": "203.0.113.0", "page": "/",
+             "visited_at": utc(berlin(2025, 12, 31, 23, 30))},
+            {"id": 2, "visitor_id": "77b0e1", "ip_shortened": "198.51.100.0", "page": "/cloud",
+             "visited_at": utc(berlin(2026, 3, 31, 10, 0))}])  # fmt: skip
+        db.insert("vouchers", [
+            {"id": n, "number": number, "customer": customer, "street": "Am Kanal 3",
+             "iban": "DE02120300000000202051", "amount_cents": 11900, "voucher_date": day}
+            for n, number, customer, day in (
+                (1, "VK-2023-0001", "TSV Handorf 1926 e.V.", date(2023, 1, 2)),
+                (2, "VK-2023-0412", "Förderverein Grundschule Amelsbüren e.V.", date(2023, 12, 31)),
+                (3, "VK-2024-0001", "Schützenbruderschaft St. Georg e.V.", date(2024, 1, 1)))])  # fmt: skip
+        events(store, ("request_closed", "pupil_enquiries", 1, berlin(2025, 11, 30, 16, 0)),
+               ("consent_withdrawal", "pupil_enquiries", 3, berlin(2026, 2, 12, 9, 30)))  # fmt: skip
+        litigation(store, "access_log", 3, "Verdacht auf Missbrauch: Anmeldeversuche")
+        litigation(store, "vouchers", 2, "Betriebsprüfung 2023")
+        rendered = _concept_changes(datamap, policy, store)
+        cases = [
+            # web-logs, 14 days: 25 Oct 23:30 ends 8 Nov; 26 Oct 00:30 in Berlin (25 Oct in
+            # UTC, the night the clocks go back) ends 9 Nov; held on suspicion of misuse
+            Due("access_log", 1, date(2025, 11, 9)),
+            Due("access_log", 2, date(2025, 11, 10)),
+            Due("access_log", 3, date(2025, 11, 10), "restricted"),
+            # New Year's Eve 23:30 in Berlin (22:30 UTC): one month ends 31 January
+            Due("analytics_visits", 1, date(2026, 2, 1)),
+            # consent withdrawn 12 Feb 09:30: "at once", the sweep of that moment
+            Due("pupil_enquiries", 3, berlin(2026, 2, 12, 9, 30)),
+            # closed 30 Nov: three months end with 28 February (§ 188(3) BGB)
+            Due("pupil_enquiries", 1, date(2026, 3, 1)),
+            Due("newsletter_signups", 1, date(2026, 3, 3)),  # unconfirmed 31 Jan: 30 days
+            Due("newsletter_subscribers", 1, date(2026, 3, 16)),  # 3 years from 15 Mar 2023
+            Due("pupil_enquiries", 2, date(2026, 3, 17)),  # no consent 14 days after 2 March
+            # six months from 31 October end with 30 April; from 1 November (Berlin) 1 May
+            Due("enquiries", 1, date(2026, 5, 1)),
+            Due("analytics_visits", 2, date(2026, 5, 1)),  # 31 March: one month, 30 April
+            Due("enquiries", 2, date(2026, 5, 2)),
+            # own vouchers: 8 years from the end of 2023 end with 31 Dec 2031; one held
+            Due("vouchers", 1, date(2032, 1, 1)),
+            Due("vouchers", 2, date(2032, 1, 1), "restricted"),
+            Due("vouchers", 3, date(2033, 1, 1)),
+        ]
+        for day, report in travel(db, store, datamap, policy, cases):
+            counts = {r.rule.name: r.counts.get("pupil_enquiries", {}) for r in report.rules}
+            if day == berlin(2026, 2, 12, 9, 30):  # the withdrawal rule alone
+                assert counts[PUPIL_WITHDRAWN] == {"delete": 1}, counts
+                assert counts["pupil_enquiries"] == counts[PUPIL_NO_CONSENT] == {}
+            if day == date(2026, 3, 17):
+                assert counts[PUPIL_NO_CONSENT] == {"delete": 1}, counts
+        kept = [("enquiries", 3), ("pupil_enquiries", 4), ("newsletter_subscribers", 2)]
+        assert all(db.present(t, k) for t, k in kept)
+        assert db.value("access_log", 3, "ip") == "203.0.113.40"  # held whole, nothing masked
+        assert db.value("vouchers", 2, "iban") == "DE02120300000000202051"
+        assert _bound(datamap).isdisjoint(NOT_RUN["vereinskasse"])
+        rendered()
+    finally:
+        db.engine.dispose()
 
 
 # -- Ideenwerk: idea management on a no-code platform (German names) ----------------------
