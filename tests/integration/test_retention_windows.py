@@ -111,12 +111,40 @@ def test_rows_a_stopped_run_has_recorded_are_left_to_it_by_another_run_R3(
     other = run(shop.engine, store, mapped, None, clock=FixedClock(now), only=["orders"])
     assert other.rules[0].counts == {"orders": {"delete": 1}, "order_lines": {"delete": 2}}
     assert shop.ids("orders") == {4}
+    assert any(f"left to the unfinished retention run {stopped}" in w for w in other.warnings)
 
     resumed = run(shop.engine, store, mapped, None, clock=FixedClock(now), run_id=stopped)
     assert resumed.rules[0].counts == {"orders": {"delete": 4}, "order_lines": {"delete": 8}}
     assert shop.ids("orders") == set() and shop.ids("order_lines") == set()
     recorded = load(store, stopped)
     assert recorded is not None and recorded[1][0].deleted == 12
+
+
+def test_rows_of_a_stopped_run_the_map_has_moved_away_from_are_anyones_R3(
+    shop: Shop, store: Engine
+) -> None:
+    """A stopped run that can no longer be resumed - its rule's period has changed since -
+    claims nothing: another run deletes and counts the rows it had recorded."""
+    old, now = berlin(2024, 6, 1, 12, 0), berlin(2026, 3, 1, 0, 0)
+    customer(shop, 1, orders=[(o, old) for o in range(1, 6)])
+    mapped = shop_map(shop.engine.dialect.name)
+
+    def die(applied: int, table: str) -> None:
+        if applied == 9:
+            raise _Killed
+
+    with pytest.raises(_Killed):
+        run(shop.engine, store, mapped, None, clock=FixedClock(now), batch_size=1,
+            only=["orders"], on_batch=die)  # fmt: skip
+    changed = mapped.model_copy(deep=True)
+    binding = changed.tables["orders"].retention
+    assert binding is not None and not isinstance(binding, list)
+    binding.period = "6 months"
+
+    other = run(shop.engine, store, changed, None, clock=FixedClock(now), only=["orders"])
+    assert other.rules[0].counts == {"orders": {"delete": 2}, "order_lines": {"delete": 4}}
+    assert shop.ids("orders") == set()
+    assert not any("unfinished retention run" in w for w in other.warnings)
 
 
 def _runs(store: Engine) -> list[Any]:

@@ -49,7 +49,7 @@ from treu.retention import _log as log
 from treu.retention._bulk import BulkFetcher, tuples
 from treu.retention._dates import Cutoff
 from treu.retention._overlap import earlier_rules, first_reach
-from treu.retention.rules import Rule, rules, selected
+from treu.retention.rules import Rule, rules, rules_digest, selected
 from treu.store.db import make_sessionmaker, session_scope
 from treu.store.models import Request, RetentionEvent, RetentionHold
 
@@ -93,7 +93,7 @@ class Sweep:
             raise RetentionError("the batch size must be at least 1")
         self.rules = rules(self.datamap, self.policy)
         self.earlier = earlier_rules(self.rules)
-        self.claimed = log.claimed(self.store, but=self.run_id)
+        self.claimed = self._claimed()
         if self.only is not None:  # rule names, or table names for all their rules
             self.rules = selected(self.rules, self.only)
         self.edges, _ = resolve(self.datamap)
@@ -113,6 +113,27 @@ class Sweep:
                         f"{name}: held rows cannot be marked (no restriction_column); "
                         "they stay unchanged and must be kept from normal use by hand (Art. 18)"
                     )
+
+    def _claimed(self) -> dict[str, set[Key]]:
+        """The rows other unfinished runs have recorded, of those runs that can still be
+        resumed (under the rules they started with, by their names): theirs to delete
+        and count.  A run the data map has moved away from cannot be resumed, so its
+        rows are anyone's again."""
+        claimed: dict[str, set[Key]] = {}
+        for claim in log.claims(self.store, but=self.run_id):
+            try:
+                theirs = selected(self.rules, claim.rules)
+            except RetentionError:
+                continue
+            if rules_digest(theirs) != claim.digest:
+                continue
+            for name, keys in claim.keys.items():
+                claimed.setdefault(name, set()).update(keys)
+            self.warnings.append(
+                f"{claim.rows} rows are left to the unfinished retention run {claim.run_id}, "
+                f"which deletes them when it is resumed (--run-id {claim.run_id})"
+            )
+        return claimed
 
     # -- windows ---------------------------------------------------------------------------
 
