@@ -20,12 +20,15 @@ Holds win over deletion and restrict instead (Art. 18, R3):
   rather than deleted.
 
 A run is recorded in treu's store before it changes anything: one log row per rule
-with its cutoff, then per window its batches, then - in the store transaction that
-records the next window - folded into the log (counts, a SHA-256 chained over the
-deleted keys, the cursor).  Killed at any point, ``run(..., run_id=...)`` replays the
-window in flight (every batch is idempotent; ``hash`` batches, whose hashes are kept
-until done, are marked done one by one) and goes on from the cursor: same end state,
-no row deleted twice, counts exact.  Only ids and counts are logged.
+with its cutoff, then per window its batches, recorded before they run and folded into
+the log once they have (counts, a SHA-256 chained over the deleted keys, the cursor).
+A writer thread runs one window's batches while the next is planned and recorded
+(``_windows``), so at most two windows are pending.  Killed at any point,
+``run(..., run_id=...)`` replays the pending windows (every batch is idempotent;
+``hash`` batches, whose hashes are kept until done, are marked done one by one) and
+goes on from the cursor: same end state, no row deleted twice, counts exact.  Until
+then other runs leave the rows it recorded to it (``Sweep.claimed``).  Only ids and
+counts are logged.
 """
 
 from __future__ import annotations
