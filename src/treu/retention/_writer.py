@@ -29,8 +29,9 @@ from treu.retention._bulk import apply_batch
 __all__ = ["OnBatch", "Writer"]
 
 OnBatch = Callable[[int, str], None]
-"""Called with the number of batches this call has applied and the table, after a batch's
-application transaction commits and before the store records it - tests kill there."""
+"""Called with the number of batches this run has applied and the table, after a batch's
+application transaction commits and before the store records it - tests kill there.  It
+runs on the writer's thread; what it raises stops the run, as the database's refusal does."""
 
 
 @dataclass
