@@ -3,6 +3,9 @@ with the file's line (R2)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -10,7 +13,7 @@ from treu.datamap import dump, loads
 from treu.errors import DataMapError, RetentionError
 from treu.notice.phrases import retention_text
 from treu.policy.durations import Duration
-from treu.policy.loader import load_policy
+from treu.policy.loader import load_policy, parse_policy
 from treu.policy.model import Retention
 from treu.retention import rules
 from treu.retention.rules import rules_digest, selected
@@ -115,7 +118,12 @@ def test_R2_a_binding_runs_a_case_of_the_activity() -> None:
      ({"id": "a", "applies_to": {"de": "x", "en": "x"}, "period": "6 months", "after": "colection"},
       "'colection' is not a start event; did you mean 'collection'"),
      ({"id": "a", "applies_to": {"de": "x", "en": "x"}, "period": "0 days", "after": "creation"},
-      "longer than zero")],
+      "'0 days' must be longer than zero; a case that applies at once after its start says "
+      "'0 hours'"),
+     ({"id": "a", "applies_to": {"de": "x", "en": "x"}, "period": "P0Y", "after": "creation",
+       "from_year_end": True}, "'0 years' must be longer than zero"),
+     ({"id": "a", "applies_to": {"de": "x", "en": "x"}, "period": "0 hours", "after": "creation",
+       "from_year_end": True}, "a case of '0 hours' applies at once; remove 'from_year_end'")],
 )  # fmt: skip
 def test_R2_a_case_without_a_start_or_period_is_refused(
     case: dict[str, object], message: str
@@ -125,6 +133,46 @@ def test_R2_a_case_without_a_start_or_period_is_refused(
     twice = {"preset": "web-logs", "cases": [{**case, "after": "creation", "period": "1 day"}] * 2}
     with pytest.raises(ValidationError, match="given twice: a"):
         Retention.model_validate(twice)
+
+
+AT_ONCE = {"id": "withdrawn", "period": "0 hours", "after_text": {"de": "dem Widerruf", "en": "the withdrawal"},
+           "applies_to": {"de": "Anfragen mit widerrufener Einwilligung",
+                          "en": "enquiries for which consent is withdrawn"}}  # fmt: skip
+
+
+def test_R2_N7_a_case_of_zero_hours_is_at_once_in_the_notice_and_in_the_rule() -> None:
+    """A case of ``0 hours`` is "deleted at once when consent is withdrawn": the notice
+    says it in words, not as "0 Stunden", and the rule bound to it is due at the event's
+    own moment (the next sweep), as a map's own ``PT0H`` is."""
+    retention = Retention.model_validate(
+        {"period": "6 months", "after": "request_closed", "cases": [AT_ONCE]}
+    )
+    assert retention.cases[0].period == Duration(0, "hours")
+    de, en = (retention_text(retention, lang) for lang in ("de", "en"))
+    assert de == (
+        "6 Monate nach Abschluss der Anfrage; Anfragen mit widerrufener Einwilligung: sofort "
+        "nach dem Widerruf"
+    )
+    assert en == (
+        "6 months after closing of the request; enquiries for which consent is withdrawn: "
+        "immediately after the withdrawal"
+    )
+    minutes = Retention.model_validate({"preset": "web-logs", "cases": [
+        {**AT_ONCE, "period": "PT0M", "after_text": None, "after": "consent_withdrawal"}]})  # fmt: skip
+    assert retention_text(minutes, "en").endswith(
+        "withdrawn: immediately after withdrawal of consent"
+    )
+    source = Path("examples/plauderpost/policy.yaml").read_text(encoding="utf-8")
+    case = json.dumps(AT_ONCE, ensure_ascii=False)
+    policy = parse_policy(source.replace(
+        "    retention: 6 months after request_closed\n",
+        f"    retention: {{period: 6 months, after: request_closed, cases: [{case}]}}\n",
+    )).policy  # fmt: skip
+    text = _map("{activity: contact, case: withdrawn, start: {event: consent_withdrawal, key: id}}")
+    (rule,) = rules(loads(text, policy=policy), policy)
+    assert (rule.source, rule.iso_period, rule.from_year_end) == (
+        "activity:contact/withdrawn", "PT0H", False)  # fmt: skip
+    assert rule.describe("de") == "sofort nach consent_withdrawal"
 
 
 # -- several rules on one table --------------------------------------------------------

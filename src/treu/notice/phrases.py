@@ -361,6 +361,9 @@ def duration_text(duration: Duration, lang: str) -> str:
 def _period_text(
     duration: Duration, event: str | None, event_text: str, from_year_end: bool, lang: str
 ) -> str:
+    if duration.amount == 0:  # a case's "at once" (0 hours): never from the year end
+        words = event_text or start_event_label(event or "", lang)
+        return f"{'sofort nach' if lang == 'de' else 'immediately after'} {words}"
     span = duration_text(duration, lang)
     if from_year_end:
         end = "ab Ende des Kalenderjahres" if lang == "de" else "from the end of the calendar year"

@@ -231,7 +231,11 @@ class RetentionCase(_Model):
     """A period of its own for some of an activity's data, or from another event:
     "enquiries that led to no quote: 6 months after the last message".  It lives in the
     policy, the source of truth, so the notice states it and a data-map rule can run it
-    (``retention: {activity: ..., case: <id>}``)."""
+    (``retention: {activity: ..., case: <id>}``).
+
+    ``0 hours`` (or minutes) is the one period of zero a case may have: "deleted at once
+    when consent is withdrawn", which the notice says as "sofort nach …"; a zero in days
+    or longer would promise the end of a day or year the words could not say."""
 
     id: Slug
     applies_to: Text
@@ -244,11 +248,18 @@ class RetentionCase(_Model):
     @classmethod
     def _period(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return parse_duration(value)
+            return parse_duration(value, zero=True)
         return value
 
     @model_validator(mode="after")
     def _started(self) -> RetentionCase:
+        if self.period.amount == 0 and self.period.unit not in ("hours", "minutes"):
+            raise ValueError(
+                f"'{self.period}' must be longer than zero; a case that applies at once "
+                "after its start says '0 hours'"
+            )
+        if self.period.amount == 0 and self.from_year_end:
+            raise ValueError("a case of '0 hours' applies at once; remove 'from_year_end'")
         if self.after is None and self.after_text is None:
             raise ValueError("a case needs its start event: 'after: last_activity' or 'after_text'")
         if self.after is not None and self.after not in START_EVENTS:
