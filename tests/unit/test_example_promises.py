@@ -418,17 +418,32 @@ def test_AF2_host_logs_not_evaluated_reviewed_on_suspicion(af: Example) -> None:
 def test_AF3_site_usable_anonymously_forms_state_purpose_scope_basis_recipients(
     af: Example,
 ) -> None:
+    """Correspondence that leads to a contract is a business letter (§ 257 HGB): a case
+    of its own, 6 years from the end of the year, that a data-map rule can run."""
     enquiries = af.activity("enquiries")
     assert enquiries.provision.requirement == "voluntary"
     text = af.act("de", "enquiries")
     assert "Unsere Website können Sie ohne Angabe persönlicher Daten nutzen" in text
     assert "nennt jedes Formular Zweck, Umfang, Rechtsgrundlage und Empfänger" in text
     assert "Die Angabe ist freiwillig" in text
+    (contract,) = enquiries.retention.cases
+    assert (contract.id, contract.period, contract.after, contract.from_year_end) == (
+        "contract", Duration(6, "years"), "request_closed", True)  # fmt: skip
+    assert (
+        "6 Monate nach Abschluss der Anfrage; Korrespondenz zu Anfragen, aus denen ein Vertrag "
+        "wurde (Geschäftsbriefe, § 257 HGB, § 147 AO): 6 Jahre ab Ende des Kalenderjahres, in "
+        "dem die Anfrage abgeschlossen wurde"
+    ) in text
+    assert (
+        "correspondence on enquiries that led to a contract (business letters, sec. 257 HGB, "
+        "sec. 147 AO): 6 years from the end of the calendar year in which the request was closed"
+    ) in af.act("en", "enquiries")
 
 
 def test_AF4_pupils_enquiries_only_with_guardian_consent(af: Example) -> None:
     """DEVIATION: the seed leaves "child" to national law (defect 16); the policy states
-    the Art. 8 threshold of 16 and a 14-day hold while consent is asked."""
+    the Art. 8 threshold of 16 and a 14-day hold while consent is asked - as retention
+    cases, as is the deletion at once on withdrawal, so rules can run them."""
     pupils = af.activity("pupil-enquiries")
     assert bases(pupils) == ["consent"]
     assert pupils.purposes[0].withdrawal is not None
@@ -440,6 +455,20 @@ def test_AF4_pupils_enquiries_only_with_guardian_consent(af: Example) -> None:
     assert "unter 16 Jahren" in text
     assert "nur, wenn eine sorgeberechtigte Person ausdrücklich eingewilligt hat" in text
     assert "nur weiter, wenn ein Gesetz uns dazu verpflichtet" in text
+    cases = {c.id: (c.period, c.from_year_end) for c in pupils.retention.cases}
+    assert cases == {"no-consent": (Duration(14, "days"), False),
+                     "consent-withdrawn": (Duration(0, "hours"), False)}  # fmt: skip
+    assert (
+        "3 Monate nach Abschluss der Anfrage; Anfragen ohne Einwilligung der Sorgeberechtigten: "
+        "14 Tage nach ihrem Eingang; Anfragen mit widerrufener Einwilligung: sofort nach dem "
+        "Widerruf"
+    ) in text
+    assert (
+        "3 months after closing of the request; enquiries without the consent of a parent or "
+        "guardian: 14 days after they arrive; enquiries for which consent is withdrawn: "
+        "immediately after the withdrawal"
+    ) in af.act("en", "pupil-enquiries")
+    assert text.count("14 Tag") == 1  # said once, by the case, not again in the description
 
 
 def test_AF5_used_for_licensed_services_and_payments_no_marketing_disclosure(
@@ -501,6 +530,11 @@ def test_AF8_quarterly_opt_in_newsletter_unsubscribe_any_time(af: Example) -> No
     )
     assert "jederzeit ohne Angabe von Gründen abbestellen" in text
     assert "- Newsletter: Abmeldelink in jeder Ausgabe" in af.section("de", "withdrawal")
+    (unconfirmed,) = newsletter.retention.cases
+    assert (unconfirmed.id, unconfirmed.period) == ("unconfirmed", Duration(30, "days"))
+    assert "3 Jahre nach Abmeldung; unbestätigte Anmeldungen: 30 Tage nach der Anmeldung." in text
+    assert "unconfirmed sign-ups: 30 days after signing up" in af.act("en", "newsletter")
+    assert text.count("30 Tage") == 1
 
 
 def test_AF9_cloud_addon_german_data_centre_processing_agreement_tenant_separation(
