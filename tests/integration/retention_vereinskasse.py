@@ -7,10 +7,14 @@ the self-hosted audience measurement and its own booking vouchers - lives in a d
 of its own, in the same English naming as the demo.  The data map is written by hand
 (``table_map``) so each rule and hold is visible, as for the other example organisations.
 
-Where the policy promises a deletion only in words (the description or a note, not a
-retention case), the table carries it as a rule with a period of its own: a pupil's
-enquiry goes 14 days after it arrived unless a guardian consented, and at once when
-consent is withdrawn; an unconfirmed newsletter sign-up goes after 30 days.
+Every deletion the notice states is a period of the policy, which the rules take by name:
+besides each activity's own period, its retention cases - a pupil's enquiry goes 14 days
+after it arrived unless a guardian consented (``no-consent``) and at once when consent is
+withdrawn (``consent-withdrawn``, 0 hours), an unconfirmed newsletter sign-up after 30
+days (``unconfirmed``), and an enquiry that led to a contract is kept as a business
+letter 6 years from the end of its year (``contract``).  Only the vouchers' restriction
+from the end of their year is the map's own (a period of 0 days from the year end): the
+policy's retention says how long, not from when a kept row is restricted.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from treu.datamap import DataMap
 
 PUPIL_NO_CONSENT = "pupil-enquiries-no-consent"
 PUPIL_WITHDRAWN = "pupil-enquiries-withdrawn"
+ENQUIRY_CONTRACT = "enquiries-contract"
 
 
 def _id() -> Column[int]:
@@ -32,11 +37,12 @@ def _id() -> Column[int]:
 
 VEREINSKASSE = MetaData()
 # contact, support and training forms and e-mail: closed_at when answered (or the
-# training held), empty while open
+# training held), empty while open; an enquiry that ends in a contract is closed in
+# led_to_contract_at instead (its correspondence is a business letter), never in both
 Table("enquiries", VEREINSKASSE, _id(), Column("form", String(20), nullable=False),
       Column("name", String(100)), Column("email", String(254)), Column("phone", String(40)),
       Column("organisation", String(200)), Column("message", String(2000)),
-      Column("closed_at", DateTime))  # fmt: skip
+      Column("closed_at", DateTime), Column("led_to_contract_at", DateTime))  # fmt: skip
 # a pupil's message: awaiting_consent_since is set on arrival and cleared once a guardian
 # consents; the closing is an event of the ticket system ('request_closed')
 Table("pupil_enquiries", VEREINSKASSE, _id(), Column("first_name", String(80)),
@@ -73,13 +79,18 @@ def insert(db: Db, table: str, rows: list[dict[str, object]]) -> None:
 
 def vereinskasse_own_map(dialect: str) -> DataMap:
     """The own database bound to the policy: enquiries six months after closing (a
-    column), pupils' enquiries three months after the closing event plus the two deletions
-    the activity promises in words, the newsletter's sign-up proof three years after
-    unsubscribing, the access log under the web-logs preset (14 days) with a hold on
-    suspicion of misuse, audience measurement one month after the visit, and the own
-    vouchers eight years from the end of their year (bookkeeping: hgb-ao-vouchers)."""
+    column) and, led to a contract, six years from the end of that year (case contract);
+    pupils' enquiries three months after the closing event and the activity's two cases,
+    the newsletter's unconfirmed sign-ups 30 days after signing up (case unconfirmed) and
+    its sign-up proof three years after unsubscribing, the access log under the web-logs
+    preset (14 days) with a hold on suspicion of misuse, audience measurement one month
+    after the visit, and the own vouchers restricted from the end of their year and
+    deleted when bookkeeping's eight years from it have ended (hgb-ao-vouchers)."""
     gone = {"strategy": "delete"}
     marked = {"strategy": "delete", "restriction_column": "restricted_at"}
+    # a voucher stays as it was until deleted (§ 146(4) AO): restricted, nothing masked
+    held = {"strategy": "keep", "hold": "bookkeeping", "restriction_column": "restricted_at",
+            "keep_columns": ["customer", "street", "iban"]}  # fmt: skip
     email = column("VARCHAR(254)", "user.contact.email", identity="email")
 
     def flat(columns: dict[str, Any], **rest: Any) -> dict[str, Any]:
@@ -87,24 +98,30 @@ def vereinskasse_own_map(dialect: str) -> DataMap:
                 "columns": {"id": column("INTEGER"), **columns}, **rest}  # fmt: skip
 
     return table_map(dialect, {
+        # a row closed in one column or the other: each rule finds only its own
         "enquiries": {"role": "subject", "primary_key": ["id"], "erasure": gone,
-                      "retention": {"activity": "enquiries", "start": "closed_at"},
+                      "retention": [
+                          {"activity": "enquiries", "start": "closed_at"},
+                          {"name": ENQUIRY_CONTRACT, "activity": "enquiries", "case": "contract",
+                           "start": "led_to_contract_at"}],
                       "columns": {"id": column("INTEGER"), "form": column("VARCHAR(20)"),
                                   "name": column("VARCHAR(100)", "user.name"), "email": email,
                                   "phone": column("VARCHAR(40)", "user.contact.phone_number"),
                                   "organisation": column("VARCHAR(200)", "user.contact.organization"),
                                   "message": column("VARCHAR(2000)", "user.content.private"),
-                                  "closed_at": column("TIMESTAMP")}},
-        # the activity's period runs from the closing; its description promises deletion
-        # 14 days after arrival without a guardian's consent, its note deletion at once
-        # on withdrawal - each a rule of its own with the period the text says
+                                  "closed_at": column("TIMESTAMP"),
+                                  "led_to_contract_at": column("TIMESTAMP")}},
+        # the activity's period runs from the closing; its cases from the arrival while
+        # no guardian has consented (the column is cleared on consent) and from the
+        # withdrawal, at once
         "pupil_enquiries": {"role": "subject", "primary_key": ["id"], "erasure": gone,
                             "retention": [
                                 {"activity": "pupil-enquiries",
                                  "start": {"event": "request_closed", "key": "id"}},
-                                {"name": PUPIL_NO_CONSENT, "period": "14 days",
-                                 "start": "awaiting_consent_since"},
-                                {"name": PUPIL_WITHDRAWN, "period": "0 hours",
+                                {"name": PUPIL_NO_CONSENT, "activity": "pupil-enquiries",
+                                 "case": "no-consent", "start": "awaiting_consent_since"},
+                                {"name": PUPIL_WITHDRAWN, "activity": "pupil-enquiries",
+                                 "case": "consent-withdrawn",
                                  "start": {"event": "consent_withdrawal", "key": "id"}}],
                             "columns": {"id": column("INTEGER"),
                                         "first_name": column("VARCHAR(80)", "user.childrens"),
@@ -112,13 +129,14 @@ def vereinskasse_own_map(dialect: str) -> DataMap:
                                         "message": column("VARCHAR(2000)", "user.content.private"),
                                         "awaiting_consent_since": column("TIMESTAMP"),
                                         "guardian_consent_at": column("TIMESTAMP")}},
-        # "unconfirmed sign-ups are deleted after 30 days" (the newsletter's description)
+        # a sign-up waits here until confirmed: the newsletter's case unconfirmed
         "newsletter_signups": flat({"email": email,
                                     "first_name": column("VARCHAR(80)", "user.name.first"),
                                     "token": column("VARCHAR(64)"),
                                     "requested_at": column("TIMESTAMP")},
                                    role="subject",
-                                   retention={"period": "30 days", "start": "requested_at"}),
+                                   retention={"activity": "newsletter", "case": "unconfirmed",
+                                              "start": "requested_at"}),
         "newsletter_subscribers": flat({"email": email,
                                         "first_name": column("VARCHAR(80)", "user.name.first"),
                                         "confirmed_at": column("TIMESTAMP"),
@@ -145,6 +163,9 @@ def vereinskasse_own_map(dialect: str) -> DataMap:
                           "iban": column("VARCHAR(34)", "user.financial.bank_account"),
                           "amount_cents": column("INTEGER"),
                           "voucher_date": column("DATE"), "restricted_at": column("TIMESTAMP")},
-                         erasure=marked,
-                         retention={"activity": "bookkeeping", "start": "voucher_date"}),
+                         # due at the end of the voucher's year: restricted from 1 January
+                         # while bookkeeping's 8 years from that end last, then deleted
+                         erasure=held,
+                         retention={"period": "0 days", "from_year_end": True,
+                                    "start": "voucher_date"}),
     })  # fmt: skip

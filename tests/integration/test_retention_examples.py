@@ -37,6 +37,7 @@ from retention_examples import (
 )
 from retention_shop import store
 from retention_vereinskasse import (
+    ENQUIRY_CONTRACT,
     PUPIL_NO_CONSENT,
     PUPIL_WITHDRAWN,
     VEREINSKASSE,
@@ -279,7 +280,15 @@ def test_vereinskasse_website_and_books_leave_each_row_on_its_day_AF4_AF8_AF13_A
             {"id": 2, "form": "support", "name": "Heinz Kötter", "email": "h.koetter@example.org",
              "message": "Export hängt", "closed_at": utc(berlin(2025, 11, 1, 0, 30))},  # 31 Oct in UTC
             {"id": 3, "form": "training", "name": "Anke Overbeck", "phone": "+49 251 555 0199",
-             "organisation": "Kleingartenverein Coerde e.V.", "message": "Schulung März"}])  # fmt: skip
+             "organisation": "Kleingartenverein Coerde e.V.", "message": "Schulung März"},
+            # led to a licence: New Year's Eve 23:30 in Berlin, and 00:30 on New Year's Day
+            # (still 31 December in UTC), so their years differ in Berlin only
+            {"id": 4, "form": "contact", "name": "Ulrike Hüsing", "email": "kasse@tc-roxel.example",
+             "organisation": "TC Roxel e.V.", "message": "Angebot Cloud-Erweiterung",
+             "led_to_contract_at": utc(berlin(2025, 12, 31, 23, 30))},
+            {"id": 5, "form": "contact", "name": "Ferdi Lammers", "email": "vorstand@bsv-nienberge.example",
+             "organisation": "BSV Nienberge e.V.", "message": "Lizenz für 3 Plätze",
+             "led_to_contract_at": utc(berlin(2026, 1, 1, 0, 30))}])  # fmt: skip
         insert(db, "pupil_enquiries", [
             {"id": 1, "first_name": "Lina", "email": "lina@example.org", "message": "Schulprojekt Vereinskasse",
              "guardian_consent_at": utc(berlin(2025, 11, 20, 18, 0))},
@@ -319,6 +328,11 @@ def test_vereinskasse_website_and_books_leave_each_row_on_its_day_AF4_AF8_AF13_A
         litigation(store, "vouchers", 2, "Betriebsprüfung 2023")
         rendered = _concept_changes(datamap, policy, store)
         cases = [
+            # own vouchers restricted from 1 January after their year (the one under a tax
+            # audit too), nothing masked; deleted below when the 8 years have ended
+            Due("vouchers", 1, date(2024, 1, 1), "restricted"),
+            Due("vouchers", 2, date(2024, 1, 1), "restricted"),
+            Due("vouchers", 3, date(2025, 1, 1), "restricted"),
             # web-logs, 14 days: 25 Oct 23:30 ends 8 Nov; 26 Oct 00:30 in Berlin (25 Oct in
             # UTC, the night the clocks go back) ends 9 Nov; held on suspicion of misuse
             Due("access_log", 1, date(2025, 11, 9)),
@@ -337,10 +351,14 @@ def test_vereinskasse_website_and_books_leave_each_row_on_its_day_AF4_AF8_AF13_A
             Due("enquiries", 1, date(2026, 5, 1)),
             Due("analytics_visits", 2, date(2026, 5, 1)),  # 31 March: one month, 30 April
             Due("enquiries", 2, date(2026, 5, 2)),
-            # own vouchers: 8 years from the end of 2023 end with 31 Dec 2031; one held
+            # a business letter: 6 years from the end of 2025 end with 31 Dec 2031; the
+            # enquiry closed at 00:30 on 1 January 2026 in Berlin counts from the end of 2026
+            Due("enquiries", 4, date(2032, 1, 1)),
+            # own vouchers: 8 years from the end of 2023 end with 31 Dec 2031; the one under
+            # the tax audit stays restricted
             Due("vouchers", 1, date(2032, 1, 1)),
-            Due("vouchers", 2, date(2032, 1, 1), "restricted"),
             Due("vouchers", 3, date(2033, 1, 1)),
+            Due("enquiries", 5, date(2033, 1, 1)),
         ]
         for day, report in travel(db, store, datamap, policy, cases):
             counts = {r.rule.name: r.counts.get("pupil_enquiries", {}) for r in report.rules}
@@ -349,13 +367,23 @@ def test_vereinskasse_website_and_books_leave_each_row_on_its_day_AF4_AF8_AF13_A
                 assert counts["pupil_enquiries"] == counts[PUPIL_NO_CONSENT] == {}
             if day == date(2026, 3, 17):
                 assert counts[PUPIL_NO_CONSENT] == {"delete": 1}, counts
+            if day == date(2024, 1, 1):  # restricted as the voucher was issued
+                assert db.value("vouchers", 1, "customer") == "TSV Handorf 1926 e.V."
+                assert db.value("vouchers", 3, "restricted_at") is None
+            letters = {r.rule.name: r.counts.get("enquiries", {}) for r in report.rules}
+            if day in (date(2032, 1, 1), date(2033, 1, 1)):  # the contract case alone
+                assert letters[ENQUIRY_CONTRACT] == {"delete": 1}, letters
+                assert letters["enquiries"] == {}
         kept = [("enquiries", 3), ("pupil_enquiries", 4), ("newsletter_subscribers", 2)]
         assert all(db.present(t, k) for t, k in kept)
         assert db.value("access_log", 3, "ip") == "203.0.113.40"  # held whole, nothing masked
         assert db.value("vouchers", 2, "iban") == "DE02120300000000202051"
+        assert db.value("vouchers", 2, "restricted_at") is not None
         # the association demo's test checks both maps together against the policy
-        assert _bound(datamap) == {"enquiries", "pupil-enquiries", "newsletter", "server-logs",
-                                   "web-analytics", "bookkeeping"}  # fmt: skip
+        assert _bound(datamap) == {
+            "enquiries", "enquiries/contract", "pupil-enquiries", "pupil-enquiries/no-consent",
+            "pupil-enquiries/consent-withdrawn", "newsletter", "newsletter/unconfirmed",
+            "server-logs", "web-analytics", "bookkeeping"}  # fmt: skip
         assert _bound(datamap).isdisjoint(NOT_RUN["vereinskasse"])
         rendered()
     finally:
