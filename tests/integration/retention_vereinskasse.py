@@ -84,8 +84,9 @@ def vereinskasse_own_map(dialect: str) -> DataMap:
     the newsletter's unconfirmed sign-ups 30 days after signing up (case unconfirmed) and
     its sign-up proof three years after unsubscribing, the access log under the web-logs
     preset (14 days) with a hold on suspicion of misuse, audience measurement one month
-    after the visit, and the own vouchers restricted from the end of their year and
-    deleted when bookkeeping's eight years from it have ended (hgb-ao-vouchers)."""
+    after the visit, and the own vouchers restricted from 1 July after their year (the
+    annual accounts drawn up) and deleted when bookkeeping's eight years from its end
+    have ended (hgb-ao-vouchers)."""
     gone = {"strategy": "delete"}
     marked = {"strategy": "delete", "restriction_column": "restricted_at"}
     # a voucher stays as it was until deleted (§ 146(4) AO): restricted, nothing masked
@@ -163,9 +164,10 @@ def vereinskasse_own_map(dialect: str) -> DataMap:
                           "iban": column("VARCHAR(34)", "user.financial.bank_account"),
                           "amount_cents": column("INTEGER"),
                           "voucher_date": column("DATE"), "restricted_at": column("TIMESTAMP")},
-                         # due at the end of the voucher's year: restricted from 1 January
-                         # while bookkeeping's 8 years from that end last, then deleted
+                         # due half a year after the end of the voucher's year, once the
+                         # annual accounts are drawn up (§ 264(1) HGB): restricted from
+                         # 1 July while bookkeeping's 8 years from that end last, then deleted
                          erasure=held,
-                         retention={"period": "0 days", "from_year_end": True,
+                         retention={"period": "6 months", "from_year_end": True,
                                     "start": "voucher_date"}),
     })  # fmt: skip

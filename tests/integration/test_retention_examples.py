@@ -328,11 +328,12 @@ def test_vereinskasse_website_and_books_leave_each_row_on_its_day_AF4_AF8_AF13_A
         litigation(store, "vouchers", 2, "Betriebsprüfung 2023")
         rendered = _concept_changes(datamap, policy, store)
         cases = [
-            # own vouchers restricted from 1 January after their year (the one under a tax
-            # audit too), nothing masked; deleted below when the 8 years have ended
-            Due("vouchers", 1, date(2024, 1, 1), "restricted"),
-            Due("vouchers", 2, date(2024, 1, 1), "restricted"),
-            Due("vouchers", 3, date(2025, 1, 1), "restricted"),
+            # own vouchers restricted from 1 July after their year, the annual accounts
+            # drawn up (the one under a tax audit too), nothing masked; deleted below when
+            # the 8 years have ended
+            Due("vouchers", 1, date(2024, 7, 1), "restricted"),
+            Due("vouchers", 2, date(2024, 7, 1), "restricted"),
+            Due("vouchers", 3, date(2025, 7, 1), "restricted"),
             # web-logs, 14 days: 25 Oct 23:30 ends 8 Nov; 26 Oct 00:30 in Berlin (25 Oct in
             # UTC, the night the clocks go back) ends 9 Nov; held on suspicion of misuse
             Due("access_log", 1, date(2025, 11, 9)),
@@ -367,7 +368,7 @@ def test_vereinskasse_website_and_books_leave_each_row_on_its_day_AF4_AF8_AF13_A
                 assert counts["pupil_enquiries"] == counts[PUPIL_NO_CONSENT] == {}
             if day == date(2026, 3, 17):
                 assert counts[PUPIL_NO_CONSENT] == {"delete": 1}, counts
-            if day == date(2024, 1, 1):  # restricted as the voucher was issued
+            if day == date(2024, 7, 1):  # restricted as the voucher was issued
                 assert db.value("vouchers", 1, "customer") == "TSV Handorf 1926 e.V."
                 assert db.value("vouchers", 3, "restricted_at") is None
             letters = {r.rule.name: r.counts.get("enquiries", {}) for r in report.rules}
