@@ -606,7 +606,7 @@ def test_AF13_statutory_retention_restricted_until_period_ends(af: Example) -> N
     assert books.retention.note is not None and "gesperrt" in books.retention.note["de"]
     text = af.act("de", "bookkeeping")
     assert "8 Jahre ab Ende des Kalenderjahres, in dem der Beleg entstanden ist" in text
-    assert "sind die Daten gesperrt" in text
+    assert "Ab dem 1. Juli des Folgejahres" in text and "bis zum Ablauf der Frist gesperrt" in text
     assert (
         "schränken wir ihre Verarbeitung bis zum Ablauf der Frist ein und löschen sie danach"
         in (af.section("de", "retention"))
