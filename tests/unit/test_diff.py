@@ -324,6 +324,23 @@ def test_N7_a_case_that_gets_longer_is_material_though_the_rule_is_unchanged(
     assert not diff_policies(before, shorter, "en").material
 
 
+def test_N7_a_case_whose_preset_gets_longer_is_material_the_presets_duration_counted(
+    old: Policy,
+) -> None:
+    letters = {**CASE, "period": None, "after": None, "preset": "hgb-ao-letters"}  # 6 years
+    before = _with_cases(old, letters)
+    books = _with_cases(old, {**letters, "preset": "hgb-ao-books"})  # 10 years
+    change = _only(diff_policies(before, books, "en"), "retention_longer")
+    assert change.material and "10 years from the end of the calendar year" in change.text
+    assert not diff_policies(books, before, "en").material  # shorter: not material
+    # the same six years from the year end, now citing the law: nothing longer
+    own = _with_cases(old, {**CASE, "period": "6 years", "from_year_end": True})
+    assert not diff_policies(own, before, "en").material
+    # a case's raw period shorter than its new preset: longer, material
+    three = _with_cases(old, {**CASE, "period": "3 years"})
+    assert _only(diff_policies(three, before, "de"), "retention_longer").material
+
+
 def test_N7_a_case_added_or_dropped_is_material(old: Policy) -> None:
     plain, with_case = _with_cases(old), _with_cases(old, CASE)
     assert _only(diff_policies(plain, with_case, "de"), "retention_changed").material

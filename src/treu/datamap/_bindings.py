@@ -99,13 +99,17 @@ def retention_issues(datamap: DataMap, policy: Policy | None) -> list[Issue]:
                     issues.append(unknown((*loc[:-1], "case"), f"retention case of '{ref}'",
                                            rule.case, set(cases)))  # fmt: skip
                     continue
+                # the case's own from_year_end, or its preset's (None: an unknown preset,
+                # which the policy's checks refuse)
+                resolved = cases[rule.case].resolved()
                 if (
-                    rule.from_year_end is not None
-                    and rule.from_year_end != cases[rule.case].from_year_end
+                    resolved is not None
+                    and rule.from_year_end is not None
+                    and rule.from_year_end != resolved[1]
                 ):
                     issues.append(Issue((*loc[:-1], "from_year_end"),
                                         f"case '{rule.case}' of '{ref}' says from_year_end: "
-                                        f"{str(cases[rule.case].from_year_end).lower()}",
+                                        f"{str(resolved[1]).lower()}",
                                         "remove from_year_end here; the case decides", item="R2"))  # fmt: skip
                 continue
             if retention is None or retention.criteria is not None:

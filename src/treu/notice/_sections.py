@@ -31,11 +31,11 @@ __all__ = [
 
 def retention_words(policy: Policy, activity: Activity, lang: str) -> str:
     """The period as the notice states it: the law behind a statutory preset tells the
-    reader why data stay; a practice preset's reasoning belongs in the record, not here."""
-    presets = retention_presets()
-    preset = presets.get(activity.retention.preset or "")
-    statutory = preset is not None and preset.kind == "statutory"
-    text = phrases.retention_text(activity.retention, lang, presets, citation=statutory)
+    reader why data stay; a practice preset's reasoning belongs in the record, not here.
+    The same for a case that names a preset."""
+    text = phrases.retention_text(
+        activity.retention, lang, retention_presets(), citation="statutory"
+    )
     if activity.retention.note is not None:
         text += ". " + tx(activity.retention.note, lang)
     return text

@@ -19,7 +19,15 @@ from typing import Any, Literal
 
 from treu.notice import phrases as ph
 from treu.policy.durations import Duration
-from treu.policy.model import EEA_COUNTRIES, Activity, Policy, Purpose, Recipient, Retention
+from treu.policy.model import (
+    EEA_COUNTRIES,
+    Activity,
+    Policy,
+    Purpose,
+    Recipient,
+    Retention,
+    RetentionCase,
+)
 from treu.policy.reference import retention_presets
 
 __all__ = [
@@ -443,9 +451,15 @@ def _effective(retention: Retention) -> tuple[Duration, bool, str | None] | None
     return preset.duration, preset.from_year_end, None
 
 
+def _case_effective(case: RetentionCase) -> tuple[Duration, bool, str | None] | None:
+    """(period, from_year_end, start event) of a case, a preset's duration counted."""
+    resolved = case.resolved()
+    return None if resolved is None else (resolved[0], resolved[1], case.after)
+
+
 def _compare_retention(old: Retention, new: Retention) -> tuple[ChangeKind, bool]:
-    """The rule's change, its cases' included: a case that is new, gone or longer makes
-    the change material as a longer main period does."""
+    """The rule's change, its cases' included: a case that is new, gone or longer (its
+    preset's period too) makes the change material as a longer main period does."""
     kind, material = _compare_periods(_effective(old), _effective(new))
     if kind == "retention_longer":
         return kind, material
@@ -454,10 +468,7 @@ def _compare_retention(old: Retention, new: Retention) -> tuple[ChangeKind, bool
         was = before.pop(case.id, None)
         if was is None:
             return "retention_changed", True  # a period of its own for some data: tell
-        case_kind, case_material = _compare_periods(
-            (was.period, was.from_year_end, was.after),
-            (case.period, case.from_year_end, case.after),
-        )
+        case_kind, case_material = _compare_periods(_case_effective(was), _case_effective(case))
         if case_material:
             return case_kind, True
     if before:  # a case dropped: its data now keep the rule's own period

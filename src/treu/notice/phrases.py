@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from treu.policy.durations import Duration
-from treu.policy.model import Policy, Purpose, Retention
+from treu.policy.model import Policy, Purpose, Retention, RetentionCase
 from treu.policy.reference import RetentionPreset, retention_presets, taxonomy_labels
 
 __all__ = [
@@ -379,29 +379,56 @@ def retention_text(
     lang: str,
     presets: Mapping[str, RetentionPreset] | None = None,
     *,
-    citation: bool = True,
+    citation: bool | Literal["statutory"] = True,
 ) -> str:
     """The storage period as a notice promises it (Art. 13(2)(a), Art. 30(1)(f)).
 
     ``12 Monate nach Erstellung`` · ``8 Jahre ab Ende des Kalenderjahres, in dem
     der Beleg entstanden ist (§ 257 … HGB; § 147 … AO …)`` · the criteria text; then
-    each case: ``; Anfragen ohne Angebot: 6 Monate nach der letzten Nachricht``.
-    ``citation=False`` drops the statute after a preset, for one-line summaries.
+    each case: ``; Anfragen ohne Angebot: 6 Monate nach der letzten Nachricht``, a case
+    naming a preset with its citation as the main period has it.
+    ``citation=False`` drops the statute after a preset, for one-line summaries;
+    ``"statutory"`` keeps it after a statutory preset only (the notice: the law tells the
+    reader why data stay, a practice preset's reasoning belongs in the record).
     """
+    presets = retention_presets() if presets is None else presets
     text = _main_text(retention, lang, presets, citation=citation)
     for case in retention.cases:
-        period = _period_text(case.period, case.after, localized(case.after_text, lang),
-                              case.from_year_end, lang)  # fmt: skip
-        text += f"; {localized(case.applies_to, lang)}: {period}"
+        text += f"; {localized(case.applies_to, lang)}: {_case_text(case, lang, presets, citation)}"
     return text
+
+
+def _case_text(
+    case: RetentionCase,
+    lang: str,
+    presets: Mapping[str, RetentionPreset],
+    citation: bool | Literal["statutory"],
+) -> str:
+    event_text = localized(case.after_text, lang)
+    if case.period is not None:
+        return _period_text(case.period, case.after, event_text, case.from_year_end, lang)
+    preset = presets.get(case.preset or "")
+    if preset is None:
+        return str(case.preset)
+    event = case.after if case.after is not None or event_text else preset.start_event
+    text = _period_text(preset.duration, event, event_text, preset.from_year_end, lang)
+    return _cited(text, preset, lang, citation)
+
+
+def _cited(
+    text: str, preset: RetentionPreset, lang: str, citation: bool | Literal["statutory"]
+) -> str:
+    if citation is False or (citation == "statutory" and preset.kind != "statutory"):
+        return text
+    return f"{text} ({localized(preset.citation, lang)})"
 
 
 def _main_text(
     retention: Retention,
     lang: str,
-    presets: Mapping[str, RetentionPreset] | None,
+    presets: Mapping[str, RetentionPreset],
     *,
-    citation: bool,
+    citation: bool | Literal["statutory"],
 ) -> str:
     if retention.period is not None:
         event_text = localized(retention.after_text, lang)
@@ -409,11 +436,11 @@ def _main_text(
             retention.period, retention.after, event_text, retention.from_year_end, lang
         )
     if retention.preset is not None:
-        preset = (retention_presets() if presets is None else presets).get(retention.preset)
+        preset = presets.get(retention.preset)
         if preset is None:
             return retention.preset
         text = _period_text(preset.duration, preset.start_event, "", preset.from_year_end, lang)
-        return f"{text} ({localized(preset.citation, lang)})" if citation else text
+        return _cited(text, preset, lang, citation)
     return localized(retention.criteria, lang)
 
 

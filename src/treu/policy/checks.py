@@ -25,6 +25,7 @@ from treu.policy.model import (
     Activity,
     Policy,
     Retention,
+    RetentionCase,
     TaxonomyExtension,
 )
 from treu.policy.reference import authorities, retention_presets, taxonomy_labels
@@ -327,6 +328,8 @@ def _retention(retention: Retention, here: Path) -> Iterator[Issue]:
     if retention.preset is not None:
         presets = set(retention_presets())
         yield from _ref(retention.preset, presets, (*here, "preset"), "retention preset")
+    for k, case in enumerate(retention.cases):
+        yield from _case_preset(case, (*here, "cases", k))
     if retention.after is not None and retention.after not in START_EVENTS:
         near = suggest(retention.after, set(START_EVENTS))
         yield Issue(
@@ -344,6 +347,26 @@ def _retention(retention: Retention, here: Path) -> Iterator[Issue]:
                     hint="name the period or the event that ends it",
                     item="N7",
                 )
+
+
+def _case_preset(case: RetentionCase, here: Path) -> Iterator[Issue]:
+    """A case's preset is known, and ``from_year_end`` given with it agrees: the preset
+    decides whether the period counts from the end of the year (§ 257(5) HGB)."""
+    if case.preset is None:
+        return
+    presets = retention_presets()
+    yield from _ref(case.preset, set(presets), (*here, "preset"), "retention preset")
+    preset = presets.get(case.preset)
+    if (
+        preset is not None
+        and "from_year_end" in case.model_fields_set
+        and case.from_year_end != preset.from_year_end
+    ):
+        yield Issue(
+            (*here, "from_year_end"),
+            f"preset '{case.preset}' says from_year_end: {str(preset.from_year_end).lower()}",
+            hint="remove from_year_end here; the preset decides",
+        )
 
 
 def _cookies(policy: Policy) -> Iterator[Issue]:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 from difflib import get_close_matches
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -26,6 +28,9 @@ from treu.policy.durations import (
     parse_duration,
     parse_retention_shorthand,
 )
+
+if TYPE_CHECKING:
+    from treu.policy.reference import RetentionPreset
 
 __all__ = [
     "EEA_COUNTRIES",
@@ -233,16 +238,24 @@ class RetentionCase(_Model):
     policy, the source of truth, so the notice states it and a data-map rule can run it
     (``retention: {activity: ..., case: <id>}``).
 
+    A case that is a legal retention duty names its ``preset`` instead of a ``period``
+    (business letters: ``hgb-ao-letters``), so the notice cites the law and the
+    Löschkonzept carries it, as for an activity's preset; the preset says whether it
+    counts from the end of the year, and its start event is the start unless ``after`` /
+    ``after_text`` names the case's own.  ``resolved()`` gives the period either way.
+
     ``0 hours`` (or minutes) is the one period of zero a case may have: "deleted at once
     when consent is withdrawn", which the notice says as "sofort nach …"; a zero in days
     or longer would promise the end of a day or year the words could not say."""
 
     id: Slug
     applies_to: Text
-    period: Duration
+    period: Duration | None = None
+    preset: NonEmpty | None = None
     after: NonEmpty | None = None
     after_text: Text | None = None
     from_year_end: bool = False
+    """With ``period``; a preset decides it itself (read both through ``resolved()``)."""
 
     @field_validator("period", mode="before")
     @classmethod
@@ -253,14 +266,20 @@ class RetentionCase(_Model):
 
     @model_validator(mode="after")
     def _started(self) -> RetentionCase:
-        if self.period.amount == 0 and self.period.unit not in ("hours", "minutes"):
+        if (self.period is None) == (self.preset is None):
             raise ValueError(
-                f"'{self.period}' must be longer than zero; a case that applies at once "
-                "after its start says '0 hours'"
+                "give exactly one of 'period' (with 'after') or 'preset' (a legal retention "
+                "duty, e.g. hgb-ao-letters)" + ("; found both" if self.period else "")
             )
-        if self.period.amount == 0 and self.from_year_end:
-            raise ValueError("a case of '0 hours' applies at once; remove 'from_year_end'")
-        if self.after is None and self.after_text is None:
+        if self.period is not None and self.period.amount == 0:
+            if self.period.unit not in ("hours", "minutes"):
+                raise ValueError(
+                    f"'{self.period}' must be longer than zero; a case that applies at once "
+                    "after its start says '0 hours'"
+                )
+            if self.from_year_end:
+                raise ValueError("a case of '0 hours' applies at once; remove 'from_year_end'")
+        if self.period is not None and self.after is None and self.after_text is None:
             raise ValueError("a case needs its start event: 'after: last_activity' or 'after_text'")
         if self.after is not None and self.after not in START_EVENTS:
             near = get_close_matches(self.after, START_EVENTS, n=1)
@@ -270,6 +289,27 @@ class RetentionCase(_Model):
                 + f"; known: {', '.join(START_EVENTS)}; or describe it in 'after_text'"
             )
         return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A case without a preset dumps as before presets existed: the policy's digest
+        (which a published notice records) stays the same for an unchanged file."""
+        data: dict[str, Any] = handler(self)
+        if self.preset is None:
+            data.pop("preset", None)
+        return data
+
+    def resolved(self) -> tuple[Duration, bool, RetentionPreset | None] | None:
+        """(period, from_year_end, preset): the case's own, or its preset's; ``None`` for
+        an unknown preset (which the policy's checks refuse)."""
+        if self.period is not None:
+            return self.period, self.from_year_end, None
+        from treu.policy.reference import retention_presets  # the shipped data, on first use
+
+        preset = retention_presets().get(self.preset or "")
+        if preset is None:
+            return None
+        return preset.duration, preset.from_year_end, preset
 
 
 class Retention(_Model):

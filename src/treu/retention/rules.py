@@ -219,7 +219,9 @@ def _rule(
         assert policy is not None
         retention = policy.activity(binding.activity).retention
         case = next(c for c in retention.cases if c.id == binding.case)
-        period, from_year_end = case.period, case.from_year_end
+        resolved = case.resolved()
+        assert resolved is not None  # an unknown preset was refused with the policy
+        period, from_year_end, preset = resolved
         source = f"activity:{binding.activity}/{binding.case}"
     elif binding.activity is not None:
         assert policy is not None
