@@ -419,7 +419,8 @@ def test_AF3_site_usable_anonymously_forms_state_purpose_scope_basis_recipients(
     af: Example,
 ) -> None:
     """Correspondence that leads to a contract is a business letter (§ 257 HGB): a case
-    of its own, 6 years from the end of the year, that a data-map rule can run."""
+    of its own naming the preset, 6 years from the end of the year, that a data-map rule
+    can run; the notice cites the law after it."""
     enquiries = af.activity("enquiries")
     assert enquiries.provision.requirement == "voluntary"
     text = af.act("de", "enquiries")
@@ -427,16 +428,20 @@ def test_AF3_site_usable_anonymously_forms_state_purpose_scope_basis_recipients(
     assert "nennt jedes Formular Zweck, Umfang, Rechtsgrundlage und Empfänger" in text
     assert "Die Angabe ist freiwillig" in text
     (contract,) = enquiries.retention.cases
-    assert (contract.id, contract.period, contract.after, contract.from_year_end) == (
-        "contract", Duration(6, "years"), "request_closed", True)  # fmt: skip
+    assert (contract.id, contract.preset, contract.after) == (
+        "contract", "hgb-ao-letters", "request_closed")  # fmt: skip
+    resolved = contract.resolved()
+    assert resolved is not None and resolved[:2] == (Duration(6, "years"), True)
     assert (
         "6 Monate nach Abschluss der Anfrage; Korrespondenz zu Anfragen, aus denen ein Vertrag "
-        "wurde (Geschäftsbriefe, § 257 HGB, § 147 AO): 6 Jahre ab Ende des Kalenderjahres, in "
-        "dem die Anfrage abgeschlossen wurde"
+        "wurde (Geschäftsbriefe): 6 Jahre ab Ende des Kalenderjahres, in dem die Anfrage "
+        "abgeschlossen wurde (§ 257 Abs. 1 Nr. 2, 3, Abs. 4, Abs. 5 HGB; § 147 Abs. 1 Nr. 2, "
+        "3, 5, Abs. 3, Abs. 4 AO)"
     ) in text
     assert (
-        "correspondence on enquiries that led to a contract (business letters, sec. 257 HGB, "
-        "sec. 147 AO): 6 years from the end of the calendar year in which the request was closed"
+        "correspondence on enquiries that led to a contract (business letters): 6 years from "
+        "the end of the calendar year in which the request was closed (Sec. 257(1) nos. 2, 3, "
+        "(4), (5) HGB; sec. 147(1) nos. 2, 3, 5, (3), (4) AO)"
     ) in af.act("en", "enquiries")
 
 
