@@ -55,6 +55,7 @@ from treu.demodata.association import metadata as association_tables
 from treu.errors import RetentionError
 from treu.policy.loader import load_policy
 from treu.policy.model import Policy
+from treu.policy.reference import retention_presets
 from treu.retention import build_concept, hold, holds, release, rules
 from treu.retention.report import concept_to_markdown
 from treu.store import make_engine, make_sessionmaker, session_scope
@@ -387,8 +388,27 @@ def test_vereinskasse_website_and_books_leave_each_row_on_its_day_AF4_AF8_AF13_A
             "server-logs", "web-analytics", "bookkeeping"}  # fmt: skip
         assert _bound(datamap).isdisjoint(NOT_RUN["vereinskasse"])
         rendered()
+        _vereinskasse_duties(datamap, policy)
     finally:
         db.engine.dispose()
+
+
+def _vereinskasse_duties(datamap: DataMap, policy: Policy) -> None:
+    """The Löschkonzept cites the retention duty behind each: the contract case's
+    business letters (its preset), and the vouchers' hold - bookkeeping, kept under
+    hgb-ao-vouchers - though the vouchers' own period is the map's (restricted from
+    1 July after their year), not the data map's own period alone."""
+    letters, vouchers = (retention_presets()[k] for k in ("hgb-ao-letters", "hgb-ao-vouchers"))
+    for lang in ("de", "en"):
+        concept = build_concept(datamap, policy, lang=lang)  # type: ignore[arg-type]
+        rows = {r.rule_name: r.legal_basis for r in concept.rows}
+        contract, held = rows[ENQUIRY_CONTRACT], rows["vouchers"]
+        assert contract.endswith(f"({letters.label[lang]}): {letters.citation[lang]}"), contract
+        assert held.endswith(f"({vouchers.label[lang]}): {vouchers.citation[lang]}"), held
+        if lang == "de":
+            assert "§ 257 Abs. 1 Nr. 2, 3, Abs. 4, Abs. 5 HGB" in contract
+            assert "§ 257 Abs. 1 Nr. 4, Abs. 4, Abs. 5 HGB" in held and "§ 14b" in held
+            assert "eigene Frist der Datenkarte" not in held
 
 
 # -- Ideenwerk: idea management on a no-code platform (German names) ----------------------

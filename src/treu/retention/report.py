@@ -312,17 +312,19 @@ def _gap_row(name: str, table: Table, policy: Policy, lang: Lang, responsible: s
 
 
 def _basis(rule: Rule, policy: Policy, lang: Lang) -> str:
-    """The activity's legal bases, and a preset's citation as the retention duty."""
+    """The activity's legal bases, and a preset's citation as the retention duty - the
+    rule's own, and the hold's that keeps a ``keep`` table's rows restricted until it ends
+    (their own period only says when the restriction starts)."""
     parts: list[str] = []
     if rule.activity is not None:
         activity = policy.activity(rule.activity)
         bases = dict.fromkeys(ph.purpose_basis_text(p, lang) for p in activity.purposes)
         name = ph.localized(activity.name, lang)
         parts.append(f"{_ui('activity', lang)} {name} ({rule.activity}): {'; '.join(bases)}")
-    citation = rule.legal_basis(lang)
-    if citation is not None:
-        assert rule.preset is not None
-        label = ph.localized(rule.preset.label, lang)
+    duties = {p.key: p for p in (rule.preset, rule.hold_preset) if p is not None}
+    for preset in duties.values():
+        label = ph.localized(preset.label, lang)
+        citation = ph.localized(preset.citation, lang)
         parts.append(f"{_ui('retention_duty', lang)} ({label}): {citation}")
     return "\n".join(parts) or _ui("no_basis", lang)
 

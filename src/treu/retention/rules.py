@@ -59,6 +59,10 @@ class Rule:
     hold: tuple[Duration, bool] | None
     name: str = ""
     """Empty: the table's name."""
+    hold_preset: RetentionPreset | None = None
+    """The legal preset behind ``hold`` (a preset named as the hold, or the hold
+    activity's): the retention duty the Löschkonzept cites.  Not in ``to_dict``: it
+    changes no deletion, and the digest of the rules a run started with stays."""
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -239,9 +243,9 @@ def _rule(
         from_year_end = bool(binding.from_year_end)
         source = f"period:{_iso(period)}"
     start = binding.start
-    hold = None
+    hold, hold_preset = None, None
     if table.erasure is not None and table.erasure.strategy == "keep" and table.erasure.hold:
-        hold = _hold_period(table.erasure.hold, policy)
+        hold, hold_preset = _hold_period(table.erasure.hold, policy)
     return Rule(
         table=name,
         source=source,
@@ -255,6 +259,7 @@ def _rule(
         activity=binding.activity,
         hold=hold,
         name=rule_name(name, index, binding),
+        hold_preset=hold_preset,
     )
 
 
@@ -278,17 +283,20 @@ def _period_of(retention: Retention) -> tuple[Duration, bool, RetentionPreset | 
     return retention.period, retention.from_year_end, None
 
 
-def _hold_period(hold: str, policy: Policy | None) -> tuple[Duration, bool] | None:
-    """The period of a ``keep`` table's hold: a preset, or an activity with a period."""
+def _hold_period(
+    hold: str, policy: Policy | None
+) -> tuple[tuple[Duration, bool] | None, RetentionPreset | None]:
+    """The period of a ``keep`` table's hold - a preset, or an activity with a period -
+    and the preset when the hold comes down to one (the retention duty it cites)."""
     if hold in retention_presets():
-        preset = retention_presets()[hold]
-        return preset.duration, preset.from_year_end
+        named = retention_presets()[hold]
+        return (named.duration, named.from_year_end), named
     if policy is not None:
         activity = next((a for a in policy.activities if a.id == hold), None)
         if activity is not None and activity.retention.criteria is None:
-            period, from_year_end, _ = _activity_period(policy, hold)
-            return period, from_year_end
-    return None
+            period, from_year_end, preset = _activity_period(policy, hold)
+            return (period, from_year_end), preset
+    return None, None
 
 
 def _unerasable(datamap: DataMap) -> list[Problem]:
