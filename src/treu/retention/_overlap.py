@@ -87,7 +87,7 @@ def _due(
 
 def _event_due(sweep: Sweep, rule: Rule, values: dict[Key, object]) -> set[Key]:
     """The rows whose event (by their key column's value) happened before the cutoff."""
-    from treu.retention._sweeper import _coerce
+    from treu.retention._holds import coerce_key
 
     texts = sorted({str(v) for v in values.values() if v is not None})
     if not texts:
@@ -103,6 +103,6 @@ def _event_due(sweep: Sweep, rule: Rule, values: dict[Key, object]) -> set[Key]:
                 RetentionEvent.at < cut.before,
                 RetentionEvent.row_key.in_(texts[at : at + BATCH]),
             )
-            happened |= {_coerce(k, column_type) for k in session.scalars(query)}
+            happened |= {coerce_key(k, column_type) for k in session.scalars(query)}
     happened.discard(None)
     return {k for k, v in values.items() if v in happened}

@@ -1,7 +1,7 @@
-"""The engine of a sweep (``sweep.run``/``sweep.plan``): a rule's due rows window by
-window, their ``child_of`` rows, the holds that turn deletion into restriction, and the
-batches applied - each its own transaction on one writer connection.  Apart from
-``sweep`` (the public calls, the plan and the report) to keep both readable.
+"""The planning of a sweep (``sweep.run``/``sweep.plan``): a rule's due rows window by
+window, their ``child_of`` rows, and the batches that delete or restrict them, holds
+turning deletion into restriction (found once in ``_holds``).  The batches run on the
+writer (``_writer``); the public calls, the plan and the report are ``sweep``'s.
 """
 
 from __future__ import annotations
@@ -44,19 +44,16 @@ from treu.datamap.model import DataMap, Strategy
 from treu.datamap.plan import Plan, PlanStep
 from treu.errors import ErasureBlocked, RetentionError
 from treu.policy.model import Policy
-from treu.requests.kinds import OPEN_STATES
 from treu.retention import _log as log
 from treu.retention._bulk import BulkFetcher, tuples
 from treu.retention._dates import Cutoff
+from treu.retention._holds import OPEN_REQUEST, claimed_rows, coerce_key, pinned_rows
 from treu.retention._overlap import earlier_rules, first_reach
-from treu.retention.rules import Rule, rules, rules_digest, selected
+from treu.retention.rules import Rule, rules, selected
 from treu.store.db import make_sessionmaker, session_scope
-from treu.store.models import Request, RetentionEvent, RetentionHold
+from treu.store.models import RetentionEvent
 
 __all__ = ["OPEN_REQUEST", "Sweep"]
-
-OPEN_REQUEST = "open-request"
-"""The hold name of rows whose person has an open data-subject request."""
 
 
 @dataclass
@@ -93,12 +90,12 @@ class Sweep:
             raise RetentionError("the batch size must be at least 1")
         self.rules = rules(self.datamap, self.policy)
         self.earlier = earlier_rules(self.rules)
-        self.claimed = self._claimed()
+        self.claimed = claimed_rows(self)
         if self.only is not None:  # rule names, or table names for all their rules
             self.rules = selected(self.rules, self.only)
         self.edges, _ = resolve(self.datamap)
         self.keys = {n: key_columns(n, t, self.edges) for n, t in self.datamap.tables.items()}
-        self.pinned = self._pinned()
+        self.pinned = pinned_rows(self)
         for rule in self.rules:
             erasure = self.datamap.tables[rule.table].erasure
             if erasure and erasure.strategy == "keep" and rule.hold is None:
@@ -113,27 +110,6 @@ class Sweep:
                         f"{name}: held rows cannot be marked (no restriction_column); "
                         "they stay unchanged and must be kept from normal use by hand (Art. 18)"
                     )
-
-    def _claimed(self) -> dict[str, set[Key]]:
-        """The rows other unfinished runs have recorded, of those runs that can still be
-        resumed (under the rules they started with, by their names): theirs to delete
-        and count.  A run the data map has moved away from cannot be resumed, so its
-        rows are anyone's again."""
-        claimed: dict[str, set[Key]] = {}
-        for claim in log.claims(self.store, but=self.run_id):
-            try:
-                theirs = selected(self.rules, claim.rules)
-            except RetentionError:
-                continue
-            if rules_digest(theirs) != claim.digest:
-                continue
-            for name, keys in claim.keys.items():
-                claimed.setdefault(name, set()).update(keys)
-            self.warnings.append(
-                f"{claim.rows} rows are left to the unfinished retention run {claim.run_id}, "
-                f"which deletes them when it is resumed (--run-id {claim.run_id})"
-            )
-        return claimed
 
     # -- windows ---------------------------------------------------------------------------
 
@@ -239,7 +215,7 @@ class Sweep:
         name, key = rule.table, self.keys[rule.table]
         wanted = fetch_columns(name, key, self.edges)
         column_type = self.datamap.tables[name].columns[str(rule.event_key)].type
-        values = {_coerce(k, column_type): at for k, at in events}
+        values = {coerce_key(k, column_type): at for k, at in events}
         values.pop(None, None)
         t = self._table(name, [*wanted, str(rule.event_key)])
         rows: list[Row] = []
@@ -390,79 +366,6 @@ class Sweep:
                 conn.rollback()
         return _iso(low), _iso(high)
 
-    # -- holds -----------------------------------------------------------------------------
-
-    def _pinned(self) -> dict[str, dict[Key, str]]:
-        """Rows held whole: those of people with an open request, and litigation holds,
-        each with the rows that belong to them."""
-        pinned: dict[str, dict[Key, str]] = {}
-        with session_scope(make_sessionmaker(self.store)) as session:
-            emails = sorted({
-                e.lower() for (e,) in session.execute(
-                    select(Request.email).where(Request.state.in_(OPEN_STATES),
-                                                Request.email.is_not(None)))
-                if e
-            })  # fmt: skip
-            ends = RetentionHold.released_at  # a hold given an end (``hold(until=)``) ends then
-            active = [
-                (h.id, h.table_name, h.row_key)
-                for h in session.scalars(
-                    select(RetentionHold).where(or_(ends.is_(None), ends > self.now))
-                )
-            ]
-        with self.app.connect() as conn:
-            fetch = BulkFetcher(conn, self.datamap)
-            if emails:
-                seeds = self._requesters(conn, emails)
-                for name, found in walk(self.datamap, self.edges, seeds, fetch,
-                                        self.keys).items():  # fmt: skip
-                    for k in found:
-                        pinned.setdefault(name, {}).setdefault(k, OPEN_REQUEST)
-            for hold_id, name, row_key in active:
-                if name not in self.datamap.tables:
-                    self.warnings.append(f"hold {hold_id} names {name}, which the map lacks")
-                    continue
-                seeds = self._held_row(fetch, name, row_key)
-                for found_name, found in walk(self.datamap, self.edges, seeds, fetch,
-                                              self.keys).items():  # fmt: skip
-                    for k in found:
-                        pinned.setdefault(found_name, {}).setdefault(k, f"litigation:{hold_id}")
-            conn.rollback()
-        return pinned
-
-    def _requesters(self, conn: Connection, emails: list[str]) -> dict[str, list[Row]]:
-        seeds: dict[str, list[Row]] = {}
-        for name in self.datamap.subjects():
-            table_ = self.datamap.tables[name]
-            columns = [c for c, col in table_.columns.items() if col.identity == "email"]
-            if not columns:
-                continue
-            wanted = fetch_columns(name, self.keys[name], self.edges)
-            t = self._table(name, [*wanted, *columns])
-            for start in range(0, len(emails), BATCH):
-                chunk = emails[start : start + BATCH]
-                query = select(*(t.c[c] for c in wanted)).where(
-                    or_(*(func.lower(t.c[c]).in_(chunk) for c in columns))
-                )
-                seeds.setdefault(name, []).extend(
-                    dict(zip(wanted, r, strict=True)) for r in conn.execute(query)
-                )
-        return seeds
-
-    def _held_row(self, fetch: Fetcher, name: str, row_key: str) -> dict[str, list[Row]]:
-        from treu.retention.events import key_values
-
-        key = self.keys[name]
-        values = key_values(row_key)
-        types = self.datamap.tables[name].columns
-        coerced = tuple(_coerce(v, types[c].type if c in types else "") for c, v in
-                        zip(key, values, strict=False))  # fmt: skip
-        if len(values) != len(key) or None in coerced:
-            self.warnings.append(f"a hold on {name} gives a key that does not fit {'+'.join(key)}")
-            return {}
-        wanted = fetch_columns(name, key, self.edges)
-        return {name: fetch(name, wanted, key, [coerced])}
-
 
 def _without(
     found: dict[str, dict[Key, Row]], taken: dict[str, set[Key]], claimed: dict[str, set[Key]]
@@ -492,16 +395,6 @@ def _after(t: TableClause, key: Sequence[str], cursor: Sequence[object]) -> Colu
     if len(key) == 1:
         return t.c[key[0]] > literal(cursor[0])
     return tuple_(*(t.c[c] for c in key)) > tuple_(*(literal(v) for v in cursor))
-
-
-def _coerce(value: str, type_: str) -> object:
-    """A key recorded as text, as the column compares it: numbers for number columns."""
-    if column_kind(type_) == "number":
-        try:
-            return int(value)
-        except ValueError:
-            return None
-    return value
 
 
 def _iso(value: object) -> str | None:
