@@ -79,6 +79,9 @@ def test_a_row_due_under_both_rules_is_deleted_once_by_the_first_and_held_under_
     assert counts[CANCELLED]["orders"] == {"delete": 1}  # 2 alone: 1 and 5 are the first's
     assert {r.rule.name: (r.due, r.counts) for r in planned.rules} == {
         r.rule.name: (r.due, r.counts) for r in report.rules}  # fmt: skip
+    # the second rule's dates are those of order 2 alone, cancelled 10 Feb 09:00 (Berlin)
+    second = next(r for r in planned.rules if r.rule.name == CANCELLED)
+    assert second.oldest == second.newest and str(second.oldest).startswith("2026-02-10T08:00")
     assert [r.rule.name for r in report.rules if r.rule.table == "orders"] == BOTH
     deleted = shop.deleted()
     assert [k for t, k in deleted if t == "orders"] == [1, 2, 4]

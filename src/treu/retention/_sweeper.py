@@ -80,6 +80,9 @@ class Sweep:
     """Per rule of a one-column key, the highest key among its due rows (see ``_last_due``)."""
     earlier: dict[str, list[Rule]] = field(init=False)
     claimed: dict[str, set[Key]] = field(init=False)
+    spans: dict[str, list[object]] | None = None
+    """Set (``{}``) by a plan: per later rule of a table, the starts of the rows its windows
+    kept, for ``span`` - the rows an earlier rule of the table takes are not its."""
     """Rows recorded in another unfinished run's pending batches (keys as the log keeps
     them): that run deletes and counts them when it is resumed, so this one leaves them
     out - else a row would be counted by both."""
@@ -133,6 +136,8 @@ class Sweep:
                 return None
             if rows and rule.name in self.earlier:  # a table's later rule
                 rows = first_reach(self, conn, rule, rows)
+                if self.spans is not None and rows:
+                    self.spans.setdefault(rule.name, []).extend(self._starts(fetch, rule, rows))
             planned = self._batches(fetch, rule, rows, expired, busy) if rows else []
             conn.rollback()
         return planned, last, len(rows)
@@ -344,8 +349,29 @@ class Sweep:
             count=count,
         )
 
+    def _starts(self, fetch: Fetcher, rule: Rule, rows: list[Row]) -> list[object]:
+        """The start of each of ``rows``: its start column, or when its event happened."""
+        key = self.keys[rule.table]
+        keys = ordered(tuple(row[c] for c in key) for row in rows)
+        column_ = str(rule.start_column if rule.event is None else rule.event_key)
+        found = [r[column_] for r in fetch(rule.table, [*key, column_], key, keys)]
+        if rule.event is None:
+            return [v for v in found if v is not None]
+        query = select(RetentionEvent.at).where(
+            RetentionEvent.event == rule.event,
+            RetentionEvent.table_name == rule.event_table,
+            RetentionEvent.at < rule.cutoff(self.now).before,
+            RetentionEvent.row_key.in_(sorted({str(v) for v in found if v is not None})),
+        )
+        with session_scope(make_sessionmaker(self.store)) as session:
+            return list(session.scalars(query))
+
     def span(self, rule: Rule) -> tuple[str | None, str | None]:
-        """The earliest and latest start among the rule's due rows (or due events)."""
+        """The earliest and latest start among the rule's due rows (or due events); for a
+        table's later rule, in a plan, among the rows it keeps."""
+        if self.spans is not None and rule.name in self.earlier:
+            starts = sorted(self.spans.get(rule.name, []), key=_sortable)
+            return (_iso(starts[0]), _iso(starts[-1])) if starts else (None, None)
         cut = rule.cutoff(self.now)
         if rule.event is not None:
             query = select(func.min(RetentionEvent.at), func.max(RetentionEvent.at)).where(
@@ -395,6 +421,16 @@ def _after(t: TableClause, key: Sequence[str], cursor: Sequence[object]) -> Colu
     if len(key) == 1:
         return t.c[key[0]] > literal(cursor[0])
     return tuple_(*(t.c[c] for c in key)) > tuple_(*(literal(v) for v in cursor))
+
+
+def _sortable(value: object) -> tuple[int, object]:
+    """Starts in time order: aware date/times by their instant, the rest (naive, dates, a
+    driver's text) as they compare among themselves."""
+    if isinstance(value, datetime):
+        return (0, value if value.tzinfo else value.replace(tzinfo=UTC))
+    if isinstance(value, date):
+        return (0, datetime(value.year, value.month, value.day, tzinfo=UTC))
+    return (1, str(value))
 
 
 def _iso(value: object) -> str | None:

@@ -174,7 +174,7 @@ def plan(
 
     It walks the same windows a run would, so a run at the same moment does exactly
     this (``--dry-run``)."""
-    sweep = Sweep(app, store, datamap, policy, clock.now(), batch_size, only=only)
+    sweep = Sweep(app, store, datamap, policy, clock.now(), batch_size, only=only, spans={})
     results = []
     for rule in sweep.rules:
         counts: dict[str, dict[str, int]] = {}
