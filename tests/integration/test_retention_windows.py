@@ -170,3 +170,31 @@ def test_a_sweep_with_its_log_in_the_application_database_itself_R3(shop: Shop) 
 
     assert report.rules[0].counts == {"orders": {"delete": 40}, "order_lines": {"delete": 80}}
     assert shop.ids("orders") == set()
+
+
+def test_a_sweep_of_an_in_memory_sqlite_database_runs_its_batches_inline_R3(
+    store: Engine,
+) -> None:
+    """An in-memory SQLite database is one per thread: the writer's thread would see an
+    empty one ("no such table"), so such a sweep runs its batches inline."""
+    from retention_shop import METADATA, utc
+
+    from treu.store import make_engine
+
+    app = make_engine("sqlite://")
+    METADATA.create_all(app)
+    with app.begin() as conn:
+        conn.execute(text("INSERT INTO agents (id, name) VALUES (1, 'Agentin Quast')"))
+        conn.execute(text("INSERT INTO customers (id, email, name) "
+                          "VALUES (1, 'kunde1@example.org', 'Quirin Zettel')"))  # fmt: skip
+        for order in range(1, 8):
+            conn.execute(text("INSERT INTO orders (id, customer_id, agent_id, note, created_at) "
+                              "VALUES (:o, 1, 1, 'Notiz', :at)"),
+                         {"o": order, "at": utc(berlin(2024, 6, 1, 12, 0))})  # fmt: skip
+
+    report = run(app, store, shop_map("sqlite"), None, clock=FixedClock(berlin(2026, 3, 1)),
+                 batch_size=3, only=["orders"])  # fmt: skip
+
+    assert report.rules[0].counts == {"orders": {"delete": 7}}
+    with app.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM orders")).scalar_one() == 0

@@ -11,12 +11,13 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from treu.clock import Clock
 from treu.datamap._erase_batches import Batch
@@ -43,7 +44,7 @@ class Writer:
     datamap: DataMap
     hash_key: bytes | None
     _conn: Connection | None = field(default=None, init=False)
-    _thread: ThreadPoolExecutor | None = field(default=None, init=False)
+    _thread: Executor | None = field(default=None, init=False)
 
     @contextmanager
     def running(self) -> Iterator[Writer]:
@@ -51,6 +52,17 @@ class Writer:
         and ping per batch.  On SQLite the connection also gets a 16 MB page cache and
         checkpoints its WAL every 20,000 pages rather than 1,000 (the 10 M messages of
         bench/retention.py: 19-21 s -> 13.5 s), set back before it returns to the pool."""
+        if isinstance(self.app.pool, SingletonThreadPool | StaticPool):
+            # one connection per thread (an in-memory SQLite database), or one for all:
+            # a second thread would see another database, or share a transaction
+            saved = self._open()
+            self._thread = _Inline()
+            try:
+                yield self
+            finally:
+                self._thread = None
+                self._close(saved)
+            return
         with (
             _quick_handoff(),
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="treu-sweep") as thread,
@@ -147,6 +159,20 @@ class Writer:
             if batch.action == "hash":  # the others run again harmlessly (see _log)
                 log.mark_done(self.store, run_id, rule_no, batch.batch_no, clock.now())
         return applied
+
+
+class _Inline(Executor):
+    """Runs what it is given at once, in the caller's thread."""
+
+    def submit(  # type: ignore[override]
+        self, fn: Callable[..., int], /, *args: object, **kwargs: object
+    ) -> Future[int]:
+        done: Future[int] = Future()
+        try:
+            done.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # the caller's result() raises it, as from the thread
+            done.set_exception(exc)
+        return done
 
 
 _HANDOFF = 0.0005
