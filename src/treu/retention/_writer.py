@@ -52,9 +52,12 @@ class Writer:
         and ping per batch.  On SQLite the connection also gets a 16 MB page cache and
         checkpoints its WAL every 20,000 pages rather than 1,000 (the 10 M messages of
         bench/retention.py: 19-21 s -> 13.5 s), set back before it returns to the pool."""
-        if isinstance(self.app.pool, SingletonThreadPool | StaticPool):
+        if any(
+            isinstance(e.pool, SingletonThreadPool | StaticPool) for e in (self.app, self.store)
+        ):
             # one connection per thread (an in-memory SQLite database), or one for all:
-            # a second thread would see another database, or share a transaction
+            # a second thread would see another database, or share a transaction (the
+            # writer also marks hash batches done in the store)
             saved = self._open()
             self._thread = _Inline()
             try:
