@@ -74,8 +74,6 @@ class Sweep:
     keys: dict[str, tuple[str, ...]] = field(init=False)
     pinned: dict[str, dict[Key, str]] = field(init=False)
     warnings: list[str] = field(init=False, default_factory=list)
-    writer: Connection = field(init=False)
-    """The connection the batches run on, while ``writing``."""
     last_due: dict[str, object] = field(init=False, default_factory=dict)
     """Per rule of a one-column key, the highest key among its due rows (see ``_last_due``)."""
     earlier: dict[str, list[Rule]] = field(init=False)
