@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from treu.clock import Clock
@@ -28,16 +28,15 @@ from treu.jobs import Job, housekeeping
 from treu.jobs.lease import TTL_SECONDS, exclusive, worker_id
 from treu.policy.model import Policy
 from treu.retention import RetentionReport, rules, run
-from treu.retention.rules import Rule, rules_digest
+from treu.retention.history import resumable_runs
 from treu.retention.sweep import OnBatch
 from treu.store.db import make_sessionmaker, session_scope
-from treu.store.models import RetentionRuleRun, RetentionRun
+from treu.store.models import RetentionRun
 
 __all__ = [
     "RETENTION_SWEEP",
     "JobResult",
     "Worker",
-    "resumable_runs",
     "rule_job",
     "unfinished_runs",
 ]
@@ -75,32 +74,6 @@ def unfinished_runs(store: Engine, digest: str | None = None) -> list[str]:
         query = query.where(RetentionRun.rules_digest == digest)
     with session_scope(make_sessionmaker(store)) as session:
         return list(session.scalars(query.order_by(RetentionRun.started_at, RetentionRun.id)))
-
-
-def resumable_runs(store: Engine, current: list[Rule]) -> dict[str, tuple[str, ...]]:
-    """Unfinished runs that can go on under ``current``, oldest first, with their rules'
-    names.
-
-    A run recorded its rules by name (all of them, or one for a scheduler's per-rule job;
-    a row from before names were kept by its table's); it resumes when those rules are
-    still the same (digest)."""
-    named = func.coalesce(RetentionRuleRun.rule_name, RetentionRuleRun.table_name)
-    query = (
-        select(RetentionRun.id, RetentionRun.rules_digest, named)
-        .join(RetentionRuleRun, RetentionRuleRun.run_id == RetentionRun.id)
-        .where(RetentionRun.state != "done")
-        .order_by(RetentionRun.started_at, RetentionRun.id, RetentionRuleRun.rule_no)
-    )
-    found: dict[str, tuple[str, list[str]]] = {}
-    with session_scope(make_sessionmaker(store)) as session:
-        for run_id, digest, name in session.execute(query):
-            found.setdefault(run_id, (digest, []))[1].append(name)
-    resumable = {}
-    for run_id, (digest, names) in found.items():
-        subset = [r for r in current if r.name in names]
-        if len(subset) == len(names) and rules_digest(subset) == digest:
-            resumable[run_id] = tuple(names)
-    return resumable
 
 
 @dataclass(kw_only=True)

@@ -13,11 +13,10 @@ from sqlalchemy import Connection, func, or_, select
 from treu.datamap._erase_batches import column_kind
 from treu.datamap._fetch import BATCH, Fetcher
 from treu.datamap._graph import Key, Row, fetch_columns, walk
-from treu.errors import RetentionError
 from treu.requests.kinds import OPEN_STATES
 from treu.retention import _log as log
 from treu.retention._bulk import BulkFetcher
-from treu.retention.rules import rules_digest, selected
+from treu.retention.history import resumable_runs
 from treu.store.db import make_sessionmaker, session_scope
 from treu.store.models import Request, RetentionHold
 
@@ -106,22 +105,17 @@ def _held_row(sweep: Sweep, fetch: Fetcher, name: str, row_key: str) -> dict[str
 
 def claimed_rows(sweep: Sweep) -> dict[str, set[Key]]:
     """The rows other unfinished runs have recorded, of those runs that can still be
-    resumed (under the rules they started with, by their names): theirs to delete
-    and count.  A run the data map has moved away from cannot be resumed, so its
-    rows are anyone's again."""
+    resumed (``history.resumable_runs``): theirs to delete and count.  A run the data map
+    has moved away from cannot be resumed, so its rows are anyone's again."""
+    runs = [r for r in resumable_runs(sweep.store, sweep.rules) if r != sweep.run_id]
     claimed: dict[str, set[Key]] = {}
-    for claim in log.claims(sweep.store, but=sweep.run_id):
-        try:
-            theirs = selected(sweep.rules, claim.rules)
-        except RetentionError:
-            continue
-        if rules_digest(theirs) != claim.digest:
-            continue
-        for name, keys in claim.keys.items():
+    for run_id, tables in log.pending_keys(sweep.store, runs).items():
+        for name, keys in tables.items():
             claimed.setdefault(name, set()).update(keys)
+        rows = sum(len(keys) for keys in tables.values())
         sweep.warnings.append(
-            f"{claim.rows} rows are left to the unfinished retention run {claim.run_id}, "
-            f"which deletes them when it is resumed (--run-id {claim.run_id})"
+            f"{rows} rows are left to the unfinished retention run {run_id}, "
+            f"which deletes them when it is resumed (--run-id {run_id})"
         )
     return claimed
 

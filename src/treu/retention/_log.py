@@ -19,7 +19,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from itertools import chain as flat
 
@@ -35,9 +35,7 @@ from treu.store.models import RetentionBatch, RetentionRuleRun, RetentionRun
 
 __all__ = [
     "EMPTY",
-    "Claim",
     "chain",
-    "claims",
     "create",
     "end_rule",
     "finish",
@@ -45,6 +43,7 @@ __all__ = [
     "load",
     "mark_done",
     "pending",
+    "pending_keys",
     "plain_key",
     "record_window",
     "save_hashes",
@@ -150,49 +149,19 @@ def load(store: Engine, run_id: str) -> tuple[RetentionRun, list[RetentionRuleRu
         return run, logs
 
 
-@dataclass(frozen=True)
-class Claim:
-    """What an unfinished run has recorded and not yet folded: it replays those batches
-    and counts their rows when it is resumed."""
-
-    run_id: str
-    digest: str
-    rules: tuple[str, ...]
-    keys: dict[str, set[Key]]
-    """Per table, the keys as the log keeps them (dates and the like as text)."""
-
-    @property
-    def rows(self) -> int:
-        return sum(len(k) for k in self.keys.values())
-
-
-def claims(store: Engine, *, but: str | None) -> list[Claim]:
-    """The pending batches of unfinished runs other than ``but``, per run.
-
-    A run stopped after recording a window and before running all of it replays that
-    window when resumed (a run has at most two windows pending per rule)."""
-    query = (
-        select(RetentionBatch.run_id, RetentionBatch.table_name, RetentionBatch.row_keys)
-        .join(RetentionRun, RetentionRun.id == RetentionBatch.run_id)
-        .where(RetentionRun.state != "done")
-    )
-    if but is not None:
-        query = query.where(RetentionBatch.run_id != but)
-    keys: dict[str, dict[str, set[Key]]] = {}
+def pending_keys(store: Engine, run_ids: Sequence[str]) -> dict[str, dict[str, set[Key]]]:
+    """Per run, per table, the keys in its pending batches (as the log keeps them: dates
+    and the like as text).  A run stopped after recording a window and before running
+    all of it replays that window when resumed (at most two windows per rule)."""
+    if not run_ids:
+        return {}
+    query = select(RetentionBatch.run_id, RetentionBatch.table_name, RetentionBatch.row_keys)
+    found: dict[str, dict[str, set[Key]]] = {}
     with _session(store) as session:
-        for run_id, table, row_keys in session.execute(query):
-            keys.setdefault(run_id, {}).setdefault(table, set()).update(tuple(k) for k in row_keys)
-        found = []
-        for run_id, tables in sorted(keys.items()):
-            run = session.get(RetentionRun, run_id)
-            entries = session.scalars(
-                select(RetentionRuleRun)
-                .where(RetentionRuleRun.run_id == run_id)
-                .order_by(RetentionRuleRun.rule_no)
-            )
-            assert run is not None
-            names = tuple(entry.name for entry in entries)
-            found.append(Claim(run_id, run.rules_digest, names, tables))
+        for run_id, table, row_keys in session.execute(
+            query.where(RetentionBatch.run_id.in_(run_ids))
+        ):
+            found.setdefault(run_id, {}).setdefault(table, set()).update(tuple(k) for k in row_keys)
     return found
 
 
