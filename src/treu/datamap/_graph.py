@@ -216,7 +216,7 @@ def walk(
             ref = edge.reference
             if len(ref.to_columns) == 1:  # the common case, without a generator per row
                 (to,) = ref.to_columns
-                wanted: list[Key] = [(v,) for v in _sorted({row[to] for row in rows} - {None})]
+                wanted = ordered({(row[to],) for row in rows} - {(None,)})
             else:
                 values = {tuple(row[c] for c in ref.to_columns) for row in rows}
                 wanted = ordered(v for v in values if None not in v)
@@ -237,14 +237,6 @@ def ordered(keys: Iterable[Key]) -> list[Key]:
         return sorted(listed)
     except TypeError:
         return sorted(listed, key=repr)
-
-
-def _sorted(values: set[object]) -> list[object]:
-    """``ordered`` for single values."""
-    try:
-        return sorted(values)  # type: ignore[type-var]
-    except TypeError:
-        return sorted(values, key=repr)
 
 
 def _add(found: Found, table: str, key: Sequence[str], rows: Iterable[Row]) -> list[Row]:

@@ -224,42 +224,31 @@ def fold_window(
         log = session.get(RetentionRuleRun, (run_id, rule_no))
         if log is None:
             raise NotFound(f"no retention run {run_id} rule {rule_no}")
-        _fold(session, log, done, seconds, cursor)
-
-
-def _fold(
-    session: Session,
-    log: RetentionRuleRun,
-    done: Sequence[Batch],
-    seconds: float,
-    cursor: Sequence[object] | None,
-) -> None:
-    counts = {t: dict(a) for t, a in (log.counts or {}).items()}
-    checksum, deleted, restricted = log.checksum, log.deleted, log.restricted
-    for batch in sorted(done, key=lambda b: b.batch_no):
-        per_table = counts.setdefault(batch.table, {})
-        per_table[batch.action] = per_table.get(batch.action, 0) + batch.row_count
-        if batch.action == "delete":
-            deleted += batch.row_count
-            checksum = chain_keys(checksum, batch.table, batch.keys)
-        elif batch.action == "restrict":
-            restricted += batch.row_count
-    log.counts, log.checksum = counts, checksum
-    log.deleted, log.restricted = deleted, restricted
-    if cursor is not None:
-        log.cursor = plain_key(cursor)
-        if log.pending_cursor == log.cursor:
-            log.pending_cursor = None
-    log.seconds = (log.seconds or 0.0) + seconds
-    if done:
-        session.execute(
-            delete(RetentionBatch).where(
-                RetentionBatch.run_id == log.run_id,
-                RetentionBatch.rule_no == log.rule_no,
-                RetentionBatch.batch_no <= max(b.batch_no for b in done),
+        counts = {t: dict(a) for t, a in (log.counts or {}).items()}
+        checksum, deleted, restricted = log.checksum, log.deleted, log.restricted
+        for batch in sorted(done, key=lambda b: b.batch_no):
+            per_table = counts.setdefault(batch.table, {})
+            per_table[batch.action] = per_table.get(batch.action, 0) + batch.row_count
+            if batch.action == "delete":
+                deleted += batch.row_count
+                checksum = chain_keys(checksum, batch.table, batch.keys)
+            elif batch.action == "restrict":
+                restricted += batch.row_count
+        log.counts, log.checksum = counts, checksum
+        log.deleted, log.restricted = deleted, restricted
+        if cursor is not None:
+            log.cursor = plain_key(cursor)
+            if log.pending_cursor == log.cursor:
+                log.pending_cursor = None
+        log.seconds = (log.seconds or 0.0) + seconds
+        if done:
+            session.execute(
+                delete(RetentionBatch).where(
+                    RetentionBatch.run_id == run_id,
+                    RetentionBatch.rule_no == rule_no,
+                    RetentionBatch.batch_no <= max(b.batch_no for b in done),
+                )
             )
-        )
-    session.flush()
 
 
 def _as_stored(batch: Batch) -> Batch:

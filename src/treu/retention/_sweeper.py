@@ -167,10 +167,7 @@ class Sweep:
         result = tuples(conn.execute(query))
         if not result:
             return [], None, None
-        if len(wanted) == 1 and hold is None:  # the key alone, the common case
-            only = wanted[0]
-            rows = [{only: v} for (v,) in result]
-        elif len(wanted) == 1:
+        if len(wanted) == 1:  # the key alone, the common case
             only = wanted[0]
             rows = [{only: r[0]} for r in result]
         else:  # zip stops at the last wanted column, before _expired (slicing a Row is slow)

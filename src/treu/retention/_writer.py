@@ -12,8 +12,9 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -52,24 +53,17 @@ class Writer:
         and ping per batch.  On SQLite the connection also gets a 16 MB page cache and
         checkpoints its WAL every 20,000 pages rather than 1,000 (the 10 M messages of
         bench/retention.py: 19-21 s -> 13.5 s), set back before it returns to the pool."""
-        if any(
+        # one connection per thread (an in-memory SQLite database), or one for all: a
+        # second thread would see another database, or share a transaction (the writer
+        # also marks hash batches done in the store) - the batches run inline then
+        inline = any(
             isinstance(e.pool, SingletonThreadPool | StaticPool) for e in (self.app, self.store)
-        ):
-            # one connection per thread (an in-memory SQLite database), or one for all:
-            # a second thread would see another database, or share a transaction (the
-            # writer also marks hash batches done in the store)
-            saved = self._open()
-            self._thread = _Inline()
-            try:
-                yield self
-            finally:
-                self._thread = None
-                self._close(saved)
-            return
-        with (
-            _quick_handoff(),
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="treu-sweep") as thread,
-        ):
+        )
+        thread: Executor = (
+            _Inline() if inline
+            else ThreadPoolExecutor(max_workers=1, thread_name_prefix="treu-sweep")
+        )  # fmt: skip
+        with nullcontext() if inline else _quick_handoff(), thread:
             saved = thread.submit(self._open).result()
             self._thread = thread
             try:
@@ -164,13 +158,14 @@ class Writer:
         return applied
 
 
+_T = TypeVar("_T")
+
+
 class _Inline(Executor):
     """Runs what it is given at once, in the caller's thread."""
 
-    def submit(  # type: ignore[override]
-        self, fn: Callable[..., int], /, *args: object, **kwargs: object
-    ) -> Future[int]:
-        done: Future[int] = Future()
+    def submit(self, fn: Callable[..., _T], /, *args: object, **kwargs: object) -> Future[_T]:
+        done: Future[_T] = Future()
         try:
             done.set_result(fn(*args, **kwargs))
         except Exception as exc:  # the caller's result() raises it, as from the thread
