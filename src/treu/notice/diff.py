@@ -28,7 +28,6 @@ from treu.policy.model import (
     Retention,
     RetentionCase,
 )
-from treu.policy.reference import retention_presets
 
 __all__ = [
     "Change",
@@ -443,12 +442,11 @@ def _match_purposes(
 
 def _effective(retention: Retention) -> tuple[Duration, bool, str | None] | None:
     """(period, from_year_end, start event) of a rule; None for criteria text."""
-    if retention.period is not None:
-        return retention.period, retention.from_year_end, retention.after
-    preset = retention_presets().get(retention.preset or "")
-    if preset is None:
+    resolved = retention.resolved()
+    if resolved is None:
         return None
-    return preset.duration, preset.from_year_end, None
+    period, from_year_end, preset = resolved
+    return period, from_year_end, None if preset is not None else retention.after
 
 
 def _case_effective(case: RetentionCase) -> tuple[Duration, bool, str | None] | None:

@@ -302,14 +302,21 @@ class RetentionCase(_Model):
     def resolved(self) -> tuple[Duration, bool, RetentionPreset | None] | None:
         """(period, from_year_end, preset): the case's own, or its preset's; ``None`` for
         an unknown preset (which the policy's checks refuse)."""
-        if self.period is not None:
-            return self.period, self.from_year_end, None
-        from treu.policy.reference import retention_presets  # the shipped data, on first use
+        return _resolved(self.period, self.from_year_end, self.preset)
 
-        preset = retention_presets().get(self.preset or "")
-        if preset is None:
-            return None
-        return preset.duration, preset.from_year_end, preset
+
+def _resolved(
+    period: Duration | None, from_year_end: bool, preset_key: str | None
+) -> tuple[Duration, bool, RetentionPreset | None] | None:
+    """A period of its own, or the named preset's; ``None`` for neither or an unknown one."""
+    if period is not None:
+        return period, from_year_end, None
+    from treu.policy.reference import retention_presets  # the shipped data, on first use
+
+    preset = retention_presets().get(preset_key or "")
+    if preset is None:
+        return None
+    return preset.duration, preset.from_year_end, preset
 
 
 class Retention(_Model):
@@ -357,6 +364,11 @@ class Retention(_Model):
             twice = sorted({i for i in ids if ids.count(i) > 1})
             raise ValueError(f"each case needs its own id; given twice: {', '.join(twice)}")
         return self
+
+    def resolved(self) -> tuple[Duration, bool, RetentionPreset | None] | None:
+        """(period, from_year_end, preset): the rule's own period, or its preset's;
+        ``None`` for criteria (no period) or an unknown preset."""
+        return _resolved(self.period, self.from_year_end, self.preset)
 
 
 class Activity(_Model):

@@ -276,11 +276,9 @@ def _activity_period(
 
 
 def _period_of(retention: Retention) -> tuple[Duration, bool, RetentionPreset | None]:
-    if retention.preset is not None:
-        preset = retention_presets()[retention.preset]
-        return preset.duration, preset.from_year_end, preset
-    assert retention.period is not None  # criteria were refused by retention_issues
-    return retention.period, retention.from_year_end, None
+    resolved = retention.resolved()
+    assert resolved is not None  # criteria and unknown presets were refused before
+    return resolved
 
 
 def _hold_period(
