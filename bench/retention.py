@@ -149,6 +149,23 @@ def _server() -> Engine:
     return create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
 
 
+def _on_server(*statements: str) -> None:
+    """Run statements on the PostgreSQL server itself (creating and dropping databases)."""
+    server = _server()
+    try:
+        with server.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        server.dispose()
+
+
+def _remove_sqlite(path: Path | str) -> None:
+    """A SQLite database file with its WAL and shared-memory files."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _read_marker(place: Place) -> dict[str, Any] | None:
     if place.backend == "sqlite":
         marker = place.path.with_suffix(".json")
@@ -191,13 +208,8 @@ def build(place: Place) -> dict[str, Any]:
     if place.backend == "sqlite":
         place.path.with_suffix(".json").write_text(json.dumps(marker, indent=2) + "\n")
     else:
-        server = _server()
-        try:
-            with server.connect() as conn:
-                body = json.dumps(marker).replace("'", "''")
-                conn.execute(text(f"COMMENT ON DATABASE {place.name} IS '{body}'"))
-        finally:
-            server.dispose()
+        body = json.dumps(marker).replace("'", "''")
+        _on_server(f"COMMENT ON DATABASE {place.name} IS '{body}'")
     return marker
 
 
@@ -221,9 +233,8 @@ _BODY = "' mit etwas Text, wie ihn Menschen einander schreiben: Termin, Rückfra
 
 def _build_sqlite(place: Place, first: int, step: int) -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", ".json"):
-        Path(f"{place.path}{suffix}" if suffix != ".json" else place.path.with_suffix(suffix))\
-            .unlink(missing_ok=True)  # fmt: skip
+    _remove_sqlite(place.path)
+    place.path.with_suffix(".json").unlink(missing_ok=True)
     n = place.shape.rows
     db = sqlite3.connect(place.path)
     try:
@@ -252,13 +263,8 @@ def _build_sqlite(place: Place, first: int, step: int) -> None:
 
 
 def _build_postgres(place: Place, first: int, step: int) -> None:
-    server = _server()
-    try:
-        with server.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {place.name} WITH (FORCE)"))
-            conn.execute(text(f"CREATE DATABASE {place.name}"))
-    finally:
-        server.dispose()
+    _on_server(f"DROP DATABASE IF EXISTS {place.name} WITH (FORCE)",
+               f"CREATE DATABASE {place.name}")  # fmt: skip
     n = place.shape.rows
     engine = create_engine(place.url())
     at = f"(timestamp 'epoch' + ({first}::bigint + (i - 1) * {step}::bigint) * interval '1 microsecond')"
@@ -310,17 +316,11 @@ def clone(place: Place, tag: str) -> str:
     name = f"retention_copy_{tag}"
     if place.backend == "sqlite":
         target = CACHE / f"{name}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        _remove_sqlite(target)
         shutil.copyfile(place.path, target)
         return place.url(name)
-    server = _server()
-    try:
-        with server.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {place.name}"))
-    finally:
-        server.dispose()
+    _on_server(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+               f"CREATE DATABASE {name} TEMPLATE {place.name}")  # fmt: skip
     return place.url(name)
 
 
@@ -328,15 +328,9 @@ def drop(place: Place, url: str) -> None:
     if place.backend == "sqlite":
         path = make_url(url).database
         assert path
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _remove_sqlite(path)
         return
-    server = _server()
-    try:
-        with server.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {make_url(url).database} WITH (FORCE)"))
-    finally:
-        server.dispose()
+    _on_server(f"DROP DATABASE IF EXISTS {make_url(url).database} WITH (FORCE)")
 
 
 def fresh_store(backend: str) -> str:
@@ -346,17 +340,11 @@ def fresh_store(backend: str) -> str:
 
     if backend == "sqlite":
         path = CACHE / f"{STORE_DB}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _remove_sqlite(path)
         url = f"sqlite:///{path}"
     else:
-        server = _server()
-        try:
-            with server.connect() as conn:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {STORE_DB} WITH (FORCE)"))
-                conn.execute(text(f"CREATE DATABASE {STORE_DB}"))
-        finally:
-            server.dispose()
+        _on_server(f"DROP DATABASE IF EXISTS {STORE_DB} WITH (FORCE)",
+                   f"CREATE DATABASE {STORE_DB}")  # fmt: skip
         url = make_url(PG_SERVER).set(database=STORE_DB).render_as_string(hide_password=False)
     engine = make_engine(url)
     try:
